@@ -1,0 +1,292 @@
+//! The `list`, `show` and `categories` commands: load, then print to stdout. Everything printed
+//! comes from the model, which holds sanitized text only.
+
+use crate::cli::{Cli, Command, SourceArgs};
+use crate::core::category::CategoryTree;
+use crate::core::layout::layout;
+use crate::core::library::{FindError, Library};
+use crate::core::model::{Article, Block};
+use crate::core::text::{fit, format_date_short, truncate, width};
+use crate::sources::{self, LoadOutcome};
+use chrono::Local;
+use serde::Serialize;
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+/// Exit status for bad usage (unknown category or id, bad arguments).
+const USAGE: u8 = 2;
+
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Some(Command::List {
+            sources,
+            category,
+            json,
+        }) => list(&sources, category.as_deref(), json),
+        Some(Command::Show {
+            id,
+            sources,
+            width,
+            json,
+        }) => show(&sources, &id, width.map(usize::from), json),
+        Some(Command::Categories { sources, json }) => categories(&sources, json),
+        // The full-screen reader arrives with the reader issue; until then, list.
+        None => list(&cli.sources, cli.category.as_deref(), false),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tidings: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Loads the sources and prints each warning to stderr; `Err` holds the exit status when every
+/// source failed.
+fn load(args: &SourceArgs) -> Result<Library, ExitCode> {
+    let LoadOutcome {
+        articles,
+        warnings,
+        reports,
+    } = sources::load(&args.specs());
+    let mut err = io::stderr().lock();
+    for w in &warnings {
+        let _ = writeln!(err, "tidings: warning: {w}");
+    }
+    if !reports.iter().any(|r| r.failure.is_none()) {
+        let _ = writeln!(err, "tidings: error: no source could be loaded");
+        return Err(ExitCode::FAILURE);
+    }
+    Ok(Library::new(articles))
+}
+
+fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("tidings: error: {msg}");
+    ExitCode::from(USAGE)
+}
+
+/// The JSON shape of an article (`blocks` only for `show`).
+#[derive(Serialize)]
+struct JsonArticle<'a> {
+    id: &'a str,
+    title: &'a str,
+    source: &'a str,
+    author: Option<&'a str>,
+    date: Option<String>,
+    link: Option<&'a str>,
+    categories: Vec<String>,
+    standfirst: Option<&'a str>,
+    words: usize,
+    origin: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blocks: Option<&'a [Block]>,
+}
+
+impl<'a> JsonArticle<'a> {
+    fn new(a: &'a Article, with_blocks: bool) -> JsonArticle<'a> {
+        JsonArticle {
+            id: a.id.as_str(),
+            title: &a.title,
+            source: &a.source,
+            author: a.author.as_deref(),
+            date: a.dated.then(|| a.date.to_rfc3339()),
+            link: a.link.as_deref(),
+            categories: a.categories.iter().map(|c| c.to_string()).collect(),
+            standfirst: a.standfirst.as_deref(),
+            words: a.words,
+            origin: &a.origin,
+            blocks: with_blocks.then_some(a.blocks.as_slice()),
+        }
+    }
+}
+
+fn stdout_width() -> Option<usize> {
+    let out = io::stdout();
+    if !out.is_terminal() {
+        return None;
+    }
+    ratatui::crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| usize::from(w))
+        .filter(|&w| w > 0)
+}
+
+fn category_cell(a: &Article) -> String {
+    match a.categories.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [first, rest @ ..] => format!("{first} +{}", rest.len()),
+    }
+}
+
+/// The lines `tidings list` prints: date, category, source, title, aligned by display width.
+/// `max_width` (a terminal's) truncates the title; `None` prints it whole.
+pub fn list_lines(articles: &[&Article], max_width: Option<usize>) -> Vec<String> {
+    const DATE: usize = 16;
+    let cats: Vec<String> = articles.iter().map(|a| category_cell(a)).collect();
+    let cat_w = cats.iter().map(|c| width(c)).max().unwrap_or(0).min(28);
+    let src_w = articles
+        .iter()
+        .map(|a| width(&a.source))
+        .max()
+        .unwrap_or(0)
+        .min(20);
+    let tz = Local;
+    articles
+        .iter()
+        .zip(&cats)
+        .map(|(a, cat)| {
+            let date = if a.dated {
+                format_date_short(a.date, &tz)
+            } else {
+                "undated".to_string()
+            };
+            let lead = format!(
+                "{}  {}  {}  ",
+                fit(&date, DATE),
+                fit(cat, cat_w),
+                fit(&a.source, src_w)
+            );
+            let title = match max_width {
+                Some(w) => truncate(&a.title, w.saturating_sub(width(&lead)).max(10)),
+                None => a.title.clone(),
+            };
+            format!("{lead}{title}")
+        })
+        .collect()
+}
+
+fn list(args: &SourceArgs, category: Option<&str>, json: bool) -> io::Result<ExitCode> {
+    let lib = match load(args) {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
+    let filter = match category.map(|c| lib.category_filter(c)).transpose() {
+        Ok(f) => f,
+        Err(e) => return Ok(usage_error(e)),
+    };
+    let shown: Vec<&Article> = lib
+        .articles()
+        .iter()
+        .filter(|a| filter.as_ref().is_none_or(|f| f.matches(a)))
+        .collect();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if json {
+        let items: Vec<JsonArticle> = shown.iter().map(|a| JsonArticle::new(a, false)).collect();
+        serde_json::to_writer_pretty(&mut out, &items)?;
+        writeln!(out)?;
+    } else {
+        for line in list_lines(&shown, stdout_width()) {
+            writeln!(out, "{line}")?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(args: &SourceArgs, id: &str, width: Option<usize>, json: bool) -> io::Result<ExitCode> {
+    let lib = match load(args) {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
+    let article = match lib.find(id) {
+        Ok(a) => a,
+        Err(FindError::NotFound) => {
+            return Ok(usage_error(format!(
+                "no article has an id starting with '{}' (ids are listed by `tidings list --json`)",
+                crate::core::sanitize::sanitize_line(id)
+            )));
+        }
+        Err(FindError::Ambiguous(ids)) => {
+            return Ok(usage_error(format!(
+                "'{}' is ambiguous: it starts {}; give more digits",
+                crate::core::sanitize::sanitize_line(id),
+                ids.join(", ")
+            )));
+        }
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if json {
+        serde_json::to_writer_pretty(&mut out, &JsonArticle::new(article, true))?;
+        writeln!(out)?;
+    } else {
+        let cols = width.or_else(stdout_width).unwrap_or(80);
+        for line in layout(article, cols, &Local) {
+            writeln!(out, "{}", line.text)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct JsonNode {
+    name: String,
+    path: String,
+    count: usize,
+    children: Vec<JsonNode>,
+}
+
+fn json_node(tree: &CategoryTree, n: usize) -> JsonNode {
+    JsonNode {
+        name: tree.nodes[n].name.clone(),
+        path: tree.path_of(n),
+        count: tree.nodes[n].count,
+        children: tree.nodes[n]
+            .children
+            .iter()
+            .map(|&c| json_node(tree, c))
+            .collect(),
+    }
+}
+
+/// The lines `tidings categories` prints: `All`, the tree indented two spaces a level, then
+/// `Uncategorized` when some articles have no category; counts right-aligned.
+pub fn category_lines(tree: &CategoryTree) -> Vec<String> {
+    let mut rows: Vec<(String, usize)> = vec![("All".to_string(), tree.total)];
+    for n in tree.preorder() {
+        let node = &tree.nodes[n];
+        rows.push((
+            format!("{}{}", "  ".repeat(node.depth), node.name),
+            node.count,
+        ));
+    }
+    if tree.uncategorized > 0 {
+        rows.push(("Uncategorized".to_string(), tree.uncategorized));
+    }
+    let name_w = rows.iter().map(|(s, _)| width(s)).max().unwrap_or(0);
+    let count_w = rows
+        .iter()
+        .map(|(_, c)| c.to_string().len())
+        .max()
+        .unwrap_or(1);
+    rows.iter()
+        .map(|(name, count)| format!("{}  {count:>count_w$}", fit(name, name_w)))
+        .collect()
+}
+
+fn categories(args: &SourceArgs, json: bool) -> io::Result<ExitCode> {
+    let lib = match load(args) {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
+    let tree = lib.category_tree();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if json {
+        let value = serde_json::json!({
+            "total": tree.total,
+            "uncategorized": tree.uncategorized,
+            "categories": tree.roots.iter().map(|&r| json_node(&tree, r)).collect::<Vec<_>>(),
+        });
+        serde_json::to_writer_pretty(&mut out, &value)?;
+        writeln!(out)?;
+    } else {
+        for line in category_lines(&tree) {
+            writeln!(out, "{line}")?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

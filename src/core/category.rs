@@ -1,0 +1,378 @@
+//! Category queries (`--category PATH`) and the category tree with counts.
+
+use crate::core::model::{Article, CategoryPath};
+use std::collections::HashMap;
+
+/// Splits one level into lowercase words; `-` and `_` separate words as spaces do, so
+/// `world-news` and `World News` read alike.
+fn level_words(level: &str) -> Vec<String> {
+    level
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// A parsed `--category PATH`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryQuery {
+    text: String,
+    levels: Vec<Vec<String>>,
+}
+
+impl CategoryQuery {
+    /// `None` when PATH holds no level at all.
+    pub fn parse(text: &str) -> Option<CategoryQuery> {
+        let levels: Vec<Vec<String>> = text
+            .split('/')
+            .map(level_words)
+            .filter(|w| !w.is_empty())
+            .collect();
+        (!levels.is_empty()).then(|| CategoryQuery {
+            text: text.trim().to_string(),
+            levels,
+        })
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Each word of the query level is a prefix of the matching word of the category level.
+    fn level_matches(query: &[String], level: &str) -> bool {
+        let words = level_words(level);
+        query.len() <= words.len() && query.iter().zip(&words).all(|(q, w)| w.starts_with(q))
+    }
+
+    /// True when the query matches `levels[start..]` level by level.
+    fn matches_from(&self, path: &CategoryPath, start: usize) -> bool {
+        let levels = path.levels();
+        start + self.levels.len() <= levels.len()
+            && self
+                .levels
+                .iter()
+                .zip(&levels[start..])
+                .all(|(q, l)| Self::level_matches(q, l))
+    }
+
+    /// Anchored: the query matches the path from its first level (so it selects that subtree).
+    pub fn matches_anchored(&self, path: &CategoryPath) -> bool {
+        self.matches_from(path, 0)
+    }
+
+    /// Unanchored: the query matches the path from any level.
+    pub fn matches_anywhere(&self, path: &CategoryPath) -> bool {
+        (0..path.levels().len()).any(|i| self.matches_from(path, i))
+    }
+}
+
+/// How a query selects articles over a given set of articles: anchored at the top level when its
+/// first level names a top-level category, else anywhere in a path.
+#[derive(Debug, Clone)]
+pub struct CategoryFilter {
+    query: CategoryQuery,
+    anchored: bool,
+}
+
+impl CategoryFilter {
+    /// Decides the matching mode from the articles; `None` when nothing matches.
+    pub fn new(query: CategoryQuery, articles: &[Article]) -> Option<CategoryFilter> {
+        let paths = || articles.iter().flat_map(|a| a.categories.iter());
+        if paths().any(|p| query.matches_anchored(p)) {
+            return Some(CategoryFilter {
+                query,
+                anchored: true,
+            });
+        }
+        let first = &query.levels[0];
+        let top_level_hit = paths().any(|p| CategoryQuery::level_matches(first, &p.levels()[0]));
+        if !top_level_hit && paths().any(|p| query.matches_anywhere(p)) {
+            return Some(CategoryFilter {
+                query,
+                anchored: false,
+            });
+        }
+        None
+    }
+
+    pub fn matches(&self, article: &Article) -> bool {
+        article.categories.iter().any(|p| {
+            if self.anchored {
+                self.query.matches_anchored(p)
+            } else {
+                self.query.matches_anywhere(p)
+            }
+        })
+    }
+
+    pub fn query(&self) -> &CategoryQuery {
+        &self.query
+    }
+}
+
+/// The category paths closest to a query that matched nothing, best first.
+pub fn closest_categories(query: &str, tree: &CategoryTree, limit: usize) -> Vec<String> {
+    let q = query.to_lowercase();
+    let q = q.trim();
+    let mut scored: Vec<(f64, String)> = tree
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let full = tree.path_of(i);
+            let whole = strsim::normalized_levenshtein(q, &full.to_lowercase());
+            let last = strsim::normalized_levenshtein(q, &n.name.to_lowercase());
+            (whole.max(last), full)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    scored.into_iter().take(limit).map(|(_, s)| s).collect()
+}
+
+/// One node of the category tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryNode {
+    /// The level's name in its most common spelling.
+    pub name: String,
+    pub depth: usize,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    /// Distinct articles in this node or below.
+    pub count: usize,
+}
+
+/// The category tree: levels merged case-insensitively, children sorted by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CategoryTree {
+    pub nodes: Vec<CategoryNode>,
+    pub roots: Vec<usize>,
+    pub total: usize,
+    pub uncategorized: usize,
+}
+
+impl CategoryTree {
+    pub fn build<'a>(articles: impl IntoIterator<Item = &'a Article>) -> CategoryTree {
+        let mut tree = CategoryTree::default();
+        // (parent, lowercase level) -> node
+        let mut index: HashMap<(Option<usize>, String), usize> = HashMap::new();
+        // node -> spelling -> uses
+        let mut spellings: Vec<HashMap<String, usize>> = Vec::new();
+        let mut touched: Vec<usize> = Vec::new();
+        for article in articles {
+            tree.total += 1;
+            if article.categories.is_empty() {
+                tree.uncategorized += 1;
+                continue;
+            }
+            touched.clear();
+            for path in &article.categories {
+                let mut parent = None;
+                for (depth, level) in path.levels().iter().enumerate() {
+                    let key = (parent, level.to_lowercase());
+                    let node = *index.entry(key).or_insert_with(|| {
+                        tree.nodes.push(CategoryNode {
+                            name: level.clone(),
+                            depth,
+                            parent,
+                            children: Vec::new(),
+                            count: 0,
+                        });
+                        spellings.push(HashMap::new());
+                        tree.nodes.len() - 1
+                    });
+                    *spellings[node].entry(level.clone()).or_default() += 1;
+                    touched.push(node);
+                    parent = Some(node);
+                }
+            }
+            touched.sort_unstable();
+            touched.dedup();
+            for &n in &touched {
+                tree.nodes[n].count += 1;
+            }
+        }
+        for (i, uses) in spellings.into_iter().enumerate() {
+            // Most used spelling; ties go to the one that sorts first, for a stable result.
+            if let Some((name, _)) = uses
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            {
+                tree.nodes[i].name = name;
+            }
+        }
+        for i in 0..tree.nodes.len() {
+            match tree.nodes[i].parent {
+                Some(p) => tree.nodes[p].children.push(i),
+                None => tree.roots.push(i),
+            }
+        }
+        let nodes = &tree.nodes;
+        let by_name = |a: &usize, b: &usize| {
+            let (x, y) = (&nodes[*a].name, &nodes[*b].name);
+            x.to_lowercase()
+                .cmp(&y.to_lowercase())
+                .then_with(|| x.cmp(y))
+        };
+        let mut roots = tree.roots.clone();
+        roots.sort_by(by_name);
+        let mut children: Vec<Vec<usize>> = tree.nodes.iter().map(|n| n.children.clone()).collect();
+        for c in &mut children {
+            c.sort_by(by_name);
+        }
+        tree.roots = roots;
+        for (n, c) in tree.nodes.iter_mut().zip(children) {
+            n.children = c;
+        }
+        tree
+    }
+
+    /// The node's full path, levels joined by ` / `.
+    pub fn path_of(&self, node: usize) -> String {
+        let mut levels = Vec::new();
+        let mut cur = Some(node);
+        while let Some(n) = cur {
+            levels.push(self.nodes[n].name.as_str());
+            cur = self.nodes[n].parent;
+        }
+        levels.reverse();
+        levels.join(" / ")
+    }
+
+    /// Nodes in display order (depth first, children sorted).
+    pub fn preorder(&self) -> Vec<usize> {
+        let mut out = Vec::with_capacity(self.nodes.len());
+        let mut stack: Vec<usize> = self.roots.iter().rev().copied().collect();
+        while let Some(n) = stack.pop() {
+            out.push(n);
+            stack.extend(self.nodes[n].children.iter().rev());
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::ArticleId;
+    use chrono::Utc;
+
+    fn article(title: &str, cats: &str) -> Article {
+        Article {
+            id: ArticleId::from_key(title),
+            title: title.into(),
+            source: "s".into(),
+            author: None,
+            date: Utc::now(),
+            dated: true,
+            link: None,
+            categories: CategoryPath::parse_list(cats),
+            standfirst: None,
+            blocks: vec![],
+            words: 0,
+            meta: vec![],
+            origin: title.into(),
+        }
+    }
+
+    fn corpus() -> Vec<Article> {
+        vec![
+            article("a", "World News / Europe"),
+            article("b", "World News/Asia"),
+            article("c", "world news / europe; Business"),
+            article("d", "Technology / AI"),
+            article("e", "Science / Europe"),
+            article("f", ""),
+            article("g", "world-news/europe"),
+        ]
+    }
+
+    fn selected(query: &str) -> Option<Vec<String>> {
+        let arts = corpus();
+        let f = CategoryFilter::new(CategoryQuery::parse(query)?, &arts)?;
+        Some(
+            arts.iter()
+                .filter(|a| f.matches(a))
+                .map(|a| a.title.clone())
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn query_matching_table() {
+        let table: &[(&str, Option<&[&str]>)] = &[
+            ("world/europe", Some(&["a", "c", "g"])),
+            ("World News/Europe", Some(&["a", "c", "g"])),
+            ("world news / europe", Some(&["a", "c", "g"])),
+            ("world", Some(&["a", "b", "c", "g"])),
+            ("wor n/eu", Some(&["a", "c", "g"])),
+            ("tech/ai", Some(&["d"])),
+            ("business", Some(&["c"])),
+            // Not a top-level name: matches the end of paths, anywhere.
+            ("europe", Some(&["a", "c", "e", "g"])),
+            ("ai", Some(&["d"])),
+            // A top-level name that leads nowhere does not fall back to suffix matching.
+            ("world/africa", None),
+            ("news", None),
+            ("sport", None),
+            ("", None),
+        ];
+        for (q, want) in table {
+            let got = selected(q);
+            let want = want.map(|w| w.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+            assert_eq!(got, want, "query {q:?}");
+        }
+    }
+
+    #[test]
+    fn tree_counts_parents_with_children_once_per_article() {
+        let arts = corpus();
+        let tree = CategoryTree::build(&arts);
+        assert_eq!(tree.total, 7);
+        assert_eq!(tree.uncategorized, 1);
+        let shown: Vec<(String, usize, usize)> = tree
+            .preorder()
+            .into_iter()
+            .map(|n| (tree.path_of(n), tree.nodes[n].depth, tree.nodes[n].count))
+            .collect();
+        let want = [
+            ("Business", 0, 1),
+            ("Science", 0, 1),
+            ("Science / Europe", 1, 1),
+            ("Technology", 0, 1),
+            ("Technology / AI", 1, 1),
+            ("World News", 0, 3),
+            ("World News / Asia", 1, 1),
+            ("World News / Europe", 1, 2),
+            ("world-news", 0, 1),
+            ("world-news / europe", 1, 1),
+        ];
+        let want: Vec<(String, usize, usize)> = want
+            .iter()
+            .map(|(p, d, c)| (p.to_string(), *d, *c))
+            .collect();
+        assert_eq!(shown, want);
+    }
+
+    #[test]
+    fn most_common_spelling_wins() {
+        let arts = vec![
+            article("1", "tech"),
+            article("2", "Tech"),
+            article("3", "Tech"),
+        ];
+        let tree = CategoryTree::build(&arts);
+        assert_eq!(tree.nodes.len(), 1);
+        assert_eq!(tree.nodes[0].name, "Tech");
+        assert_eq!(tree.nodes[0].count, 3);
+    }
+
+    #[test]
+    fn closest_lists_near_names() {
+        let arts = corpus();
+        let tree = CategoryTree::build(&arts);
+        let near = closest_categories("buisness", &tree, 3);
+        assert_eq!(near[0], "Business");
+        let near = closest_categories("World News / Eurpoe", &tree, 1);
+        assert_eq!(near, ["World News / Europe"]);
+    }
+}

@@ -1,0 +1,255 @@
+//! Lays an article out as wrapped lines for a given width: the one rendering used by
+//! `tidings show` and by the reading pane (which styles lines by their kind).
+
+use crate::core::model::{Article, BlockKind};
+use crate::core::text::format_date_long;
+use chrono::TimeZone;
+
+/// What a laid-out line is, so a front end can style it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Title,
+    Byline,
+    Categories,
+    Link,
+    Standfirst,
+    Heading,
+    Paragraph,
+    Quote,
+    ListItem,
+    Code,
+    Blank,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub kind: LineKind,
+    pub text: String,
+}
+
+/// `Source · Author · Tue 24 Nov 2026 08:15 · 3 min read` (`undated` when the date is a stand-in).
+pub fn byline<Tz: TimeZone>(article: &Article, tz: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let mut parts: Vec<String> = Vec::new();
+    if !article.source.is_empty() {
+        parts.push(article.source.clone());
+    }
+    if let Some(a) = &article.author {
+        parts.push(a.clone());
+    }
+    parts.push(if article.dated {
+        format_date_long(article.date, tz)
+    } else {
+        "undated".to_string()
+    });
+    parts.push(format!("{} min read", article.reading_minutes()));
+    parts.join(" · ")
+}
+
+fn push_wrapped(
+    out: &mut Vec<Line>,
+    kind: LineKind,
+    text: &str,
+    first: &str,
+    rest: &str,
+    width: usize,
+) {
+    let opts = textwrap::Options::new(width.max(1))
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .break_words(true);
+    for l in textwrap::wrap(text, opts) {
+        out.push(Line {
+            kind,
+            text: l.into_owned(),
+        });
+    }
+}
+
+fn blank(out: &mut Vec<Line>) {
+    out.push(Line {
+        kind: LineKind::Blank,
+        text: String::new(),
+    });
+}
+
+/// Lays out the whole article for `width` columns (at least 10 are used).
+pub fn layout<Tz: TimeZone>(article: &Article, width: usize, tz: &Tz) -> Vec<Line>
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let width = width.max(10);
+    let mut out = Vec::new();
+    push_wrapped(&mut out, LineKind::Title, &article.title, "", "", width);
+    push_wrapped(
+        &mut out,
+        LineKind::Byline,
+        &byline(article, tz),
+        "",
+        "",
+        width,
+    );
+    if !article.categories.is_empty() {
+        let cats: Vec<String> = article.categories.iter().map(|c| c.to_string()).collect();
+        push_wrapped(
+            &mut out,
+            LineKind::Categories,
+            &cats.join(", "),
+            "",
+            "",
+            width,
+        );
+    }
+    if let Some(link) = &article.link {
+        push_wrapped(&mut out, LineKind::Link, link, "", "", width);
+    }
+    if let Some(s) = &article.standfirst {
+        blank(&mut out);
+        push_wrapped(&mut out, LineKind::Standfirst, s, "", "", width);
+    }
+    let mut prev: Option<BlockKind> = None;
+    for block in &article.blocks {
+        // List items of one list sit together; every other block is set off by a blank line.
+        if !(block.kind == BlockKind::ListItem && prev == Some(BlockKind::ListItem)) {
+            blank(&mut out);
+        }
+        match block.kind {
+            BlockKind::Heading => {
+                push_wrapped(&mut out, LineKind::Heading, &block.text, "", "", width)
+            }
+            BlockKind::Paragraph => {
+                push_wrapped(&mut out, LineKind::Paragraph, &block.text, "", "", width)
+            }
+            BlockKind::Quote => {
+                push_wrapped(&mut out, LineKind::Quote, &block.text, "│ ", "│ ", width)
+            }
+            BlockKind::ListItem => {
+                push_wrapped(&mut out, LineKind::ListItem, &block.text, "• ", "  ", width)
+            }
+            BlockKind::Code => {
+                for l in block.text.lines() {
+                    out.push(Line {
+                        kind: LineKind::Code,
+                        text: format!("    {l}"),
+                    });
+                }
+            }
+        }
+        prev = Some(block.kind);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::{ArticleId, Block, CategoryPath};
+    use crate::core::text::width;
+    use chrono::Utc;
+
+    fn sample() -> Article {
+        let blocks = vec![
+            Block::new(
+                BlockKind::Paragraph,
+                "word ".repeat(60).trim_end().to_string(),
+            ),
+            Block::new(BlockKind::Heading, "Outlook"),
+            Block::new(
+                BlockKind::ListItem,
+                "first item that is long enough to wrap around",
+            ),
+            Block::new(BlockKind::ListItem, "second"),
+            Block::new(BlockKind::Quote, "a quoted line that wraps over the width"),
+            Block::new(BlockKind::Code, "fn main() {}\n    nested();"),
+        ];
+        Article {
+            id: ArticleId::from_key("k"),
+            title: "A title".into(),
+            source: "Wire".into(),
+            author: Some("Ann".into()),
+            date: Utc.with_ymd_and_hms(2026, 11, 24, 8, 15, 0).unwrap(),
+            dated: true,
+            link: Some("https://example.com/a".into()),
+            categories: CategoryPath::parse_list("World News / Europe; Business"),
+            standfirst: Some("The short version".into()),
+            words: Article::count_words(Some("The short version"), &blocks),
+            blocks,
+            meta: vec![],
+            origin: "k".into(),
+        }
+    }
+
+    #[test]
+    fn header_lines_and_block_spacing() {
+        let lines = layout(&sample(), 30, &Utc);
+        let kinds: Vec<LineKind> = lines.iter().map(|l| l.kind).collect();
+        assert_eq!(lines[0].text, "A title");
+        assert_eq!(lines[1].text, "Wire · Ann · Tue 24 Nov 2026");
+        assert_eq!(lines[2].text, "08:15 · 1 min read");
+        assert_eq!(lines[3].text, "World News / Europe, Business");
+        assert_eq!(lines[4].kind, LineKind::Link);
+        assert_eq!(&kinds[5..7], [LineKind::Blank, LineKind::Standfirst]);
+        // Paragraph wrapped to 30 columns, never wider.
+        assert!(
+            lines
+                .iter()
+                .filter(|l| l.kind != LineKind::Code)
+                .all(|l| width(&l.text) <= 30)
+        );
+        let heading = lines
+            .iter()
+            .position(|l| l.kind == LineKind::Heading)
+            .unwrap();
+        assert_eq!(lines[heading].text, "Outlook");
+        assert_eq!(lines[heading - 1].kind, LineKind::Blank);
+        // Two list items with no blank between them, bullets and hanging indent.
+        let items: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.kind == LineKind::ListItem)
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(
+            items,
+            [
+                "• first item that is long",
+                "  enough to wrap around",
+                "• second"
+            ]
+        );
+        assert!(
+            lines
+                .iter()
+                .filter(|l| l.kind == LineKind::Quote)
+                .all(|l| l.text.starts_with("│ "))
+        );
+        let code: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.kind == LineKind::Code)
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(code, ["    fn main() {}", "        nested();"]);
+    }
+
+    #[test]
+    fn undated_byline() {
+        let mut a = sample();
+        a.dated = false;
+        a.author = None;
+        assert_eq!(byline(&a, &Utc), "Wire · undated · 1 min read");
+    }
+
+    #[test]
+    fn very_long_words_are_broken_to_width() {
+        let mut a = sample();
+        a.blocks = vec![Block::new(BlockKind::Paragraph, "x".repeat(20_000))];
+        let lines = layout(&a, 40, &Utc);
+        let body: Vec<&Line> = lines
+            .iter()
+            .filter(|l| l.kind == LineKind::Paragraph)
+            .collect();
+        assert_eq!(body.len(), 500);
+        assert!(body.iter().all(|l| width(&l.text) == 40));
+    }
+}

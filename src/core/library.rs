@@ -1,0 +1,176 @@
+//! The library: every loaded article, newest first, with lookups and filters.
+
+use crate::core::category::{CategoryFilter, CategoryQuery, CategoryTree, closest_categories};
+use crate::core::model::Article;
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    articles: Vec<Article>,
+}
+
+/// Why `find` found no single article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FindError {
+    NotFound,
+    /// The prefix fits several ids (the first few are listed).
+    Ambiguous(Vec<String>),
+}
+
+/// Why a category filter selects nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoSuchCategory {
+    pub query: String,
+    pub closest: Vec<String>,
+}
+
+impl std::fmt::Display for NoSuchCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no category matches '{}'", self.query)?;
+        if !self.closest.is_empty() {
+            write!(f, "; closest: {}", self.closest.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl Library {
+    /// Takes the articles, drops repeats of an id (the first one loaded stays) and sorts them
+    /// newest first; ties by title, then id, so the order never depends on load order.
+    pub fn new(articles: Vec<Article>) -> Library {
+        let mut seen = HashSet::with_capacity(articles.len());
+        let mut articles: Vec<Article> = articles
+            .into_iter()
+            .filter(|a| seen.insert(a.id.clone()))
+            .collect();
+        articles.sort_by(|a, b| {
+            b.date
+                .cmp(&a.date)
+                .then_with(|| a.title.cmp(&b.title))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        Library { articles }
+    }
+
+    pub fn articles(&self) -> &[Article] {
+        &self.articles
+    }
+
+    pub fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
+    }
+
+    /// The article whose id is `prefix` or starts with it (case-insensitive).
+    pub fn find(&self, prefix: &str) -> Result<&Article, FindError> {
+        let prefix = prefix.trim().to_ascii_lowercase();
+        if prefix.is_empty() {
+            return Err(FindError::NotFound);
+        }
+        if let Some(a) = self.articles.iter().find(|a| a.id.as_str() == prefix) {
+            return Ok(a);
+        }
+        let hits: Vec<&Article> = self
+            .articles
+            .iter()
+            .filter(|a| a.id.as_str().starts_with(&prefix))
+            .collect();
+        match hits.as_slice() {
+            [] => Err(FindError::NotFound),
+            [one] => Ok(one),
+            many => Err(FindError::Ambiguous(
+                many.iter().take(5).map(|a| a.id.to_string()).collect(),
+            )),
+        }
+    }
+
+    pub fn category_tree(&self) -> CategoryTree {
+        CategoryTree::build(&self.articles)
+    }
+
+    /// A filter for `--category PATH`, or the closest categories when PATH matches nothing.
+    pub fn category_filter(&self, path: &str) -> Result<CategoryFilter, NoSuchCategory> {
+        CategoryQuery::parse(path)
+            .and_then(|q| CategoryFilter::new(q, &self.articles))
+            .ok_or_else(|| NoSuchCategory {
+                query: path.trim().to_string(),
+                closest: closest_categories(path, &self.category_tree(), 5),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::{ArticleId, CategoryPath};
+    use chrono::{TimeZone, Utc};
+
+    fn art(key: &str, title: &str, day: u32) -> Article {
+        Article {
+            id: ArticleId::from_key(key),
+            title: title.into(),
+            source: "s".into(),
+            author: None,
+            date: Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap(),
+            dated: true,
+            link: None,
+            categories: CategoryPath::parse_list("World News / Europe"),
+            standfirst: None,
+            blocks: vec![],
+            words: 0,
+            meta: vec![],
+            origin: key.into(),
+        }
+    }
+
+    #[test]
+    fn sorted_newest_first_and_deduplicated() {
+        let lib = Library::new(vec![
+            art("x", "old", 20),
+            art("y", "new", 25),
+            art("x", "old again", 22),
+            art("z", "mid b", 22),
+            art("w", "mid a", 22),
+        ]);
+        let titles: Vec<&str> = lib.articles().iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(titles, ["new", "mid a", "mid b", "old"]);
+    }
+
+    #[test]
+    fn find_by_unique_prefix() {
+        let lib = Library::new((0..40).map(|i| art(&format!("k{i}"), "t", 20)).collect());
+        let id = lib.articles()[7].id.to_string();
+        assert_eq!(lib.find(&id).unwrap().id.as_str(), id);
+        assert_eq!(lib.find(&id[..10].to_uppercase()).unwrap().id.as_str(), id);
+        assert_eq!(lib.find("zz"), Err(FindError::NotFound));
+        assert_eq!(lib.find(""), Err(FindError::NotFound));
+        // 40 ids over 16 hex digits: by pigeonhole some first digit is shared.
+        let shared = "0123456789abcdef"
+            .chars()
+            .map(|c| c.to_string())
+            .find(|c| {
+                lib.articles()
+                    .iter()
+                    .filter(|a| a.id.as_str().starts_with(c.as_str()))
+                    .count()
+                    > 1
+            })
+            .unwrap();
+        assert!(matches!(lib.find(&shared), Err(FindError::Ambiguous(v)) if v.len() > 1));
+    }
+
+    #[test]
+    fn category_filter_error_lists_closest() {
+        let lib = Library::new(vec![art("x", "t", 20)]);
+        let err = lib.category_filter("wrld nws / eruope").unwrap_err();
+        assert_eq!(err.closest[0..1], ["World News / Europe".to_string()]);
+        assert!(
+            err.to_string()
+                .contains("no category matches 'wrld nws / eruope'")
+        );
+        assert!(lib.category_filter("world").is_ok());
+    }
+}

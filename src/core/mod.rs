@@ -1,0 +1,8 @@
+//! The pure core: no terminal, no network, no file system.
+
+pub mod category;
+pub mod layout;
+pub mod library;
+pub mod model;
+pub mod sanitize;
+pub mod text;

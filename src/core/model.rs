@@ -1,0 +1,197 @@
+//! The article model every source maps into.
+
+use chrono::{DateTime, Utc};
+use std::fmt;
+
+/// One level-by-level category path, e.g. `World News / Europe`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CategoryPath(Vec<String>);
+
+impl CategoryPath {
+    /// Parses `World News / Europe` or `World News/Europe`: levels split on `/`, whitespace trimmed
+    /// and collapsed, empty levels dropped. `None` when no level is left.
+    pub fn parse(text: &str) -> Option<CategoryPath> {
+        Self::from_levels(text.split('/'))
+    }
+
+    /// Builds a path from levels, cleaning each as [`CategoryPath::parse`] does.
+    pub fn from_levels<I, S>(levels: I) -> Option<CategoryPath>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let levels: Vec<String> = levels
+            .into_iter()
+            .map(|l| crate::core::sanitize::sanitize_line(l.as_ref()))
+            .filter(|l| !l.is_empty())
+            .collect();
+        (!levels.is_empty()).then_some(CategoryPath(levels))
+    }
+
+    /// Parses a `Categories:` value: several paths separated by `,` or `;`, duplicates dropped.
+    pub fn parse_list(text: &str) -> Vec<CategoryPath> {
+        let mut out: Vec<CategoryPath> = Vec::new();
+        for part in text.split([',', ';']) {
+            if let Some(p) = CategoryPath::parse(part)
+                && !out.iter().any(|q| q.key() == p.key())
+            {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    pub fn levels(&self) -> &[String] {
+        &self.0
+    }
+
+    /// A comparison key: levels lowercased, so `world news / europe` equals `World News / Europe`.
+    pub fn key(&self) -> Vec<String> {
+        self.0.iter().map(|l| l.to_lowercase()).collect()
+    }
+}
+
+impl fmt::Display for CategoryPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(" / "))
+    }
+}
+
+/// The kind of one body block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    Heading,
+    Paragraph,
+    Quote,
+    ListItem,
+    Code,
+}
+
+/// One block of an article body. `Code` keeps its line breaks; the others are single lines of text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub text: String,
+}
+
+impl Block {
+    pub fn new(kind: BlockKind, text: impl Into<String>) -> Block {
+        Block {
+            kind,
+            text: text.into(),
+        }
+    }
+}
+
+/// A stable article id: 16 hex digits of a 64-bit FNV-1a hash of something that identifies the
+/// article across runs (for files, the path).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArticleId(String);
+
+impl ArticleId {
+    pub fn from_key(key: &str) -> ArticleId {
+        ArticleId(format!("{:016x}", fnv1a64(key.as_bytes())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ArticleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// 64-bit FNV-1a: tiny, fast and stable across Rust versions (unlike `DefaultHasher`).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// One article, from whatever source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub id: ArticleId,
+    pub title: String,
+    pub source: String,
+    pub author: Option<String>,
+    /// The article's date; for an undated article, the time its file was last modified.
+    pub date: DateTime<Utc>,
+    /// False when `date` is a stand-in (no date in the article).
+    pub dated: bool,
+    pub link: Option<String>,
+    pub categories: Vec<CategoryPath>,
+    pub standfirst: Option<String>,
+    pub blocks: Vec<Block>,
+    /// Words in the standfirst and body.
+    pub words: usize,
+    /// Header fields tidings does not know, kept as they were.
+    pub meta: Vec<(String, String)>,
+    /// Where the article came from (a file path), for messages.
+    pub origin: String,
+}
+
+impl Article {
+    /// Minutes to read at 230 words a minute, at least one.
+    pub fn reading_minutes(&self) -> usize {
+        self.words.div_ceil(230).max(1)
+    }
+
+    /// Counts the words of the standfirst and body blocks.
+    pub fn count_words(standfirst: Option<&str>, blocks: &[Block]) -> usize {
+        standfirst.map_or(0, |s| s.split_whitespace().count())
+            + blocks
+                .iter()
+                .map(|b| b.text.split_whitespace().count())
+                .sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_path_parsing() {
+        let p = CategoryPath::parse("  World   News/ Europe ").unwrap();
+        assert_eq!(p.levels(), ["World News", "Europe"]);
+        assert_eq!(p.to_string(), "World News / Europe");
+        assert_eq!(CategoryPath::parse("World News // Europe").unwrap(), p);
+        assert_eq!(CategoryPath::parse(" / "), None);
+    }
+
+    #[test]
+    fn category_list_splits_on_comma_and_semicolon_and_dedupes() {
+        let l = CategoryPath::parse_list("Technology / AI; Business, world news/europe,,Business");
+        let shown: Vec<String> = l.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            shown,
+            ["Technology / AI", "Business", "world news / europe"]
+        );
+    }
+
+    #[test]
+    fn ids_are_stable_hex() {
+        let a = ArticleId::from_key("file:/tmp/a.txt");
+        assert_eq!(a, ArticleId::from_key("file:/tmp/a.txt"));
+        assert_ne!(a, ArticleId::from_key("file:/tmp/b.txt"));
+        assert_eq!(a.as_str().len(), 16);
+        // Known FNV-1a vectors.
+        assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
+    }
+
+    #[test]
+    fn reading_time() {
+        let blocks = vec![Block::new(BlockKind::Paragraph, "word ".repeat(461))];
+        assert_eq!(Article::count_words(Some("two words"), &blocks), 463);
+        assert_eq!(463usize.div_ceil(230), 3);
+    }
+}

@@ -1,0 +1,220 @@
+//! The one sanitizer every string from a file or feed passes through before it enters the model.
+//!
+//! Removed: C0 controls (except newline and tab), DEL, C1 controls, whole escape sequences
+//! (CSI, OSC, DCS, SOS, PM, APC, nF and single-character escapes, in their 7-bit `ESC x` and
+//! 8-bit C1 forms), bidi embedding/override/isolate/mark characters and zero-width tricks.
+//! String sequences (OSC, DCS, ...) end at BEL or ST; an unterminated one ends at the end of its
+//! line, so a stray `ESC ]` cannot swallow the rest of an article.
+
+use std::borrow::Cow;
+
+/// True for characters that are removed on sight (bidi controls and invisible tricks).
+fn is_invisible_trick(c: char) -> bool {
+    matches!(c,
+        '\u{061C}'                 // Arabic letter mark
+        | '\u{200B}'               // zero width space
+        | '\u{200E}' | '\u{200F}'  // LRM, RLM
+        | '\u{202A}'..='\u{202E}'  // LRE, RLE, PDF, LRO, RLO
+        | '\u{2060}'               // word joiner
+        | '\u{2066}'..='\u{2069}'  // LRI, RLI, FSI, PDI
+        | '\u{FEFF}'               // BOM / zero width no-break space
+        | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation
+    )
+}
+
+fn needs_work(c: char) -> bool {
+    (c < ' ' && c != '\n' && c != '\t')
+        || ('\u{7F}'..='\u{9F}').contains(&c)
+        || c == '\u{2028}'
+        || c == '\u{2029}'
+        || is_invisible_trick(c)
+}
+
+/// Cleans multi-line text: newlines and tabs are kept, everything unsafe is removed.
+pub fn sanitize(input: &str) -> Cow<'_, str> {
+    if !input.chars().any(needs_work) {
+        return Cow::Borrowed(input);
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\u{2028}' | '\u{2029}' => out.push('\n'),
+            '\u{1B}' => match chars.peek().copied() {
+                Some('[') => {
+                    chars.next();
+                    skip_csi(&mut chars);
+                }
+                Some(']' | 'P' | 'X' | '^' | '_') => {
+                    chars.next();
+                    skip_string(&mut chars);
+                }
+                Some(n @ ' '..='/') => {
+                    // nF escape: intermediates then one final byte.
+                    let _ = n;
+                    while matches!(chars.peek(), Some(' '..='/')) {
+                        chars.next();
+                    }
+                    if matches!(chars.peek(), Some('0'..='~')) {
+                        chars.next();
+                    }
+                }
+                Some('0'..='~') => {
+                    chars.next();
+                }
+                _ => {}
+            },
+            '\u{9B}' => skip_csi(&mut chars),
+            '\u{90}' | '\u{98}' | '\u{9D}' | '\u{9E}' | '\u{9F}' => skip_string(&mut chars),
+            c if needs_work(c) => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Cleans a single-line field (title, author, ...): as [`sanitize`], then newlines and tabs become
+/// spaces and runs of whitespace collapse to one; the result is trimmed.
+pub fn sanitize_line(input: &str) -> String {
+    let clean = sanitize(input);
+    collapse_whitespace(&clean)
+}
+
+/// Trims and collapses every run of whitespace to a single space.
+pub fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    // Parameter bytes 0x30-0x3F, intermediates 0x20-0x2F, one final byte 0x40-0x7E.
+    while matches!(chars.peek(), Some('0'..='?')) {
+        chars.next();
+    }
+    while matches!(chars.peek(), Some(' '..='/')) {
+        chars.next();
+    }
+    if matches!(chars.peek(), Some('@'..='~')) {
+        chars.next();
+    }
+}
+
+fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(&c) = chars.peek() {
+        match c {
+            '\n' => return,
+            '\u{07}' | '\u{9C}' => {
+                chars.next();
+                return;
+            }
+            '\u{1B}' => {
+                chars.next();
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                return;
+            }
+            _ => {
+                chars.next();
+            }
+        }
+    }
+}
+
+/// True when `s` holds nothing the sanitizer would remove.
+pub fn is_clean(s: &str) -> bool {
+    !s.chars().any(needs_work)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed_unchanged() {
+        let s = "Zürich — “quoted” 東京 👩‍💻\nnext\tline";
+        assert!(matches!(sanitize(s), Cow::Borrowed(_)));
+        assert_eq!(sanitize(s), s);
+    }
+
+    #[test]
+    fn removes_whole_escape_sequences() {
+        let cases = [
+            ("red \x1b[31mtext\x1b[0m", "red text"),
+            ("a\x1b[1;31;40mb", "ab"),
+            ("title\x1b]0;pwned\x07 ok", "title ok"),
+            (
+                "link \x1b]8;;http://evil\x1b\\here\x1b]8;;\x1b\\",
+                "link here",
+            ),
+            ("dcs\x1bPq#0;2;0;0;0\x1b\\end", "dcsend"),
+            ("apc\x1b_payload\x1b\\x", "apcx"),
+            ("pm\x1b^secret\x07y", "pmy"),
+            ("sos\x1bXhidden\x1b\\z", "sosz"),
+            ("charset\x1b(Bok", "charsetok"),
+            ("keypad\x1b=ok", "keypadok"),
+            ("reset\x1bcok", "resetok"),
+            ("c1 csi \u{9B}2Jgone", "c1 csi gone"),
+            ("c1 osc \u{9D}0;t\u{9C}after", "c1 osc after"),
+            ("lone esc at end\x1b", "lone esc at end"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(sanitize(input), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn unterminated_string_sequence_stops_at_line_end() {
+        assert_eq!(sanitize("one\x1b]0;never ends\ntwo"), "one\ntwo");
+    }
+
+    #[test]
+    fn removes_controls_but_keeps_newline_and_tab() {
+        assert_eq!(
+            sanitize("a\x00b\x07c\x08d\re\x7ff\u{85}g\n\th"),
+            "abcdefg\n\th"
+        );
+    }
+
+    #[test]
+    fn removes_bidi_and_zero_width_tricks() {
+        let s = "safe\u{202E}txt.exe\u{2066}x\u{2069}\u{200B}\u{FEFF}\u{200F}";
+        assert_eq!(sanitize(s), "safetxt.exex");
+        // Joiners that build emoji stay.
+        assert_eq!(sanitize("👩\u{200D}💻"), "👩\u{200D}💻");
+    }
+
+    #[test]
+    fn line_separators_become_newlines() {
+        assert_eq!(sanitize("a\u{2028}b\u{2029}c"), "a\nb\nc");
+    }
+
+    #[test]
+    fn sanitize_line_flattens_and_collapses() {
+        assert_eq!(
+            sanitize_line("  Big\n\tnews \x1b[5m today  "),
+            "Big news today"
+        );
+        assert!(is_clean(&sanitize_line("\x1b]52;c;AAAA\x07copy")));
+    }
+
+    #[test]
+    fn output_never_contains_controls() {
+        // Every byte value as a char, in every position around an escape.
+        let mut hostile = String::new();
+        for b in 0u32..0x200 {
+            hostile.push(char::from_u32(b).unwrap());
+            hostile.push('\u{1B}');
+        }
+        let out = sanitize(&hostile);
+        assert!(is_clean(&out), "{out:?}");
+        assert!(!out.contains('\u{1B}'));
+    }
+}

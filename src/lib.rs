@@ -1,0 +1,9 @@
+//! tidings: a terminal news reader.
+//!
+//! Layers: `core` is pure (model, categories, library, layout, sanitizer); `sources` does the IO
+//! and parsing; `commands` prints for the command line.
+
+pub mod cli;
+pub mod commands;
+pub mod core;
+pub mod sources;

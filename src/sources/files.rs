@@ -1,0 +1,202 @@
+//! Local article files and folders, and the bundled samples.
+
+use super::Warning;
+use super::decode::{MAX_FILE_BYTES, Skip, decode};
+use super::text::{FileContext, parse_article};
+use crate::core::model::{Article, ArticleId, CategoryPath};
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/samples.rs"));
+}
+
+/// Articles, warnings, and the reason the whole source failed (if it did).
+pub type PathLoad = (Vec<Article>, Vec<Warning>, Option<String>);
+
+/// `.txt` and `.md` files in folders are articles.
+pub fn is_article_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// Decodes and parses one file's bytes; `Err` is the warning message.
+fn parse_bytes(bytes: &[u8], ctx: &FileContext) -> Result<(Article, Vec<Warning>), String> {
+    let decoded = decode(bytes).map_err(|s| s.to_string())?;
+    let parsed = parse_article(&decoded.text, ctx)?;
+    let warnings = decoded
+        .warning
+        .into_iter()
+        .chain(parsed.warnings)
+        .map(|m| Warning::new(&ctx.origin, m))
+        .collect();
+    Ok((parsed.article, warnings))
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The category given by the folders between the source root and the file.
+fn folder_category(rel: &Path) -> Option<CategoryPath> {
+    let parent = rel.parent()?;
+    CategoryPath::from_levels(parent.iter().map(|c| c.to_string_lossy()))
+}
+
+/// One file to read: its path, the path that makes its id, and what its folder says.
+struct Job {
+    path: PathBuf,
+    id_key: String,
+    folder_category: Option<CategoryPath>,
+    default_source: String,
+}
+
+fn read_job(job: &Job) -> Result<(Article, Vec<Warning>), Warning> {
+    let origin = job.path.to_string_lossy().into_owned();
+    let fail = |m: String| Warning::new(&origin, m);
+    let meta = std::fs::metadata(&job.path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(Skip::TooLarge(meta.len()).to_string()));
+    }
+    let bytes = std::fs::read(&job.path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let mtime = meta
+        .modified()
+        .map(DateTime::<Utc>::from)
+        .unwrap_or_else(|_| Utc::now());
+    let ctx = FileContext {
+        id: ArticleId::from_key(&job.id_key),
+        origin: origin.clone(),
+        fallback_title: stem(&job.path),
+        default_source: job.default_source.clone(),
+        folder_category: job.folder_category.clone(),
+        mtime,
+    };
+    parse_bytes(&bytes, &ctx).map_err(fail)
+}
+
+fn name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string_lossy().into_owned())
+}
+
+/// Loads a file or a folder (recursively; hidden entries skipped).
+pub fn load_path(path: &Path) -> PathLoad {
+    let label = path.to_string_lossy().into_owned();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            let msg = format!("cannot read: {e}");
+            return (Vec::new(), vec![Warning::new(&label, &msg)], Some(msg));
+        }
+    };
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut warnings = Vec::new();
+    let jobs: Vec<Job> = if meta.is_file() {
+        let parent = canonical.parent().map(name_of).unwrap_or_default();
+        vec![Job {
+            path: path.to_path_buf(),
+            id_key: format!("file:{}", canonical.to_string_lossy()),
+            folder_category: None,
+            default_source: parent,
+        }]
+    } else {
+        let source_name = name_of(&canonical);
+        let mut jobs = Vec::new();
+        let walk = walkdir::WalkDir::new(path)
+            .follow_links(true)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        for entry in walk {
+            match entry {
+                Ok(e) if e.file_type().is_file() && is_article_file(e.path()) => {
+                    let rel = e.path().strip_prefix(path).unwrap_or(e.path());
+                    jobs.push(Job {
+                        path: e.path().to_path_buf(),
+                        id_key: format!("file:{}", canonical.join(rel).to_string_lossy()),
+                        folder_category: folder_category(rel),
+                        default_source: source_name.clone(),
+                    });
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let at = e.path().unwrap_or(path).to_string_lossy().into_owned();
+                    warnings.push(Warning::new(at, format!("cannot read: {e}")));
+                }
+            }
+        }
+        jobs
+    };
+    let results: Vec<Result<(Article, Vec<Warning>), Warning>> =
+        jobs.par_iter().map(read_job).collect();
+    let mut articles = Vec::with_capacity(results.len());
+    let mut skipped = 0;
+    for r in results {
+        match r {
+            Ok((a, w)) => {
+                articles.push(a);
+                warnings.extend(w);
+            }
+            Err(w) => {
+                skipped += 1;
+                warnings.push(w);
+            }
+        }
+    }
+    let failure = if !articles.is_empty() {
+        None
+    } else if meta.is_file() {
+        warnings.last().map(|w| w.message.clone())
+    } else {
+        let msg = if skipped == 0 {
+            "no article files (.txt, .md) found".to_string()
+        } else {
+            format!("no readable articles ({skipped} files skipped)")
+        };
+        warnings.push(Warning::new(&label, &msg));
+        Some(msg)
+    };
+    (articles, warnings, failure)
+}
+
+/// Loads the `sample-feeds/` corpus compiled into the binary.
+pub fn load_bundled() -> PathLoad {
+    let mut articles = Vec::new();
+    let mut warnings = Vec::new();
+    for (rel, bytes, mtime) in bundled::SAMPLES {
+        let rel_path = Path::new(rel);
+        let origin = format!("sample-feeds/{rel}");
+        let ctx = FileContext {
+            id: ArticleId::from_key(&origin),
+            origin: origin.clone(),
+            fallback_title: stem(rel_path),
+            default_source: "sample-feeds".to_string(),
+            folder_category: folder_category(rel_path),
+            mtime: DateTime::from_timestamp(*mtime, 0).unwrap_or_default(),
+        };
+        match parse_bytes(bytes, &ctx) {
+            Ok((a, w)) => {
+                articles.push(a);
+                warnings.extend(w);
+            }
+            Err(m) => warnings.push(Warning::new(&origin, m)),
+        }
+    }
+    let failure = articles
+        .is_empty()
+        .then(|| "no bundled samples".to_string());
+    (articles, warnings, failure)
+}
+
+/// The number of bundled sample files.
+pub fn bundled_count() -> usize {
+    bundled::SAMPLES.len()
+}

@@ -1,0 +1,112 @@
+//! Sources: where articles come from (files and folders, the bundled samples; feeds later), and
+//! loading them into owned articles plus warnings.
+
+pub mod decode;
+pub mod files;
+pub mod text;
+
+use crate::core::model::Article;
+use crate::core::sanitize::sanitize_line;
+use std::fmt;
+use std::path::PathBuf;
+
+/// One source as given on the command line (or, later, in the config).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceSpec {
+    /// A file or a folder (read recursively).
+    Path(PathBuf),
+    /// The `sample-feeds/` corpus compiled into the binary.
+    Bundled,
+    /// An `http`/`https` URL (feeds arrive in a later issue; for now it fails with a message).
+    Url(String),
+}
+
+impl SourceSpec {
+    pub fn parse(arg: &str) -> SourceSpec {
+        let lower = arg.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            SourceSpec::Url(arg.to_string())
+        } else {
+            SourceSpec::Path(PathBuf::from(arg))
+        }
+    }
+
+    /// How the source is named in messages (sanitized: a path can hold anything).
+    pub fn label(&self) -> String {
+        match self {
+            SourceSpec::Path(p) => sanitize_line(&p.to_string_lossy()),
+            SourceSpec::Bundled => "sample-feeds (bundled)".to_string(),
+            SourceSpec::Url(u) => sanitize_line(u),
+        }
+    }
+}
+
+/// A problem with one file or source; the rest of the work goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The file, folder or URL it concerns (sanitized).
+    pub origin: String,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(origin: impl AsRef<str>, message: impl AsRef<str>) -> Warning {
+        Warning {
+            origin: sanitize_line(origin.as_ref()),
+            message: sanitize_line(message.as_ref()),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.origin, self.message)
+    }
+}
+
+/// How one source fared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceReport {
+    pub label: String,
+    pub articles: usize,
+    /// Why the whole source failed, if it did.
+    pub failure: Option<String>,
+}
+
+/// Everything a load produced.
+#[derive(Debug, Default)]
+pub struct LoadOutcome {
+    pub articles: Vec<Article>,
+    pub warnings: Vec<Warning>,
+    pub reports: Vec<SourceReport>,
+}
+
+impl LoadOutcome {
+    /// True when at least one source loaded.
+    pub fn any_loaded(&self) -> bool {
+        self.reports.iter().any(|r| r.failure.is_none())
+    }
+}
+
+/// Loads every source; files are read and parsed in parallel.
+pub fn load(specs: &[SourceSpec]) -> LoadOutcome {
+    let mut outcome = LoadOutcome::default();
+    for spec in specs {
+        let (articles, warnings, failure) = match spec {
+            SourceSpec::Path(p) => files::load_path(p),
+            SourceSpec::Bundled => files::load_bundled(),
+            SourceSpec::Url(u) => {
+                let msg = "feed URLs are not supported yet".to_string();
+                (Vec::new(), vec![Warning::new(u, &msg)], Some(msg))
+            }
+        };
+        outcome.reports.push(SourceReport {
+            label: spec.label(),
+            articles: articles.len(),
+            failure,
+        });
+        outcome.articles.extend(articles);
+        outcome.warnings.extend(warnings);
+    }
+    outcome
+}
