@@ -146,12 +146,35 @@ impl Article {
 
     /// Counts the words of the standfirst and body blocks.
     pub fn count_words(standfirst: Option<&str>, blocks: &[Block]) -> usize {
-        standfirst.map_or(0, |s| s.split_whitespace().count())
+        standfirst.map_or(0, count_words_in)
             + blocks
                 .iter()
-                .map(|b| b.text.split_whitespace().count())
+                .map(|b| match b.kind {
+                    // Whitespace in other blocks is already collapsed to single spaces.
+                    BlockKind::Code => count_words_in(&b.text),
+                    _ if b.text.is_empty() => 0,
+                    _ => b.text.bytes().filter(|&c| c == b' ').count() + 1,
+                })
                 .sum::<usize>()
     }
+}
+
+/// Words in `text`: a byte scan for ASCII whitespace boundaries (fast on long bodies), falling
+/// back to Unicode whitespace only when the text holds a non-ASCII space.
+fn count_words_in(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    if bytes.iter().any(|&b| b >= 0x80) && text.chars().any(|c| !c.is_ascii() && c.is_whitespace())
+    {
+        return text.split_whitespace().count();
+    }
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in bytes {
+        let space = b.is_ascii_whitespace();
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    words
 }
 
 #[cfg(test)]
@@ -190,8 +213,14 @@ mod tests {
 
     #[test]
     fn reading_time() {
-        let blocks = vec![Block::new(BlockKind::Paragraph, "word ".repeat(461))];
+        let blocks = vec![Block::new(
+            BlockKind::Paragraph,
+            "word ".repeat(461).trim_end(),
+        )];
         assert_eq!(Article::count_words(Some("two words"), &blocks), 463);
         assert_eq!(463usize.div_ceil(230), 3);
+        assert_eq!(count_words_in("  a  b\tc\n d "), 4);
+        assert_eq!(count_words_in("a\u{3000}b é"), 3);
+        assert_eq!(count_words_in(""), 0);
     }
 }

@@ -30,9 +30,42 @@ fn needs_work(c: char) -> bool {
         || is_invisible_trick(c)
 }
 
+/// A byte scan for anything [`needs_work`] would flag: ASCII controls, and the UTF-8 lead bytes
+/// of C1 controls (`C2 80..9F`), U+061C (`D8 9C`), the bidi and zero-width characters in
+/// U+200B..U+2069 (`E2 80/81 xx`) and U+FEFF / U+FFF9..B (`EF BB BF`, `EF BF B9..BB`).
+fn maybe_unclean(bytes: &[u8]) -> bool {
+    // A branch-free fold the compiler vectorizes, then SIMD searches for the few lead bytes.
+    let ascii_control = bytes.iter().fold(false, |acc, &c| {
+        acc | ((c < 0x20) & (c != b'\n') & (c != b'\t')) | (c == 0x7f)
+    });
+    ascii_control
+        || memchr::memchr3_iter(0xC2, 0xD8, 0xEF, bytes)
+            .chain(memchr::memchr_iter(0xE2, bytes))
+            .any(|i| suspicious_at(bytes, i))
+}
+
+/// The exact test for a multi-byte character starting at `bytes[i]`.
+fn suspicious_at(bytes: &[u8], i: usize) -> bool {
+    let (n1, n2) = (bytes.get(i + 1), bytes.get(i + 2));
+    match bytes[i] {
+        0xC2 => n1.is_some_and(|n| (0x80..=0x9F).contains(n)),
+        0xD8 => n1 == Some(&0x9C),
+        0xE2 => matches!(
+            (n1, n2),
+            (Some(0x80), Some(0x8B | 0x8E | 0x8F | 0xA8..=0xAE))
+                | (Some(0x81), Some(0xA0 | 0xA6..=0xA9))
+        ),
+        0xEF => matches!(
+            (n1, n2),
+            (Some(0xBB), Some(0xBF)) | (Some(0xBF), Some(0xB9..=0xBB))
+        ),
+        _ => false,
+    }
+}
+
 /// Cleans multi-line text: newlines and tabs are kept, everything unsafe is removed.
 pub fn sanitize(input: &str) -> Cow<'_, str> {
-    if !input.chars().any(needs_work) {
+    if !maybe_unclean(input.as_bytes()) || !input.chars().any(needs_work) {
         return Cow::Borrowed(input);
     }
     let mut out = String::with_capacity(input.len());
@@ -84,13 +117,98 @@ pub fn sanitize_line(input: &str) -> String {
 /// Trims and collapses every run of whitespace to a single space.
 pub fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
+    push_collapsed(&mut out, s);
+    out
+}
+
+/// True when a non-ASCII Unicode space (U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028,
+/// U+2029, U+202F, U+205F, U+3000) starts at `b[i]`.
+fn unicode_space_at(b: &[u8], i: usize) -> bool {
+    match b[i] {
+        0xC2 => matches!(b.get(i + 1), Some(0x85 | 0xA0)),
+        0xE1 => b.get(i + 1) == Some(&0x9A) && b.get(i + 2) == Some(&0x80),
+        0xE2 => matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) | (Some(0x81), Some(0x9F))
+        ),
+        0xE3 => b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80),
+        _ => false,
+    }
+}
+
+/// What [`push_collapsed`] has to do with a line.
+#[derive(PartialEq)]
+enum Spacing {
+    /// Trimmed, single ASCII spaces only: copy it whole.
+    Clean,
+    /// Only ASCII whitespace, but runs or tabs or ends to fix.
+    Ascii,
+    /// Holds a Unicode space.
+    Unicode,
+}
+
+fn spacing(b: &[u8]) -> Spacing {
+    if memchr::memchr3_iter(0xC2, 0xE1, 0xE3, b)
+        .chain(memchr::memchr_iter(0xE2, b))
+        .any(|i| unicode_space_at(b, i))
+    {
+        return Spacing::Unicode;
+    }
+    let control = b.iter().fold(false, |acc, &c| acc | (c < 0x20));
+    let ends = b.first() == Some(&b' ') || b.last() == Some(&b' ');
+    if control || ends || memchr::memmem::find(b, b"  ").is_some() {
+        Spacing::Ascii
+    } else {
+        Spacing::Clean
+    }
+}
+
+/// Appends the words of `s` to `out`, one space between words (and before the first one when
+/// `out` already holds text). Byte loops in the usual all-ASCII-spaces case: this runs over every
+/// line of every article.
+pub fn push_collapsed(out: &mut String, s: &str) {
+    match spacing(s.as_bytes()) {
+        Spacing::Clean => {
+            if !s.is_empty() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(s);
+            }
+            return;
+        }
+        Spacing::Unicode => {
+            for word in s.split_whitespace() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
+            return;
+        }
+        Spacing::Ascii => {}
+    }
+    let b = s.as_bytes();
+    let mut pending = !out.is_empty();
+    let mut i = 0;
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == b.len() {
+            return;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if pending {
             out.push(' ');
         }
-        out.push_str(word);
+        // ASCII bytes are char boundaries, so this slice is whole characters.
+        out.push_str(&s[start..i]);
+        pending = true;
     }
-    out
 }
 
 fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
@@ -206,6 +324,32 @@ mod tests {
     }
 
     #[test]
+    fn collapsing_matches_split_whitespace() {
+        let samples = [
+            "",
+            "   ",
+            "a",
+            "  a  b\t\tc \n d  ",
+            "nbsp\u{A0}\u{A0}here",
+            "ideo\u{3000}space",
+            "thin\u{2009}space and\u{202F}narrow",
+            "“curly” — dash",
+        ];
+        for s in samples {
+            let want: Vec<&str> = s.split_whitespace().collect();
+            assert_eq!(collapse_whitespace(s), want.join(" "), "{s:?}");
+            let mut out = String::from("x");
+            push_collapsed(&mut out, s);
+            let joined = if want.is_empty() {
+                "x".to_string()
+            } else {
+                format!("x {}", want.join(" "))
+            };
+            assert_eq!(out, joined, "{s:?}");
+        }
+    }
+
+    #[test]
     fn output_never_contains_controls() {
         // Every byte value as a char, in every position around an escape.
         let mut hostile = String::new();
@@ -216,5 +360,26 @@ mod tests {
         let out = sanitize(&hostile);
         assert!(is_clean(&out), "{out:?}");
         assert!(!out.contains('\u{1B}'));
+    }
+
+    #[test]
+    fn byte_prefilter_agrees_with_the_exact_check() {
+        // Every char up to U+2FFFF, alone and between letters: the prefilter never misses one.
+        for cp in 0u32..0x3_0000 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let s = format!("a{c}b");
+            if needs_work(c) {
+                assert!(maybe_unclean(s.as_bytes()), "U+{cp:04X}");
+            }
+        }
+        for c in ['\u{FEFF}', '\u{FFF9}', '\u{FFFB}'] {
+            assert!(maybe_unclean(c.to_string().as_bytes()));
+        }
+        // Curly quotes, dashes and accents do not send text to the slow path.
+        assert!(!maybe_unclean(
+            "plain “quotes” ‘it’s’ — – … é ü 東京 👩\u{200D}💻".as_bytes()
+        ));
     }
 }

@@ -42,26 +42,29 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
     controls * 4 > head.len()
 }
 
-pub fn decode(bytes: &[u8]) -> Result<Decoded, Skip> {
+/// Decodes a file's bytes (taking them, so valid UTF-8 is not copied).
+pub fn decode(mut bytes: Vec<u8>) -> Result<Decoded, Skip> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Skip::TooLarge(bytes.len() as u64));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if looks_binary(bytes) {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    if looks_binary(&bytes) {
         return Err(Skip::Binary);
     }
-    let decoded = match std::str::from_utf8(bytes) {
-        Ok(s) => Decoded {
-            text: s.to_string(),
+    let decoded = match String::from_utf8(bytes) {
+        Ok(text) => Decoded {
+            text,
             warning: None,
         },
         Err(e) => {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            let at = e.utf8_error().valid_up_to();
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(e.as_bytes());
             Decoded {
                 text: text.into_owned(),
                 warning: Some(format!(
-                    "not valid UTF-8 (byte {} is invalid); read as Windows-1252",
-                    e.valid_up_to()
+                    "not valid UTF-8 (byte {at} is invalid); read as Windows-1252"
                 )),
             }
         }
@@ -76,41 +79,45 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Skip> {
 mod tests {
     use super::*;
 
+    fn b(s: &[u8]) -> Vec<u8> {
+        s.to_vec()
+    }
+
     #[test]
     fn utf8_with_bom() {
-        let d = decode(b"\xEF\xBB\xBFHello").unwrap();
+        let d = decode(b(b"\xEF\xBB\xBFHello")).unwrap();
         assert_eq!(d.text, "Hello");
         assert_eq!(d.warning, None);
     }
 
     #[test]
     fn windows_1252_fallback_warns() {
-        let d = decode(b"Z\xFCrich \x80 5").unwrap();
+        let d = decode(b(b"Z\xFCrich \x80 5")).unwrap();
         assert_eq!(d.text, "Zürich € 5");
         assert!(d.warning.unwrap().contains("Windows-1252"));
     }
 
     #[test]
     fn empty_and_blank_files() {
-        assert_eq!(decode(b""), Err(Skip::Empty));
-        assert_eq!(decode(b" \n\r\n\t"), Err(Skip::Empty));
-        assert_eq!(decode(b"\xEF\xBB\xBF"), Err(Skip::Empty));
+        assert_eq!(decode(b(b"")), Err(Skip::Empty));
+        assert_eq!(decode(b(b" \n\r\n\t")), Err(Skip::Empty));
+        assert_eq!(decode(b(b"\xEF\xBB\xBF")), Err(Skip::Empty));
     }
 
     #[test]
     fn binary_files() {
-        assert_eq!(decode(b"PK\x03\x04\x00\x00"), Err(Skip::Binary));
+        assert_eq!(decode(b(b"PK\x03\x04\x00\x00")), Err(Skip::Binary));
         let controls: Vec<u8> = (0..100)
             .map(|i| if i % 2 == 0 { 1 } else { b'a' })
             .collect();
-        assert_eq!(decode(&controls), Err(Skip::Binary));
+        assert_eq!(decode(controls), Err(Skip::Binary));
         // Text with a few escapes is still text.
-        assert!(decode(b"Title\n\x1b[31mred\x1b[0m body text here").is_ok());
+        assert!(decode(b(b"Title\n\x1b[31mred\x1b[0m body text here")).is_ok());
     }
 
     #[test]
     fn too_large() {
         let big = vec![b'a'; MAX_FILE_BYTES as usize + 1];
-        assert_eq!(decode(&big), Err(Skip::TooLarge(MAX_FILE_BYTES + 1)));
+        assert_eq!(decode(big), Err(Skip::TooLarge(MAX_FILE_BYTES + 1)));
     }
 }

@@ -27,7 +27,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// Decodes and parses one file's bytes; `Err` is the warning message.
-fn parse_bytes(bytes: &[u8], ctx: &FileContext) -> Result<(Article, Vec<Warning>), String> {
+fn parse_bytes(bytes: Vec<u8>, ctx: &FileContext) -> Result<(Article, Vec<Warning>), String> {
     let decoded = decode(bytes).map_err(|s| s.to_string())?;
     let parsed = parse_article(&decoded.text, ctx)?;
     let warnings = decoded
@@ -79,7 +79,7 @@ fn read_job(job: &Job) -> Result<(Article, Vec<Warning>), Warning> {
         folder_category: job.folder_category.clone(),
         mtime,
     };
-    parse_bytes(&bytes, &ctx).map_err(fail)
+    parse_bytes(bytes, &ctx).map_err(fail)
 }
 
 fn name_of(path: &Path) -> String {
@@ -182,7 +182,7 @@ pub fn load_bundled() -> PathLoad {
             folder_category: folder_category(rel_path),
             mtime: DateTime::from_timestamp(*mtime, 0).unwrap_or_default(),
         };
-        match parse_bytes(bytes, &ctx) {
+        match parse_bytes(bytes.to_vec(), &ctx) {
             Ok((a, w)) => {
                 articles.push(a);
                 warnings.extend(w);

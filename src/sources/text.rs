@@ -3,8 +3,9 @@
 //! and code. Pure: text in, article out.
 
 use crate::core::model::{Article, ArticleId, Block, BlockKind, CategoryPath};
-use crate::core::sanitize::{collapse_whitespace, sanitize, sanitize_line};
+use crate::core::sanitize::{collapse_whitespace, push_collapsed, sanitize, sanitize_line};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use std::borrow::Cow;
 
 /// What the loader knows about a file besides its text.
 #[derive(Debug, Clone)]
@@ -35,14 +36,27 @@ const HEADING_MAX: usize = 80;
 const STANDFIRST_MAX: usize = 200;
 const TAB_STOP: usize = 8;
 
-/// Line ends normalized, sanitized, tabs expanded to 8-column stops, trailing space trimmed.
-pub fn normalize_lines(raw: &str) -> Vec<String> {
+/// Line ends normalized (CRLF and CR become LF), BOM dropped, then sanitized.
+fn normalize(raw: &str) -> Cow<'_, str> {
     let raw = raw.strip_prefix('\u{FEFF}').unwrap_or(raw);
-    let unified = raw.replace("\r\n", "\n").replace('\r', "\n");
-    let clean = sanitize(&unified);
-    clean
-        .split('\n')
-        .map(|line| expand_tabs(line).trim_end().to_string())
+    if raw.contains('\r') {
+        let unified = raw.replace("\r\n", "\n").replace('\r', "\n");
+        Cow::Owned(sanitize(&unified).into_owned())
+    } else {
+        sanitize(raw)
+    }
+}
+
+/// The lines of normalized text, tabs expanded to 8-column stops, trailing space trimmed.
+fn split_lines(text: &str) -> Vec<Cow<'_, str>> {
+    text.split('\n')
+        .map(|line| {
+            if line.contains('\t') {
+                Cow::Owned(expand_tabs(line).trim_end().to_string())
+            } else {
+                Cow::Borrowed(line.trim_end())
+            }
+        })
         .collect()
 }
 
@@ -106,11 +120,11 @@ struct Header {
 /// Reads the header block at `lines[start..]`, if there is one: a run of `Key: value` lines (and
 /// indented continuation lines) up to a blank line, holding at least one known key.
 /// Returns the header and the index of the first line after it.
-fn read_header(lines: &[String], start: usize) -> Option<(Header, usize)> {
+fn read_header(lines: &[Cow<'_, str>], start: usize) -> Option<(Header, usize)> {
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut i = start;
     while i < lines.len() && !lines[i].is_empty() {
-        let line = &lines[i];
+        let line: &str = &lines[i];
         if let Some((k, v)) = header_field(line) {
             fields.push((k.to_string(), v.to_string()));
         } else if line.starts_with(char::is_whitespace) && !fields.is_empty() {
@@ -185,8 +199,8 @@ pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
 
 /// A run of lines between blank lines, or a fenced code block.
 #[derive(Debug, Clone, PartialEq)]
-enum Raw {
-    Lines(Vec<String>),
+enum Raw<'a> {
+    Lines(Vec<&'a str>),
     Fence(String),
 }
 
@@ -195,12 +209,12 @@ fn is_fence(line: &str) -> bool {
     t.starts_with("```") || t.starts_with("~~~")
 }
 
-fn raw_blocks(lines: &[String]) -> Vec<Raw> {
+fn raw_blocks<'a>(lines: &'a [Cow<'a, str>]) -> Vec<Raw<'a>> {
     let mut out = Vec::new();
-    let mut cur: Vec<String> = Vec::new();
+    let mut cur: Vec<&'a str> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        let line = &lines[i];
+        let line: &'a str = &lines[i];
         if is_fence(line) {
             if !cur.is_empty() {
                 out.push(Raw::Lines(std::mem::take(&mut cur)));
@@ -208,7 +222,7 @@ fn raw_blocks(lines: &[String]) -> Vec<Raw> {
             let mut code = Vec::new();
             i += 1;
             while i < lines.len() && !is_fence(&lines[i]) {
-                code.push(lines[i].as_str());
+                code.push(lines[i].as_ref());
                 i += 1;
             }
             out.push(Raw::Fence(code.join("\n")));
@@ -217,7 +231,7 @@ fn raw_blocks(lines: &[String]) -> Vec<Raw> {
                 out.push(Raw::Lines(std::mem::take(&mut cur)));
             }
         } else {
-            cur.push(line.clone());
+            cur.push(line);
         }
         i += 1;
     }
@@ -280,14 +294,9 @@ struct Draft {
     single: bool,
 }
 
+/// Appends a line to a block's text, every run of whitespace collapsed to one space.
 fn push_text(block: &mut Block, text: &str) {
-    if text.is_empty() {
-        return;
-    }
-    if !block.text.is_empty() {
-        block.text.push(' ');
-    }
-    block.text.push_str(text);
+    push_collapsed(&mut block.text, text);
 }
 
 /// Splits one raw block into typed blocks.
@@ -302,7 +311,7 @@ fn classify(raw: &Raw, out: &mut Vec<Draft>) {
         }
         Raw::Lines(lines) => lines,
     };
-    let indent = |l: &String| l.len() - l.trim_start().len();
+    let indent = |l: &&str| l.len() - l.trim_start().len();
     if lines.iter().all(|l| indent(l) >= 4) {
         let cut = lines.iter().map(indent).min().unwrap_or(0);
         let code: Vec<&str> = lines.iter().map(|l| &l[cut..]).collect();
@@ -327,7 +336,7 @@ fn classify(raw: &Raw, out: &mut Vec<Draft>) {
             flush(&mut open, out);
             if !h.is_empty() {
                 out.push(Draft {
-                    block: Block::new(BlockKind::Heading, h),
+                    block: Block::new(BlockKind::Heading, collapse_whitespace(h)),
                     single: false,
                 });
             }
@@ -336,16 +345,16 @@ fn classify(raw: &Raw, out: &mut Vec<Draft>) {
                 Some(b) if b.kind == BlockKind::Quote && !q.is_empty() => push_text(b, q),
                 _ => {
                     flush(&mut open, out);
-                    open = Some(Block::new(BlockKind::Quote, q));
+                    open = Some(Block::new(BlockKind::Quote, collapse_whitespace(q)));
                 }
             }
         } else if let Some(item) = list_item(line) {
             flush(&mut open, out);
-            open = Some(Block::new(BlockKind::ListItem, item));
+            open = Some(Block::new(BlockKind::ListItem, collapse_whitespace(item)));
         } else {
             match &mut open {
                 Some(b) => push_text(b, line.trim()),
-                None => open = Some(Block::new(BlockKind::Paragraph, line.trim())),
+                None => open = Some(Block::new(BlockKind::Paragraph, collapse_whitespace(line))),
             }
         }
     }
@@ -365,7 +374,7 @@ fn is_heading_candidate(d: &Draft) -> bool {
         && !ends_in_punctuation(&d.block.text)
 }
 
-fn is_standfirst(raw: &Raw) -> Option<&str> {
+fn is_standfirst<'a>(raw: &Raw<'a>) -> Option<&'a str> {
     match raw {
         Raw::Lines(lines) if lines.len() == 1 => {
             let l = lines[0].trim();
@@ -380,7 +389,7 @@ fn is_standfirst(raw: &Raw) -> Option<&str> {
 }
 
 /// Takes the first line off the body (the first line of the first raw block).
-fn take_first_line(raws: &mut Vec<Raw>) -> Option<String> {
+fn take_first_line<'a>(raws: &mut Vec<Raw<'a>>) -> Option<&'a str> {
     let Some(Raw::Lines(lines)) = raws.first_mut() else {
         return None;
     };
@@ -391,16 +400,17 @@ fn take_first_line(raws: &mut Vec<Raw>) -> Option<String> {
     Some(first)
 }
 
-fn first_line(raws: &[Raw]) -> Option<&str> {
+fn first_line<'a>(raws: &[Raw<'a>]) -> Option<&'a str> {
     match raws.first() {
-        Some(Raw::Lines(lines)) => lines.first().map(String::as_str),
+        Some(Raw::Lines(lines)) => lines.first().copied(),
         _ => None,
     }
 }
 
 /// Parses one file's text. `Err` when there is nothing to show (no title and no text).
 pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String> {
-    let lines = normalize_lines(raw_text);
+    let normalized = normalize(raw_text);
+    let lines = split_lines(&normalized);
     let mut warnings = Vec::new();
     let first = lines
         .iter()
@@ -412,7 +422,7 @@ pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String
     let title = match header.title.clone() {
         Some(t) => t,
         None => match take_first_line(&mut raws) {
-            Some(line) => collapse_whitespace(strip_md_heading(&line).unwrap_or(&line)),
+            Some(line) => collapse_whitespace(strip_md_heading(line).unwrap_or(line)),
             None if raws.is_empty() && header.meta.is_empty() && header.categories.is_empty() => {
                 return Err("no title or text".to_string());
             }
@@ -490,3 +500,7 @@ pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String
         warnings,
     })
 }
+
+#[cfg(test)]
+#[path = "text_tests.rs"]
+mod tests;

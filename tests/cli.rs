@@ -1,0 +1,524 @@
+//! Runs the real binary on `sample-feeds/` and on folders of bad files, and checks what it prints.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn tidings(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args(args)
+        .env("TZ", "UTC")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("runs tidings")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).expect("stdout is JSON")
+}
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-feeds")
+}
+
+fn sample_files() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![samples()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn list_samples_newest_first_one_line_each() {
+    let o = tidings(&["list", "sample-feeds"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "", "the samples load without warnings");
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), sample_files().len());
+    assert!(lines.len() >= 15);
+    // Dated lines are in descending date order.
+    let dates: Vec<&str> = lines
+        .iter()
+        .map(|l| &l[..16])
+        .filter(|d| !d.starts_with("undated"))
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    // Columns are aligned by display width: the title starts at the same column everywhere.
+    let items = json(&tidings(&["list", "sample-feeds", "--json"]));
+    let cols: Vec<usize> = lines
+        .iter()
+        .zip(items.as_array().unwrap())
+        .map(|(l, item)| {
+            let title = item["title"].as_str().unwrap();
+            assert!(l.ends_with(title), "{l} / {title}");
+            unicode_width::UnicodeWidthStr::width(&l[..l.len() - title.len()])
+        })
+        .collect();
+    assert!(cols.windows(2).all(|w| w[0] == w[1]), "{cols:?}");
+}
+
+#[test]
+fn bundled_samples_are_the_sample_folder() {
+    let bundled = json(&tidings(&["list", "--json"]));
+    let folder = json(&tidings(&["list", "sample-feeds", "--json"]));
+    let titles = |v: &Value| {
+        let mut t: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap().to_string())
+            .collect();
+        t.sort();
+        t
+    };
+    assert_eq!(titles(&bundled), titles(&folder));
+    assert_eq!(bundled.as_array().unwrap().len(), sample_files().len());
+}
+
+#[test]
+fn sample_corpus_meets_its_brief() {
+    let items = json(&tidings(&["list", "--json"]));
+    let items = items.as_array().unwrap();
+    assert!(items.len() >= 15);
+    let mut cats: Vec<String> = items
+        .iter()
+        .flat_map(|a| a["categories"].as_array().unwrap().clone())
+        .map(|c| c.as_str().unwrap().to_lowercase())
+        .collect();
+    cats.sort();
+    cats.dedup();
+    assert!(cats.len() >= 6, "{cats:?}");
+    for want in ["world news / europe", "business", "technology / ai"] {
+        assert!(cats.iter().any(|c| c == want), "{want} in {cats:?}");
+    }
+    let world_children = cats
+        .iter()
+        .filter(|c| c.starts_with("world news / "))
+        .count();
+    assert!(world_children >= 3);
+    assert!(items.iter().any(|a| a["words"].as_u64().unwrap() >= 2000));
+    assert!(items.iter().filter(|a| a["standfirst"].is_string()).count() >= 10);
+    let mut days: Vec<String> = items
+        .iter()
+        .filter_map(|a| a["date"].as_str())
+        .map(|d| d[..10].to_string())
+        .collect();
+    days.sort();
+    days.dedup();
+    assert!(days.len() >= 6, "dates spread over a week: {days:?}");
+}
+
+#[test]
+fn list_json_has_the_documented_fields() {
+    let items = json(&tidings(&["list", "--json"]));
+    for a in items.as_array().unwrap() {
+        for key in [
+            "id",
+            "title",
+            "source",
+            "author",
+            "date",
+            "link",
+            "categories",
+            "standfirst",
+            "words",
+        ] {
+            assert!(a.get(key).is_some(), "{key} missing in {a}");
+        }
+        assert_eq!(a["id"].as_str().unwrap().len(), 16);
+        if let Some(d) = a["date"].as_str() {
+            chrono::DateTime::parse_from_rfc3339(d).expect("RFC 3339 date");
+        }
+    }
+    let undated = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["date"].is_null())
+        .count();
+    assert_eq!(undated, 1, "one sample has no date");
+}
+
+#[test]
+fn ids_are_stable_across_runs() {
+    let ids = |o: Output| -> Vec<String> {
+        json(&o)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        ids(tidings(&["list", "sample-feeds", "--json"])),
+        ids(tidings(&["list", "sample-feeds", "--json"]))
+    );
+    assert_eq!(
+        ids(tidings(&["list", "--json"])),
+        ids(tidings(&["list", "--json"]))
+    );
+}
+
+#[test]
+fn category_filter_forms() {
+    let europe = |q: &str| -> Vec<String> {
+        let o = tidings(&["list", "--json", "--category", q]);
+        assert_eq!(o.status.code(), Some(0), "{q}: {}", stderr(&o));
+        json(&o)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = json(&tidings(&["list", "--json"]));
+    let want: Vec<String> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| {
+            a["categories"].as_array().unwrap().iter().any(|c| {
+                c.as_str()
+                    .unwrap()
+                    .eq_ignore_ascii_case("world news / europe")
+            })
+        })
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(want.len(), 3);
+    for q in [
+        "world/europe",
+        "World News/Europe",
+        "world news / europe",
+        "europe",
+        "wor/eu",
+    ] {
+        assert_eq!(europe(q), want, "query {q}");
+    }
+    let world = europe("world");
+    assert_eq!(world.len(), 7);
+    assert!(want.iter().all(|id| world.contains(id)));
+}
+
+#[test]
+fn unknown_category_is_an_error_with_suggestions() {
+    let o = tidings(&["list", "--category", "buisness"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert!(err.contains("no category matches 'buisness'"), "{err}");
+    assert!(err.contains("closest: Business"), "{err}");
+}
+
+#[test]
+fn categories_tree_counts() {
+    let o = tidings(&["categories"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    let count = |name: &str| -> usize {
+        let l = lines
+            .iter()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in {out}"));
+        l.split_whitespace().last().unwrap().parse().unwrap()
+    };
+    assert_eq!(count("All"), sample_files().len());
+    assert_eq!(count("World News"), 7);
+    assert_eq!(count("Europe"), 3);
+    assert!(
+        lines.iter().any(|l| l.starts_with("  Europe")),
+        "children are indented"
+    );
+    // JSON: a parent counts its children's articles (each once).
+    let v = json(&tidings(&["categories", "--json"]));
+    assert_eq!(v["total"].as_u64().unwrap() as usize, sample_files().len());
+    let world = v["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["name"] == "World News")
+        .unwrap();
+    let kids: u64 = world["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(world["count"].as_u64().unwrap(), kids);
+    assert_eq!(world["children"][0]["path"], "World News / Americas");
+}
+
+#[test]
+fn show_by_prefix_wraps_to_width() {
+    let items = json(&tidings(&[
+        "list",
+        "--json",
+        "--category",
+        "science/climate",
+    ]));
+    let long = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|a| a["words"].as_u64().unwrap())
+        .unwrap();
+    let id = long["id"].as_str().unwrap();
+    let o = tidings(&["show", &id[..6], "--width", "50"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(long["title"].as_str().unwrap().starts_with(lines[0]));
+    assert!(
+        lines[0].len() > 30,
+        "the title is wrapped at a word, not cut short"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| unicode_width::UnicodeWidthStr::width(*l) <= 50)
+    );
+    assert!(lines.len() > 200, "a 2,000-word article at 50 columns");
+    let json_o = json(&tidings(&["show", id, "--json"]));
+    let blocks = json_o["blocks"].as_array().unwrap();
+    let headings: Vec<&str> = blocks
+        .iter()
+        .filter(|b| b["kind"] == "heading")
+        .map(|b| b["text"].as_str().unwrap())
+        .collect();
+    assert!(headings.len() >= 6);
+    // Every heading is printed on its own line, preceded by a blank line.
+    for h in headings {
+        let i = lines
+            .iter()
+            .position(|l| *l == h)
+            .unwrap_or_else(|| panic!("{h}"));
+        assert_eq!(lines[i - 1], "");
+    }
+}
+
+#[test]
+fn show_unknown_or_ambiguous_id() {
+    let o = tidings(&["show", "zzzz"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no article has an id starting with 'zzzz'"));
+    let o = tidings(&["show", ""]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    assert_eq!(tidings(&["list", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(
+        tidings(&["show", "abc", "--width", "x"]).status.code(),
+        Some(2)
+    );
+}
+
+/// A folder with every kind of bad file, plus two good ones.
+fn bad_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("empty.txt"), b"").unwrap();
+    std::fs::write(
+        p.join("binary.txt"),
+        b"\x7fELF\x02\x01\x01\x00\x00\x00garbage",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("cp1252.txt"),
+        b"Categories: Europe\n\nZ\xFCrich votes on \x93housing\x94\n\nA paragraph.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("crlf.txt"),
+        b"\xEF\xBB\xBFCategories: Business\r\nDate: 2026-11-20\r\n\r\nCRLF Title\r\n\r\nCRLF Title\r\n\r\nBody line one\r\nline two.\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("escapes.txt"),
+        "Title \x1b[31mRED\x1b[0m \x1b]0;pwned\x07ok\u{202E}\n\nBody \x1b[2J\x1b]52;c;AAAA\x07text \u{9B}1m here.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("long.txt"),
+        format!("Long line\n\n{}\n", "y".repeat(20_000)),
+    )
+    .unwrap();
+    std::fs::create_dir_all(p.join("world-news/europe")).unwrap();
+    std::fs::write(
+        p.join("world-news/europe/nested.txt"),
+        "Nested Title\n\nIn a folder.\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(p.join(".hidden")).unwrap();
+    std::fs::write(p.join(".hidden/secret.txt"), "Hidden\n\nNo.\n").unwrap();
+    std::fs::write(p.join(".dotfile.txt"), "Dot\n\nNo.\n").unwrap();
+    std::fs::write(p.join("notes.pdf"), "Not an article\n").unwrap();
+    let big = std::fs::File::create(p.join("huge.txt")).unwrap();
+    big.set_len(17 * 1024 * 1024).unwrap();
+    dir
+}
+
+#[test]
+fn bad_files_warn_and_the_rest_loads() {
+    let dir = bad_folder();
+    let d = dir.path().to_str().unwrap();
+    let o = tidings(&["list", d, "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    let warning = |file: &str, text: &str| {
+        assert!(
+            err.lines().any(|l| l.starts_with("tidings: warning: ")
+                && l.contains(file)
+                && l.contains(text)),
+            "no warning about {file} saying {text}:\n{err}"
+        );
+    };
+    warning("empty.txt", "empty file; skipped");
+    warning("binary.txt", "binary file");
+    warning("huge.txt", "over the 16 MiB limit; skipped");
+    warning("cp1252.txt", "read as Windows-1252");
+    assert_eq!(err.lines().count(), 4, "{err}");
+    let items = json(&o);
+    let titles: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        [
+            "CRLF Title",
+            "Long line",
+            "Nested Title",
+            "Title RED ok",
+            "Zürich votes on “housing”"
+        ]
+    );
+    let crlf = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "CRLF Title")
+        .unwrap();
+    assert_eq!(crlf["categories"][0], "Business");
+    assert_eq!(crlf["date"], "2026-11-20T00:00:00+00:00");
+    let nested = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Nested Title")
+        .unwrap();
+    assert_eq!(nested["categories"][0], "world-news / europe");
+    assert_eq!(
+        nested["source"],
+        dir.path().file_name().unwrap().to_str().unwrap()
+    );
+}
+
+#[test]
+fn nothing_hostile_reaches_stdout() {
+    let dir = bad_folder();
+    let d = dir.path().to_str().unwrap();
+    let list = tidings(&["list", d]);
+    let id = json(&tidings(&["list", d, "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Title RED ok")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let show = tidings(&["show", &id, d]);
+    assert!(
+        stdout(&show).contains("Body text here.\n"),
+        "{}",
+        stdout(&show)
+    );
+    for o in [&list, &show] {
+        let bad = o
+            .stdout
+            .iter()
+            .any(|&b| b == 0x1b || b == 0x07 || (b < 0x20 && b != b'\n'));
+        assert!(!bad, "control bytes in {:?}", stdout(o));
+        assert!(!stdout(o).contains('\u{202E}'));
+        assert!(!stdout(o).contains('\u{9B}'));
+    }
+    // The 20,000-character line is wrapped, not printed as one line.
+    let long_id = json(&tidings(&["list", d, "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Long line")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = tidings(&["show", &long_id, d, "--width", "80"]);
+    let out = stdout(&o);
+    assert!(out.lines().all(|l| l.chars().count() <= 80));
+    assert_eq!(
+        out.matches('y').count(),
+        20_000 + "Long line".matches('y').count()
+    );
+}
+
+#[test]
+fn exit_status_reflects_sources() {
+    let dir = bad_folder();
+    let d = dir.path().to_str().unwrap();
+    // One bad source, one good: still 0, and the bad one is named.
+    let o = tidings(&["list", "/no/such/folder", d]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("/no/such/folder: cannot read"),
+        "{}",
+        stderr(&o)
+    );
+    // Every source failed: 1.
+    let o = tidings(&["list", "/no/such/folder"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no source could be loaded"));
+    let o = tidings(&["list", &format!("{d}/empty.txt")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("empty.txt: empty file; skipped"));
+    let empty = tempfile::tempdir().unwrap();
+    let o = tidings(&["list", empty.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no article files (.txt, .md) found"));
+}
+
+#[test]
+fn a_single_file_is_a_source() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed.txt");
+    let o = tidings(&["list", seed.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.starts_with("undated"));
+    assert!(out.contains("World News / Europe  fixtures  Macron Hosts Ukraine and Allies to Secure Security Guarantees"), "{out}");
+    assert_eq!(out.lines().count(), 1);
+}
