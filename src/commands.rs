@@ -30,8 +30,7 @@ pub fn run(cli: Cli) -> ExitCode {
             json,
         }) => show(&sources, &id, width.map(usize::from), json),
         Some(Command::Categories { sources, json }) => categories(&sources, json),
-        // The full-screen reader arrives with the reader issue; until then, list.
-        None => list(&cli.sources, cli.category.as_deref(), false),
+        None => reader(&cli.sources, cli.category),
     };
     match result {
         Ok(code) => code,
@@ -41,6 +40,48 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The full-screen reader. Sources load on a thread of their own, one message per source, so
+/// the first frame never waits for them.
+fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
+    use crate::app::{App, Msg};
+    use crate::core::state::{Action, Clock, State};
+    let (tx, rx) = std::sync::mpsc::channel::<Msg>();
+    let specs = args.specs();
+    let loader = tx.clone();
+    std::thread::spawn(move || {
+        for spec in specs {
+            let outcome = sources::load(std::slice::from_ref(&spec));
+            let warnings = outcome.warnings.iter().map(|w| w.to_string()).collect();
+            let msg = Msg::Action(Action::Loaded {
+                articles: outcome.articles,
+                warnings,
+            });
+            if loader.send(msg).is_err() {
+                return;
+            }
+        }
+        let _ = loader.send(Msg::Action(Action::LoadingDone));
+    });
+    let clock = Clock {
+        now: chrono::Utc::now(),
+        tz: *Local::now().offset(),
+    };
+    let state = State::new(clock, category);
+    let (terminal, guard) = crate::terminal::setup()?;
+    crate::terminal::spawn_input(tx.clone());
+    crate::terminal::spawn_signals(tx)?;
+    let mut app = App::new(
+        terminal,
+        state,
+        crate::keymap::Keymap::default(),
+        crate::ui::theme::Theme::from_env(),
+    )?;
+    let result = app.run(&rx);
+    drop(guard);
+    result?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Loads the sources and prints each warning to stderr; `Err` holds the exit status when every

@@ -3,7 +3,11 @@
 //! Layers: `core` is pure (model, categories, library, layout, sanitizer); `sources` does the IO
 //! and parsing; `commands` prints for the command line.
 
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod core;
+pub mod keymap;
 pub mod sources;
+pub mod terminal;
+pub mod ui;

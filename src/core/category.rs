@@ -96,13 +96,16 @@ impl CategoryFilter {
     }
 
     pub fn matches(&self, article: &Article) -> bool {
-        article.categories.iter().any(|p| {
-            if self.anchored {
-                self.query.matches_anchored(p)
-            } else {
-                self.query.matches_anywhere(p)
-            }
-        })
+        article.categories.iter().any(|p| self.matches_path(p))
+    }
+
+    /// True when a category path is selected (it lies in a matching subtree).
+    pub fn matches_path(&self, path: &CategoryPath) -> bool {
+        if self.anchored {
+            self.query.matches_anchored(path)
+        } else {
+            self.query.matches_anywhere(path)
+        }
     }
 
     pub fn query(&self) -> &CategoryQuery {
@@ -152,6 +155,15 @@ pub struct CategoryTree {
 
 impl CategoryTree {
     pub fn build<'a>(articles: impl IntoIterator<Item = &'a Article>) -> CategoryTree {
+        Self::build_indexed(articles).0
+    }
+
+    /// The tree, and for each article (in the order given) the nodes it belongs to: the nodes of
+    /// its categories and all their ancestors, sorted. This is what filtering by node uses.
+    pub fn build_indexed<'a>(
+        articles: impl IntoIterator<Item = &'a Article>,
+    ) -> (CategoryTree, Vec<Vec<u32>>) {
+        let mut members: Vec<Vec<u32>> = Vec::new();
         let mut tree = CategoryTree::default();
         // (parent, lowercase level) -> node
         let mut index: HashMap<(Option<usize>, String), usize> = HashMap::new();
@@ -162,6 +174,7 @@ impl CategoryTree {
             tree.total += 1;
             if article.categories.is_empty() {
                 tree.uncategorized += 1;
+                members.push(Vec::new());
                 continue;
             }
             touched.clear();
@@ -190,6 +203,7 @@ impl CategoryTree {
             for &n in &touched {
                 tree.nodes[n].count += 1;
             }
+            members.push(touched.iter().map(|&n| n as u32).collect());
         }
         for (i, uses) in spellings.into_iter().enumerate() {
             // Most used spelling; ties go to the one that sorts first, for a stable result.
@@ -223,7 +237,32 @@ impl CategoryTree {
         for (n, c) in tree.nodes.iter_mut().zip(children) {
             n.children = c;
         }
-        tree
+        (tree, members)
+    }
+
+    /// The node's levels, from the top.
+    pub fn category_of(&self, node: usize) -> CategoryPath {
+        let mut levels = Vec::new();
+        let mut cur = Some(node);
+        while let Some(n) = cur {
+            levels.push(self.nodes[n].name.as_str());
+            cur = self.nodes[n].parent;
+        }
+        levels.reverse();
+        CategoryPath::from_levels(levels).expect("tree nodes have names")
+    }
+
+    /// The topmost nodes a filter selects (their subtrees hold every selected category).
+    pub fn selected_roots(&self, filter: &CategoryFilter) -> Vec<usize> {
+        self.preorder()
+            .into_iter()
+            .filter(|&n| {
+                filter.matches_path(&self.category_of(n))
+                    && self.nodes[n]
+                        .parent
+                        .is_none_or(|p| !filter.matches_path(&self.category_of(p)))
+            })
+            .collect()
     }
 
     /// The node's full path, levels joined by ` / `.
@@ -364,6 +403,33 @@ mod tests {
         assert_eq!(tree.nodes.len(), 1);
         assert_eq!(tree.nodes[0].name, "Tech");
         assert_eq!(tree.nodes[0].count, 3);
+    }
+
+    #[test]
+    fn selected_roots_are_the_topmost_matching_nodes() {
+        let arts = corpus();
+        let tree = CategoryTree::build(&arts);
+        let roots = |q: &str| -> Vec<String> {
+            let f = CategoryFilter::new(CategoryQuery::parse(q).unwrap(), &arts).unwrap();
+            tree.selected_roots(&f)
+                .into_iter()
+                .map(|n| tree.path_of(n))
+                .collect()
+        };
+        assert_eq!(roots("world"), ["World News", "world-news"]);
+        assert_eq!(
+            roots("world news/europe"),
+            ["World News / Europe", "world-news / europe"]
+        );
+        assert_eq!(roots("tech"), ["Technology"]);
+        assert_eq!(
+            roots("europe"),
+            [
+                "Science / Europe",
+                "World News / Europe",
+                "world-news / europe"
+            ]
+        );
     }
 
     #[test]

@@ -25,6 +25,29 @@ pub enum LineKind {
 pub struct Line {
     pub kind: LineKind,
     pub text: String,
+    /// Which element of the article (title, byline, a block, a blank) this line belongs to; the
+    /// same at every width, so a reading position survives re-wrapping.
+    pub element: u32,
+}
+
+/// Collects lines, numbering the elements they come from.
+struct Out {
+    lines: Vec<Line>,
+    element: u32,
+}
+
+impl Out {
+    fn push(&mut self, kind: LineKind, text: String) {
+        self.lines.push(Line {
+            kind,
+            text,
+            element: self.element,
+        });
+    }
+
+    fn end_element(&mut self) {
+        self.element += 1;
+    }
 }
 
 /// `Source · Author · Tue 24 Nov 2026 08:15 · 3 min read` (`undated` when the date is a stand-in).
@@ -48,31 +71,20 @@ where
     parts.join(" · ")
 }
 
-fn push_wrapped(
-    out: &mut Vec<Line>,
-    kind: LineKind,
-    text: &str,
-    first: &str,
-    rest: &str,
-    width: usize,
-) {
+fn push_wrapped(out: &mut Out, kind: LineKind, text: &str, first: &str, rest: &str, width: usize) {
     let opts = textwrap::Options::new(width.max(1))
         .initial_indent(first)
         .subsequent_indent(rest)
         .break_words(true);
     for l in textwrap::wrap(text, opts) {
-        out.push(Line {
-            kind,
-            text: l.into_owned(),
-        });
+        out.push(kind, l.into_owned());
     }
+    out.end_element();
 }
 
-fn blank(out: &mut Vec<Line>) {
-    out.push(Line {
-        kind: LineKind::Blank,
-        text: String::new(),
-    });
+fn blank(out: &mut Out) {
+    out.push(LineKind::Blank, String::new());
+    out.end_element();
 }
 
 /// Lays out the whole article for `width` columns (at least 10 are used).
@@ -81,7 +93,10 @@ where
     Tz::Offset: std::fmt::Display,
 {
     let width = width.max(10);
-    let mut out = Vec::new();
+    let mut out = Out {
+        lines: Vec::new(),
+        element: 0,
+    };
     push_wrapped(&mut out, LineKind::Title, &article.title, "", "", width);
     push_wrapped(
         &mut out,
@@ -130,16 +145,19 @@ where
             }
             BlockKind::Code => {
                 for l in block.text.lines() {
-                    out.push(Line {
-                        kind: LineKind::Code,
-                        text: format!("    {l}"),
-                    });
+                    out.push(LineKind::Code, format!("    {l}"));
                 }
+                out.end_element();
             }
         }
         prev = Some(block.kind);
     }
-    out
+    out.lines
+}
+
+/// The first line of `element`, or of the first element after it.
+pub fn first_line_of(lines: &[Line], element: u32) -> usize {
+    lines.partition_point(|l| l.element < element)
 }
 
 #[cfg(test)]
@@ -230,6 +248,25 @@ mod tests {
             .map(|l| l.text.as_str())
             .collect();
         assert_eq!(code, ["    fn main() {}", "        nested();"]);
+    }
+
+    #[test]
+    fn elements_are_numbered_the_same_at_every_width() {
+        let narrow = layout(&sample(), 20, &Utc);
+        let wide = layout(&sample(), 100, &Utc);
+        assert!(narrow.len() > wide.len());
+        let last = |ls: &[Line]| ls.last().unwrap().element;
+        assert_eq!(last(&narrow), last(&wide));
+        let heading = |ls: &[Line]| {
+            ls.iter()
+                .find(|l| l.kind == LineKind::Heading)
+                .unwrap()
+                .element
+        };
+        assert_eq!(heading(&narrow), heading(&wide));
+        let h = heading(&narrow);
+        assert_eq!(narrow[first_line_of(&narrow, h)].text, "Outlook");
+        assert!(narrow.windows(2).all(|w| w[0].element <= w[1].element));
     }
 
     #[test]

@@ -52,6 +52,11 @@ impl Library {
         Library { articles }
     }
 
+    /// Gives the articles back (to add more and build a new library).
+    pub fn into_articles(self) -> Vec<Article> {
+        self.articles
+    }
+
     pub fn articles(&self) -> &[Article] {
         &self.articles
     }

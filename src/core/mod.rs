@@ -1,8 +1,10 @@
 //! The pure core: no terminal, no network, no file system.
 
 pub mod category;
+pub mod geometry;
 pub mod layout;
 pub mod library;
 pub mod model;
 pub mod sanitize;
+pub mod state;
 pub mod text;

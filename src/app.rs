@@ -1,0 +1,127 @@
+//! The event loop: terminal events, load results and signals arrive as messages on one channel;
+//! each becomes an `Action` for `update`; the screen is redrawn once after all ready messages are
+//! handled, and only when something happened. Generic over the ratatui `Backend`, so tests drive
+//! the whole app on `TestBackend`.
+
+use crate::core::state::{Action, Effect, State, update};
+use crate::keymap::Keymap;
+use crate::ui::{self, theme::Theme};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{Event, MouseButton, MouseEventKind};
+use std::io;
+use std::sync::mpsc::Receiver;
+
+/// What arrives on the app's channel.
+#[derive(Debug)]
+pub enum Msg {
+    Term(Event),
+    Action(Action),
+}
+
+pub struct App<B: Backend> {
+    pub terminal: Terminal<B>,
+    pub state: State,
+    pub keymap: Keymap,
+    pub theme: Theme,
+}
+
+fn io_err(e: impl std::fmt::Display) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+impl<B: Backend> App<B> {
+    /// Builds the app and tells the state the terminal's size.
+    pub fn new(
+        terminal: Terminal<B>,
+        state: State,
+        keymap: Keymap,
+        theme: Theme,
+    ) -> io::Result<App<B>> {
+        let mut app = App {
+            terminal,
+            state,
+            keymap,
+            theme,
+        };
+        let size = app.terminal.size().map_err(io_err)?;
+        app.dispatch(Action::Resize {
+            width: size.width,
+            height: size.height,
+        });
+        Ok(app)
+    }
+
+    /// The action a terminal event means, if any.
+    pub fn action_for(&self, ev: &Event) -> Option<Action> {
+        match ev {
+            Event::Key(k) => self.keymap.resolve(k, self.state.focus, self.state.help),
+            Event::Resize(width, height) => Some(Action::Resize {
+                width: *width,
+                height: *height,
+            }),
+            Event::Mouse(m) => {
+                let (column, row) = (m.column, m.row);
+                match m.kind {
+                    MouseEventKind::Down(MouseButton::Left) => Some(Action::Click { column, row }),
+                    MouseEventKind::ScrollUp => Some(Action::ScrollUp { column, row }),
+                    MouseEventKind::ScrollDown => Some(Action::ScrollDown { column, row }),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    pub fn dispatch(&mut self, action: Action) -> Vec<Effect> {
+        update(&mut self.state, action)
+    }
+
+    /// Handles one message; true when the screen may have changed.
+    pub fn handle(&mut self, msg: Msg) -> bool {
+        let action = match msg {
+            Msg::Term(ev) => self.action_for(&ev),
+            Msg::Action(a) => Some(a),
+        };
+        match action {
+            Some(a) => {
+                for effect in self.dispatch(a) {
+                    match effect {
+                        Effect::Quit => self.state.quit = true,
+                    }
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn draw(&mut self) -> io::Result<()> {
+        let (state, keymap, theme) = (&self.state, &self.keymap, &self.theme);
+        self.terminal
+            .draw(|f| ui::draw(f, state, keymap, theme))
+            .map_err(io_err)?;
+        Ok(())
+    }
+
+    /// Runs until quit or until every sender is gone. Blocks between messages (0% CPU when idle).
+    pub fn run(&mut self, rx: &Receiver<Msg>) -> io::Result<()> {
+        self.draw()?;
+        while let Ok(first) = rx.recv() {
+            let mut dirty = self.handle(first);
+            while !self.state.quit {
+                match rx.try_recv() {
+                    Ok(msg) => dirty |= self.handle(msg),
+                    Err(_) => break,
+                }
+            }
+            if self.state.quit {
+                break;
+            }
+            if dirty {
+                self.draw()?;
+            }
+        }
+        Ok(())
+    }
+}

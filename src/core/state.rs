@@ -1,0 +1,685 @@
+//! The reader's state, the one `Action` enum (key intents and load results) and `update`, the
+//! only writer of state, which returns the IO it wants as `Effect`s.
+
+use crate::core::category::{CategoryFilter, CategoryTree};
+use crate::core::geometry::{Focus, Geometry, Mode};
+use crate::core::layout::{Line, first_line_of, layout};
+use crate::core::library::Library;
+use crate::core::model::{Article, ArticleId};
+use chrono::{DateTime, FixedOffset, Utc};
+use std::collections::HashSet;
+
+/// Everything that can happen: what a key or the mouse means, and what a loader found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    FocusNext,
+    FocusPrev,
+    /// Enter: choose a category, or open a headline.
+    Choose,
+    /// Esc: go back a pane (in the tree: collapse, then go to the parent).
+    Back,
+    NextArticle,
+    PrevArticle,
+    JumpToTree,
+    ToggleCollapse,
+    ToggleHelp,
+    CloseHelp,
+    Quit,
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Click {
+        column: u16,
+        row: u16,
+    },
+    ScrollUp {
+        column: u16,
+        row: u16,
+    },
+    ScrollDown {
+        column: u16,
+        row: u16,
+    },
+    /// Articles from a source, with the warnings met on the way.
+    Loaded {
+        articles: Vec<Article>,
+        warnings: Vec<String>,
+    },
+    /// Every source has reported.
+    LoadingDone,
+}
+
+/// IO that `update` asks the shell to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+}
+
+/// The wall clock and time zone used for dates, fixed in tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    pub now: DateTime<Utc>,
+    pub tz: FixedOffset,
+}
+
+impl Default for Clock {
+    fn default() -> Clock {
+        Clock {
+            now: DateTime::<Utc>::default(),
+            tz: FixedOffset::east_opt(0).expect("zero offset"),
+        }
+    }
+}
+
+/// One row of the category tree pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TreeRow {
+    #[default]
+    All,
+    Node(usize),
+    Uncategorized,
+}
+
+/// What the headline list shows: a row of the tree, or a `--category` query that selects
+/// several subtrees (e.g. `europe` for every *Europe*).
+#[derive(Debug, Clone)]
+pub enum Filter {
+    Row(TreeRow),
+    Query(CategoryFilter),
+}
+
+impl Default for Filter {
+    fn default() -> Filter {
+        Filter::Row(TreeRow::All)
+    }
+}
+
+impl Filter {
+    pub fn row(&self) -> Option<TreeRow> {
+        match self {
+            Filter::Row(r) => Some(*r),
+            Filter::Query(_) => None,
+        }
+    }
+}
+
+/// The article open in the reading pane, laid out for the pane's width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reader {
+    /// Index into the library.
+    pub article: usize,
+    pub lines: Vec<Line>,
+    pub width: usize,
+    /// The first line shown.
+    pub scroll: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub lib: Library,
+    /// Per library index: has the article been opened.
+    pub read: Vec<bool>,
+    pub tree: CategoryTree,
+    /// Per library index: the tree nodes the article belongs to (with ancestors), sorted.
+    members: Vec<Vec<u32>>,
+    /// Per tree node.
+    pub collapsed: Vec<bool>,
+    /// The rows the tree pane shows (collapsed subtrees left out).
+    pub tree_rows: Vec<TreeRow>,
+    pub tree_selected: usize,
+    pub tree_offset: usize,
+    /// The category filter.
+    pub filter: Filter,
+    /// Library indices shown in the headline list, in library order (newest first).
+    pub visible: Vec<usize>,
+    pub visible_unread: usize,
+    pub unread: usize,
+    /// Index into `visible`.
+    pub selected: usize,
+    pub list_offset: usize,
+    pub focus: Focus,
+    pub reader: Option<Reader>,
+    pub help: bool,
+    pub width: u16,
+    pub height: u16,
+    pub loading: bool,
+    /// Warnings, oldest first; the status bar shows the last.
+    pub warnings: Vec<String>,
+    /// `--category PATH`, applied once the articles are in.
+    pub initial_category: Option<String>,
+    pub clock: Clock,
+    pub quit: bool,
+}
+
+/// Lines the mouse wheel moves.
+const WHEEL_LINES: usize = 3;
+
+impl State {
+    pub fn new(clock: Clock, initial_category: Option<String>) -> State {
+        State {
+            clock,
+            initial_category,
+            loading: true,
+            tree_rows: vec![TreeRow::All],
+            ..State::default()
+        }
+    }
+
+    pub fn geometry(&self) -> Geometry {
+        Geometry::new(self.width, self.height, self.focus)
+    }
+
+    /// The selected article's library index.
+    pub fn selected_article(&self) -> Option<usize> {
+        self.visible.get(self.selected).copied()
+    }
+
+    /// Rows of the headline list that fit in its pane.
+    pub fn list_height(&self) -> usize {
+        self.geometry()
+            .headlines
+            .map_or(0, |a| usize::from(a.inner().height))
+    }
+
+    pub fn tree_height(&self) -> usize {
+        self.geometry()
+            .tree
+            .map_or(0, |a| usize::from(a.inner().height))
+    }
+
+    pub fn reader_height(&self) -> usize {
+        self.geometry()
+            .reader_text()
+            .map_or(0, |a| usize::from(a.height))
+    }
+
+    /// The largest scroll that still fills the reading pane.
+    pub fn reader_max_scroll(&self) -> usize {
+        self.reader
+            .as_ref()
+            .map_or(0, |r| r.lines.len().saturating_sub(self.reader_height()))
+    }
+
+    /// The filter's name: `All`, a category path, or `Uncategorized`.
+    pub fn filter_name(&self) -> String {
+        match &self.filter {
+            Filter::Row(r) => self.row_name(*r),
+            Filter::Query(q) => q.query().text().to_string(),
+        }
+    }
+
+    pub fn row_name(&self, row: TreeRow) -> String {
+        match row {
+            TreeRow::All => "All".to_string(),
+            TreeRow::Node(n) => self.tree.path_of(n),
+            TreeRow::Uncategorized => "Uncategorized".to_string(),
+        }
+    }
+
+    pub fn row_count(&self, row: TreeRow) -> usize {
+        match row {
+            TreeRow::All => self.tree.total,
+            TreeRow::Node(n) => self.tree.nodes[n].count,
+            TreeRow::Uncategorized => self.tree.uncategorized,
+        }
+    }
+
+    fn matches(&self, filter: &Filter, article: usize) -> bool {
+        match filter {
+            Filter::Row(TreeRow::All) => true,
+            Filter::Row(TreeRow::Node(n)) => {
+                self.members[article].binary_search(&(*n as u32)).is_ok()
+            }
+            Filter::Row(TreeRow::Uncategorized) => self.members[article].is_empty(),
+            Filter::Query(q) => q.matches(&self.lib.articles()[article]),
+        }
+    }
+
+    fn rebuild_tree_rows(&mut self) {
+        let current = self.tree_rows.get(self.tree_selected).copied();
+        let mut rows = vec![TreeRow::All];
+        let mut stack: Vec<usize> = self.tree.roots.iter().rev().copied().collect();
+        while let Some(n) = stack.pop() {
+            rows.push(TreeRow::Node(n));
+            if !self.collapsed[n] {
+                stack.extend(self.tree.nodes[n].children.iter().rev());
+            }
+        }
+        if self.tree.uncategorized > 0 {
+            rows.push(TreeRow::Uncategorized);
+        }
+        self.tree_rows = rows;
+        self.tree_selected = current
+            .and_then(|c| self.tree_rows.iter().position(|r| *r == c))
+            .unwrap_or(0);
+        self.fix_tree_offset();
+    }
+
+    /// Applies a filter, keeping the selected article selected when it is still shown.
+    fn set_filter(&mut self, filter: Filter) {
+        let keep = self.selected_article();
+        self.visible = (0..self.lib.len())
+            .filter(|&i| self.matches(&filter, i))
+            .collect();
+        self.filter = filter;
+        self.visible_unread = self.visible.iter().filter(|&&i| !self.read[i]).count();
+        self.selected = keep
+            .and_then(|k| self.visible.binary_search(&k).ok())
+            .unwrap_or(0);
+        self.fix_list_offset();
+    }
+
+    fn fix_list_offset(&mut self) {
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+        self.list_offset = keep_in_view(
+            self.list_offset,
+            self.selected,
+            self.list_height(),
+            self.visible.len(),
+        );
+    }
+
+    fn fix_tree_offset(&mut self) {
+        self.tree_selected = self
+            .tree_selected
+            .min(self.tree_rows.len().saturating_sub(1));
+        self.tree_offset = keep_in_view(
+            self.tree_offset,
+            self.tree_selected,
+            self.tree_height(),
+            self.tree_rows.len(),
+        );
+    }
+
+    fn fix_reader_scroll(&mut self) {
+        let max = self.reader_max_scroll();
+        if let Some(r) = &mut self.reader {
+            r.scroll = r.scroll.min(max);
+        }
+    }
+
+    fn mark_read(&mut self, article: usize) {
+        if !self.read[article] {
+            self.read[article] = true;
+            self.unread -= 1;
+            if self.matches(&self.filter, article) {
+                self.visible_unread -= 1;
+            }
+        }
+    }
+
+    /// Opens the selected headline in the reading pane and marks it read.
+    fn open_selected(&mut self) {
+        let Some(article) = self.selected_article() else {
+            return;
+        };
+        self.mark_read(article);
+        self.reader = Some(Reader {
+            article,
+            lines: Vec::new(),
+            width: 0,
+            scroll: 0,
+        });
+        self.relayout_reader();
+    }
+
+    /// Lays the open article out again when the pane's width changed, keeping the line at the top
+    /// of the pane (by its element and its place inside the element).
+    fn relayout_reader(&mut self) {
+        let Some(text) = self.geometry().reader_text() else {
+            return;
+        };
+        let width = usize::from(text.width).max(10);
+        let clock = self.clock;
+        let Some(r) = &mut self.reader else {
+            return;
+        };
+        if r.width == width && !r.lines.is_empty() {
+            return;
+        }
+        let anchor = r.lines.get(r.scroll).map(|l| {
+            let first = first_line_of(&r.lines, l.element);
+            let count = r.lines[first..]
+                .iter()
+                .take_while(|m| m.element == l.element)
+                .count();
+            (l.element, (r.scroll - first) as f64 / count.max(1) as f64)
+        });
+        r.lines = layout(&self.lib.articles()[r.article], width, &clock.tz);
+        r.width = width;
+        r.scroll = match anchor {
+            Some((element, frac)) => {
+                let first = first_line_of(&r.lines, element);
+                let count = r.lines[first..]
+                    .iter()
+                    .take_while(|m| m.element == element)
+                    .count();
+                first + (frac * count as f64).floor() as usize
+            }
+            None => 0,
+        };
+        self.fix_reader_scroll();
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        match self.focus {
+            Focus::Tree => {
+                self.tree_selected = step(self.tree_selected, delta, self.tree_rows.len());
+                self.fix_tree_offset();
+            }
+            Focus::Headlines => {
+                self.selected = step(self.selected, delta, self.visible.len());
+                self.fix_list_offset();
+            }
+            Focus::Reader => {
+                let max = self.reader_max_scroll();
+                if let Some(r) = &mut self.reader {
+                    r.scroll = step(r.scroll, delta, max + 1);
+                }
+            }
+        }
+    }
+
+    fn page(&self) -> isize {
+        let h = match self.focus {
+            Focus::Tree => self.tree_height(),
+            Focus::Headlines => self.list_height(),
+            Focus::Reader => self.reader_height().saturating_sub(2),
+        };
+        h.max(1) as isize
+    }
+
+    /// Applies the loaded articles: rebuilds the library and tree, keeps read marks, the filter
+    /// (by its path), the selection and the open article (by id).
+    fn add_articles(&mut self, articles: Vec<Article>) {
+        let id_of = |s: &State, i: usize| s.lib.articles()[i].id.clone();
+        let read_ids: HashSet<ArticleId> = (0..self.lib.len())
+            .filter(|&i| self.read[i])
+            .map(|i| id_of(self, i))
+            .collect();
+        let selected_id = self.selected_article().map(|i| id_of(self, i));
+        let reader_id = self.reader.as_ref().map(|r| id_of(self, r.article));
+        let filter_path = match self.filter {
+            Filter::Row(TreeRow::Node(n)) => Some(self.tree.path_of(n).to_lowercase()),
+            _ => None,
+        };
+        let collapsed_paths: HashSet<String> = (0..self.tree.nodes.len())
+            .filter(|&n| self.collapsed[n])
+            .map(|n| self.tree.path_of(n).to_lowercase())
+            .collect();
+
+        let mut all: Vec<Article> = std::mem::take(&mut self.lib).into_articles();
+        all.extend(articles);
+        self.lib = Library::new(all);
+        let (tree, members) = CategoryTree::build_indexed(self.lib.articles());
+        self.tree = tree;
+        self.members = members;
+        self.collapsed = (0..self.tree.nodes.len())
+            .map(|n| collapsed_paths.contains(&self.tree.path_of(n).to_lowercase()))
+            .collect();
+        self.read = self
+            .lib
+            .articles()
+            .iter()
+            .map(|a| read_ids.contains(&a.id))
+            .collect();
+        self.unread = self.read.iter().filter(|r| !**r).count();
+        let find = |s: &State, id: &Option<ArticleId>| {
+            id.as_ref()
+                .and_then(|id| s.lib.articles().iter().position(|a| &a.id == id))
+        };
+        let filter = match (std::mem::take(&mut self.filter), filter_path) {
+            (Filter::Row(TreeRow::Node(_)), Some(path)) => Filter::Row(
+                (0..self.tree.nodes.len())
+                    .find(|&n| self.tree.path_of(n).to_lowercase() == path)
+                    .map_or(TreeRow::All, TreeRow::Node),
+            ),
+            (f, _) => f,
+        };
+        let selected = find(self, &selected_id);
+        let reader = find(self, &reader_id);
+        // set_filter keeps the selection by library index: point it at the new index first.
+        self.visible = selected.into_iter().collect();
+        self.selected = 0;
+        self.rebuild_tree_rows();
+        self.set_filter(filter);
+        if selected.is_none() {
+            self.selected = 0;
+            self.fix_list_offset();
+        }
+        match (reader, &mut self.reader) {
+            (Some(i), Some(r)) => r.article = i,
+            _ => self.reader = None,
+        }
+    }
+
+    fn apply_initial_category(&mut self) {
+        let Some(path) = self.initial_category.take() else {
+            return;
+        };
+        match self.lib.category_filter(&path) {
+            Ok(f) => {
+                let roots = self.tree.selected_roots(&f);
+                let filter = match roots.as_slice() {
+                    [one] => Filter::Row(TreeRow::Node(*one)),
+                    _ => Filter::Query(f),
+                };
+                if let Some(i) = filter
+                    .row()
+                    .and_then(|r| self.tree_rows.iter().position(|x| *x == r))
+                {
+                    self.tree_selected = i;
+                    self.fix_tree_offset();
+                }
+                self.set_filter(filter);
+            }
+            Err(e) => self.warnings.push(e.to_string()),
+        }
+    }
+}
+
+/// `index + delta`, clamped to `0..len`.
+fn step(index: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    index.saturating_add_signed(delta).min(len - 1)
+}
+
+/// The first row to show so that `selected` is inside a window of `height` rows.
+fn keep_in_view(offset: usize, selected: usize, height: usize, len: usize) -> usize {
+    if height == 0 {
+        return selected;
+    }
+    let max_offset = len.saturating_sub(height);
+    let offset = if selected < offset {
+        selected
+    } else if selected >= offset + height {
+        selected + 1 - height
+    } else {
+        offset
+    };
+    offset.min(max_offset)
+}
+
+/// The only writer of state.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    if state.help
+        && !matches!(
+            action,
+            Action::Resize { .. } | Action::Loaded { .. } | Action::LoadingDone | Action::Quit
+        )
+    {
+        if matches!(
+            action,
+            Action::ToggleHelp | Action::CloseHelp | Action::Back
+        ) {
+            state.help = false;
+        }
+        return Vec::new();
+    }
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::Up => state.move_selection(-1),
+        Action::Down => state.move_selection(1),
+        Action::PageUp => state.move_selection(-state.page()),
+        Action::PageDown => state.move_selection(state.page()),
+        Action::Top => state.move_selection(isize::MIN / 2),
+        Action::Bottom => state.move_selection(isize::MAX / 2),
+        Action::FocusNext => set_focus(state, state.focus.next()),
+        Action::FocusPrev => set_focus(state, state.focus.prev()),
+        Action::JumpToTree => {
+            if let Some(i) = state
+                .filter
+                .row()
+                .and_then(|f| state.tree_rows.iter().position(|r| *r == f))
+            {
+                state.tree_selected = i;
+            }
+            set_focus(state, Focus::Tree);
+        }
+        Action::Choose => match state.focus {
+            Focus::Tree => {
+                if let Some(&row) = state.tree_rows.get(state.tree_selected) {
+                    state.set_filter(Filter::Row(row));
+                    set_focus(state, Focus::Headlines);
+                }
+            }
+            Focus::Headlines => {
+                if state.selected_article().is_some() {
+                    set_focus(state, Focus::Reader);
+                    state.open_selected();
+                }
+            }
+            Focus::Reader => {}
+        },
+        Action::Back => match state.focus {
+            Focus::Reader => set_focus(state, Focus::Headlines),
+            Focus::Headlines => set_focus(state, Focus::Tree),
+            Focus::Tree => {
+                if let Some(TreeRow::Node(n)) = state.tree_rows.get(state.tree_selected).copied() {
+                    if !state.collapsed[n] && !state.tree.nodes[n].children.is_empty() {
+                        state.collapsed[n] = true;
+                        state.rebuild_tree_rows();
+                    } else if let Some(p) = state.tree.nodes[n].parent {
+                        state.tree_selected = state
+                            .tree_rows
+                            .iter()
+                            .position(|r| *r == TreeRow::Node(p))
+                            .unwrap_or(0);
+                        state.fix_tree_offset();
+                    }
+                }
+            }
+        },
+        Action::ToggleCollapse => {
+            if state.focus == Focus::Tree
+                && let Some(TreeRow::Node(n)) = state.tree_rows.get(state.tree_selected).copied()
+                && !state.tree.nodes[n].children.is_empty()
+            {
+                state.collapsed[n] = !state.collapsed[n];
+                state.rebuild_tree_rows();
+            }
+        }
+        Action::NextArticle | Action::PrevArticle => {
+            let delta = if action == Action::NextArticle { 1 } else { -1 };
+            let next = step(state.selected, delta, state.visible.len());
+            if next != state.selected || state.reader.is_none() {
+                state.selected = next;
+                state.fix_list_offset();
+                state.open_selected();
+            }
+        }
+        Action::ToggleHelp => state.help = !state.help,
+        Action::CloseHelp => state.help = false,
+        Action::Resize { width, height } => {
+            state.width = width;
+            state.height = height;
+            state.relayout_reader();
+            state.fix_list_offset();
+            state.fix_tree_offset();
+            state.fix_reader_scroll();
+        }
+        Action::Click { column, row } => click(state, column, row),
+        Action::ScrollUp { column, row } => wheel(state, column, row, -(WHEEL_LINES as isize)),
+        Action::ScrollDown { column, row } => wheel(state, column, row, WHEEL_LINES as isize),
+        Action::Loaded { articles, warnings } => {
+            state.warnings.extend(warnings);
+            if !articles.is_empty() {
+                state.add_articles(articles);
+            }
+        }
+        Action::LoadingDone => {
+            state.loading = false;
+            state.apply_initial_category();
+        }
+    }
+    Vec::new()
+}
+
+fn set_focus(state: &mut State, focus: Focus) {
+    state.focus = focus;
+    // In narrow mode the panes' sizes depend on the focus.
+    state.relayout_reader();
+    state.fix_list_offset();
+    state.fix_tree_offset();
+    state.fix_reader_scroll();
+}
+
+fn click(state: &mut State, column: u16, row: u16) {
+    let g = state.geometry();
+    let Some(pane) = g.pane_at(column, row) else {
+        return;
+    };
+    let inner = g.pane(pane).map(|a| a.inner()).unwrap_or_default();
+    let line = usize::from(row.saturating_sub(inner.y));
+    let inside = inner.contains(column, row);
+    match pane {
+        Focus::Tree => {
+            let i = state.tree_offset + line;
+            if inside && i < state.tree_rows.len() {
+                state.tree_selected = i;
+                let r = state.tree_rows[i];
+                state.set_filter(Filter::Row(r));
+            }
+            set_focus(state, Focus::Tree);
+        }
+        Focus::Headlines => {
+            let i = state.list_offset + line;
+            if inside && i < state.visible.len() {
+                let again = i == state.selected && state.focus == Focus::Headlines;
+                state.selected = i;
+                state.fix_list_offset();
+                if again {
+                    if g.mode == Mode::Narrow {
+                        set_focus(state, Focus::Reader);
+                    }
+                    state.open_selected();
+                    return;
+                }
+            }
+            set_focus(state, Focus::Headlines);
+        }
+        Focus::Reader => set_focus(state, Focus::Reader),
+    }
+}
+
+fn wheel(state: &mut State, column: u16, row: u16, delta: isize) {
+    let Some(pane) = state.geometry().pane_at(column, row) else {
+        return;
+    };
+    let focus = state.focus;
+    state.focus = pane;
+    state.move_selection(delta);
+    state.focus = focus;
+}

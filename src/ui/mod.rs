@@ -1,0 +1,71 @@
+//! Draws the whole screen from `&State`: one module per pane, styles from the theme, no IO.
+
+mod headlines;
+mod help;
+mod reader;
+mod status;
+pub mod theme;
+mod tree;
+
+use crate::core::geometry::{Area, Focus, MIN_HEIGHT, MIN_WIDTH, Mode};
+use crate::core::state::State;
+use crate::keymap::Keymap;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use theme::Theme;
+
+pub(crate) fn rect(a: Area) -> Rect {
+    Rect::new(a.x, a.y, a.width, a.height)
+}
+
+/// A pane's frame: rounded border and title, styled by focus.
+pub(crate) fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Rounded
+        })
+        .border_style(theme.border(focused))
+        .title(Span::styled(format!(" {title} "), theme.title(focused)))
+}
+
+pub fn draw(frame: &mut Frame, state: &State, keymap: &Keymap, theme: &Theme) {
+    let area = frame.area();
+    let g = crate::core::geometry::Geometry::new(area.width, area.height, state.focus);
+    if g.mode == Mode::TooSmall {
+        let msg = format!(
+            "Terminal too small ({}x{}): tidings needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
+            area.width, area.height
+        );
+        frame.render_widget(
+            Paragraph::new(msg)
+                .wrap(Wrap { trim: true })
+                .alignment(Alignment::Center),
+            area,
+        );
+        return;
+    }
+    if let Some(a) = g.tree {
+        tree::draw(frame, rect(a), state, state.focus == Focus::Tree, theme);
+    }
+    if let Some(a) = g.headlines {
+        headlines::draw(
+            frame,
+            rect(a),
+            state,
+            state.focus == Focus::Headlines,
+            theme,
+        );
+    }
+    if let Some(a) = g.reader {
+        reader::draw(frame, rect(a), state, state.focus == Focus::Reader, theme);
+    }
+    status::draw(frame, rect(g.status), state, keymap, theme);
+    if state.help {
+        help::draw(frame, area, keymap, theme);
+    }
+}

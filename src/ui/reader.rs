@@ -1,0 +1,83 @@
+//! The reading pane: the laid-out article (wrapped once per width, in `update`), only the visible
+//! lines styled and drawn, with a scrollbar and the position.
+
+use super::pane_block;
+use super::theme::Theme;
+use crate::core::layout::LineKind;
+use crate::core::state::State;
+use ratatui::Frame;
+use ratatui::layout::{Margin, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+
+/// "42%", "Top", "All" (fits in the pane) or "End".
+pub fn position(state: &State) -> Option<String> {
+    let r = state.reader.as_ref()?;
+    let max = state.reader_max_scroll();
+    Some(if max == 0 {
+        "All".to_string()
+    } else if r.scroll == 0 {
+        "Top".to_string()
+    } else if r.scroll >= max {
+        "End".to_string()
+    } else {
+        format!("{}%", r.scroll * 100 / max)
+    })
+}
+
+fn style(kind: LineKind, theme: &Theme) -> Style {
+    match kind {
+        LineKind::Title => theme.article_title(),
+        LineKind::Byline => theme.byline(),
+        LineKind::Categories => theme.categories(),
+        LineKind::Link => theme.link(),
+        LineKind::Standfirst => theme.standfirst(),
+        LineKind::Heading => theme.heading(),
+        LineKind::Quote => theme.quote(),
+        LineKind::Code => theme.code(),
+        LineKind::Paragraph | LineKind::ListItem | LineKind::Blank => Style::new(),
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: &Theme) {
+    let title = match position(state) {
+        Some(p) => format!("Reader · {p}"),
+        None => "Reader".to_string(),
+    };
+    let block = pane_block(title, focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let text_area = inner.inner(Margin::new(1, 0));
+    let Some(r) = &state.reader else {
+        let msg = if state.visible.is_empty() {
+            ""
+        } else {
+            "Press Enter on a headline to read it."
+        };
+        frame.render_widget(Paragraph::new(Span::styled(msg, theme.dim())), text_area);
+        return;
+    };
+    let lines: Vec<Line> = r
+        .lines
+        .iter()
+        .skip(r.scroll)
+        .take(usize::from(text_area.height))
+        .map(|l| Line::styled(l.text.as_str(), style(l.kind, theme)))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), text_area);
+    let max = state.reader_max_scroll();
+    if max > 0 {
+        let mut sb = ScrollbarState::new(max + 1)
+            .viewport_content_length(usize::from(text_area.height))
+            .position(r.scroll);
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .begin_symbol(None)
+                .end_symbol(None)
+                .style(theme.border(focused)),
+            area.inner(Margin::new(0, 1)),
+            &mut sb,
+        );
+    }
+}
