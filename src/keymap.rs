@@ -163,7 +163,7 @@ impl Default for Keymap {
                     Tree,
                     &[p(K::Esc), c('h'), p(K::Left)],
                     Action::Back,
-                    "fold, then go to the parent",
+                    "fold, or go up",
                     None,
                 ),
                 b(

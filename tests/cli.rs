@@ -443,7 +443,16 @@ fn bad_files_warn_and_the_rest_loads() {
 fn nothing_hostile_reaches_stdout() {
     let dir = bad_folder();
     let d = dir.path().to_str().unwrap();
+    let evil = dir.path().join("ev\x1b[31mil\u{202E}");
+    std::fs::create_dir_all(&evil).unwrap();
+    std::fs::write(evil.join("x\x1b]0;t\x07.txt"), "Evil folder\n\nText.\n").unwrap();
     let list = tidings(&["list", d]);
+    let list_json = tidings(&["list", d, "--json"]);
+    assert!(
+        stdout(&list_json).contains("\"evil\""),
+        "{}",
+        stdout(&list_json)
+    );
     let id = json(&tidings(&["list", d, "--json"]))
         .as_array()
         .unwrap()
@@ -459,7 +468,7 @@ fn nothing_hostile_reaches_stdout() {
         "{}",
         stdout(&show)
     );
-    for o in [&list, &show] {
+    for o in [&list, &show, &list_json] {
         let bad = o
             .stdout
             .iter()

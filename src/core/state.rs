@@ -683,3 +683,7 @@ fn wheel(state: &mut State, column: u16, row: u16, delta: isize) {
     state.move_selection(delta);
     state.focus = focus;
 }
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;

@@ -428,7 +428,7 @@ pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String
             }
             None => {
                 warnings.push("no title; using the file name".to_string());
-                ctx.fallback_title.clone()
+                sanitize_line(&ctx.fallback_title)
             }
         },
     };
@@ -481,11 +481,13 @@ pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String
         article: Article {
             id: ctx.id.clone(),
             title: if title.is_empty() {
-                ctx.fallback_title.clone()
+                sanitize_line(&ctx.fallback_title)
             } else {
                 title
             },
-            source: header.source.unwrap_or_else(|| ctx.default_source.clone()),
+            source: header
+                .source
+                .unwrap_or_else(|| sanitize_line(&ctx.default_source)),
             author: header.author,
             date: date.unwrap_or(ctx.mtime),
             dated: date.is_some(),
@@ -495,7 +497,7 @@ pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String
             blocks,
             words,
             meta: header.meta,
-            origin: ctx.origin.clone(),
+            origin: sanitize_line(&ctx.origin),
         },
         warnings,
     })

@@ -1,0 +1,522 @@
+use super::*;
+use crate::core::model::{Block, BlockKind, CategoryPath};
+use chrono::TimeZone;
+
+fn art(key: &str, day: u32, cats: &str, paragraphs: usize) -> Article {
+    let blocks: Vec<Block> = (0..paragraphs)
+        .map(|i| {
+            if i % 5 == 4 {
+                Block::new(BlockKind::Heading, format!("Heading {i}"))
+            } else {
+                Block::new(
+                    BlockKind::Paragraph,
+                    format!("Paragraph {i} of {key}. ").repeat(12),
+                )
+            }
+        })
+        .collect();
+    Article {
+        id: ArticleId::from_key(key),
+        title: format!("Title {key}"),
+        source: "Wire".into(),
+        author: None,
+        date: Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap(),
+        dated: true,
+        link: None,
+        categories: CategoryPath::parse_list(cats),
+        standfirst: None,
+        words: Article::count_words(None, &blocks),
+        blocks,
+        meta: vec![],
+        origin: key.into(),
+    }
+}
+
+/// Articles newest first: a (Europe, day 27), b (Asia, 26), c (Business, 25), d (Europe, 24),
+/// e (none, 23), long (Europe; Business, 22) with 60 paragraphs.
+fn corpus() -> Vec<Article> {
+    vec![
+        art("a", 27, "World News / Europe", 3),
+        art("b", 26, "World News / Asia", 3),
+        art("c", 25, "Business", 3),
+        art("d", 24, "World News / Europe", 3),
+        art("e", 23, "", 2),
+        art("long", 22, "World News / Europe; Business", 60),
+    ]
+}
+
+fn clock() -> Clock {
+    Clock {
+        now: Utc.with_ymd_and_hms(2026, 11, 27, 18, 0, 0).unwrap(),
+        tz: FixedOffset::east_opt(0).unwrap(),
+    }
+}
+
+fn state_with(width: u16, height: u16, category: Option<&str>) -> State {
+    let mut s = State::new(clock(), category.map(String::from));
+    update(&mut s, Action::Resize { width, height });
+    update(
+        &mut s,
+        Action::Loaded {
+            articles: corpus(),
+            warnings: vec![],
+        },
+    );
+    update(&mut s, Action::LoadingDone);
+    s
+}
+
+fn state() -> State {
+    state_with(160, 48, None)
+}
+
+fn titles(s: &State) -> Vec<String> {
+    s.visible
+        .iter()
+        .map(|&i| s.lib.articles()[i].title.clone())
+        .collect()
+}
+
+fn selected_title(s: &State) -> String {
+    s.lib.articles()[s.selected_article().unwrap()]
+        .title
+        .clone()
+}
+
+fn apply(s: &mut State, actions: &[Action]) {
+    for a in actions {
+        update(s, a.clone());
+    }
+}
+
+fn row_of(s: &State, path: &str) -> usize {
+    s.tree_rows
+        .iter()
+        .position(|r| s.row_name(*r) == path)
+        .unwrap_or_else(|| panic!("no row {path}"))
+}
+
+fn choose_category(s: &mut State, path: &str) {
+    update(s, Action::JumpToTree);
+    s.tree_selected = row_of(s, path);
+    update(s, Action::Choose);
+}
+
+#[test]
+fn starts_on_the_newest_headline() {
+    let s = state();
+    assert_eq!(s.focus, Focus::Headlines);
+    assert_eq!(selected_title(&s), "Title a");
+    assert_eq!(s.visible.len(), 6);
+    assert_eq!((s.unread, s.visible_unread), (6, 6));
+    assert!(!s.loading);
+    let rows: Vec<String> = s.tree_rows.iter().map(|r| s.row_name(*r)).collect();
+    assert_eq!(
+        rows,
+        [
+            "All",
+            "Business",
+            "World News",
+            "World News / Asia",
+            "World News / Europe",
+            "Uncategorized"
+        ]
+    );
+}
+
+#[test]
+fn selection_moves_and_clamps() {
+    let mut s = state();
+    let table: &[(Action, &str)] = &[
+        (Action::Down, "Title b"),
+        (Action::Down, "Title c"),
+        (Action::Up, "Title b"),
+        (Action::Bottom, "Title long"),
+        (Action::Down, "Title long"),
+        (Action::Top, "Title a"),
+        (Action::Up, "Title a"),
+        (Action::PageDown, "Title long"),
+        (Action::PageUp, "Title a"),
+    ];
+    for (action, want) in table {
+        update(&mut s, action.clone());
+        assert_eq!(selected_title(&s), *want, "after {action:?}");
+    }
+}
+
+#[test]
+fn focus_cycles_with_tab_and_shift_tab() {
+    let mut s = state();
+    let order = [Focus::Reader, Focus::Tree, Focus::Headlines, Focus::Reader];
+    for want in order {
+        update(&mut s, Action::FocusNext);
+        assert_eq!(s.focus, want);
+    }
+    update(&mut s, Action::FocusPrev);
+    assert_eq!(s.focus, Focus::Headlines);
+    update(&mut s, Action::JumpToTree);
+    assert_eq!(s.focus, Focus::Tree);
+    assert_eq!(s.tree_rows[s.tree_selected], TreeRow::All);
+}
+
+#[test]
+fn choosing_a_category_filters_and_keeps_the_selection() {
+    let mut s = state();
+    apply(&mut s, &[Action::Down, Action::Down, Action::Down]); // d (Europe)
+    assert_eq!(selected_title(&s), "Title d");
+    choose_category(&mut s, "World News / Europe");
+    assert_eq!(s.focus, Focus::Headlines);
+    assert_eq!(titles(&s), ["Title a", "Title d", "Title long"]);
+    assert_eq!(selected_title(&s), "Title d", "still shown, still selected");
+    assert_eq!(s.filter_name(), "World News / Europe");
+    // A parent shows its children's articles.
+    choose_category(&mut s, "World News");
+    assert_eq!(titles(&s), ["Title a", "Title b", "Title d", "Title long"]);
+    assert_eq!(selected_title(&s), "Title d");
+    // Not shown any more: the first article is selected.
+    choose_category(&mut s, "Business");
+    assert_eq!(titles(&s), ["Title c", "Title long"]);
+    assert_eq!(selected_title(&s), "Title c");
+    choose_category(&mut s, "Uncategorized");
+    assert_eq!(titles(&s), ["Title e"]);
+    choose_category(&mut s, "All");
+    assert_eq!(s.visible.len(), 6);
+}
+
+#[test]
+fn opening_marks_read_and_lays_out_for_the_pane() {
+    let mut s = state();
+    update(&mut s, Action::Choose);
+    assert_eq!(s.focus, Focus::Reader);
+    let r = s.reader.as_ref().unwrap();
+    assert_eq!(r.article, s.selected_article().unwrap());
+    assert_eq!(r.lines[0].text, "Title a");
+    let text_width = usize::from(s.geometry().reader_text().unwrap().width);
+    assert_eq!(r.width, text_width);
+    assert!(
+        r.lines
+            .iter()
+            .all(|l| crate::core::text::width(&l.text) <= text_width)
+    );
+    assert!(s.read[r.article]);
+    assert_eq!((s.unread, s.visible_unread), (5, 5));
+    // Opening it again does not count twice.
+    apply(&mut s, &[Action::Back, Action::Choose]);
+    assert_eq!(s.unread, 5);
+}
+
+#[test]
+fn reader_scrolls_and_clamps() {
+    let mut s = state();
+    apply(&mut s, &[Action::Bottom, Action::Choose]);
+    let max = s.reader_max_scroll();
+    assert!(max > 50, "the long article overflows the pane: {max}");
+    let page = s.reader_height() - 2;
+    let scroll = |s: &State| s.reader.as_ref().unwrap().scroll;
+    let table: &[(Action, usize)] = &[
+        (Action::Down, 1),
+        (Action::Down, 2),
+        (Action::Up, 1),
+        (Action::PageDown, 1 + page),
+        (Action::PageUp, 1),
+        (Action::Up, 0),
+        (Action::Up, 0),
+        (Action::Bottom, max),
+        (Action::Down, max),
+        (Action::Top, 0),
+    ];
+    for (action, want) in table {
+        update(&mut s, action.clone());
+        assert_eq!(scroll(&s), *want, "after {action:?}");
+    }
+}
+
+#[test]
+fn resize_keeps_the_reading_position() {
+    let mut s = state();
+    apply(&mut s, &[Action::Bottom, Action::Choose]);
+    let top = |s: &State| {
+        let r = s.reader.as_ref().unwrap();
+        r.lines[r.scroll].clone()
+    };
+    // Go to the first line of a heading, then resize narrower and wider.
+    let r = s.reader.as_ref().unwrap();
+    let heading = r
+        .lines
+        .iter()
+        .position(|l| l.kind == crate::core::layout::LineKind::Heading && l.text == "Heading 24")
+        .unwrap();
+    s.reader.as_mut().unwrap().scroll = heading;
+    for (w, h) in [(100, 40), (200, 60), (160, 48)] {
+        update(
+            &mut s,
+            Action::Resize {
+                width: w,
+                height: h,
+            },
+        );
+        assert_eq!(top(&s).text, "Heading 24", "at {w}x{h}");
+    }
+    // Mid-paragraph: the same element stays on top.
+    s.reader.as_mut().unwrap().scroll = heading + 3;
+    let element = top(&s).element;
+    update(
+        &mut s,
+        Action::Resize {
+            width: 90,
+            height: 30,
+        },
+    );
+    assert_eq!(top(&s).element, element);
+}
+
+#[test]
+fn resize_keeps_the_selection_in_view() {
+    let mut s = state_with(160, 48, None);
+    update(&mut s, Action::Bottom);
+    update(
+        &mut s,
+        Action::Resize {
+            width: 100,
+            height: 12,
+        },
+    );
+    let h = s.list_height();
+    assert!(h > 0 && h < 6, "list height {h}");
+    assert!(s.selected >= s.list_offset && s.selected < s.list_offset + h);
+    update(&mut s, Action::Top);
+    assert_eq!(s.list_offset, 0);
+}
+
+#[test]
+fn tiny_and_zero_sizes_do_not_panic() {
+    let mut s = state();
+    apply(&mut s, &[Action::Choose]);
+    for (w, h) in [(1, 1), (0, 0), (39, 9), (40, 10), (79, 24), (2, 200)] {
+        update(
+            &mut s,
+            Action::Resize {
+                width: w,
+                height: h,
+            },
+        );
+        apply(
+            &mut s,
+            &[
+                Action::Down,
+                Action::PageDown,
+                Action::Bottom,
+                Action::Up,
+                Action::FocusNext,
+            ],
+        );
+        update(&mut s, Action::Click { column: 0, row: 0 });
+    }
+}
+
+#[test]
+fn next_and_previous_article_while_reading() {
+    let mut s = state();
+    update(&mut s, Action::Choose);
+    update(&mut s, Action::NextArticle);
+    assert_eq!(selected_title(&s), "Title b");
+    assert_eq!(s.reader.as_ref().unwrap().lines[0].text, "Title b");
+    assert_eq!(s.unread, 4);
+    update(&mut s, Action::PrevArticle);
+    assert_eq!(s.reader.as_ref().unwrap().lines[0].text, "Title a");
+    update(&mut s, Action::PrevArticle);
+    assert_eq!(selected_title(&s), "Title a", "clamped at the top");
+    assert_eq!(s.unread, 4);
+}
+
+#[test]
+fn back_goes_a_pane_back_then_folds_the_tree() {
+    let mut s = state();
+    update(&mut s, Action::Choose);
+    update(&mut s, Action::Back);
+    assert_eq!(s.focus, Focus::Headlines);
+    assert!(s.reader.is_some(), "the article stays in the pane");
+    update(&mut s, Action::Back);
+    assert_eq!(s.focus, Focus::Tree);
+    s.tree_selected = row_of(&s, "World News / Europe");
+    update(&mut s, Action::Back); // a leaf: go to the parent
+    assert_eq!(s.row_name(s.tree_rows[s.tree_selected]), "World News");
+    update(&mut s, Action::Back); // fold
+    let rows: Vec<String> = s.tree_rows.iter().map(|r| s.row_name(*r)).collect();
+    assert_eq!(rows, ["All", "Business", "World News", "Uncategorized"]);
+    update(&mut s, Action::ToggleCollapse); // unfold
+    assert_eq!(s.tree_rows.len(), 6);
+    assert_eq!(s.row_name(s.tree_rows[s.tree_selected]), "World News");
+}
+
+#[test]
+fn clicks_select_categories_and_headlines() {
+    let mut s = state();
+    let g = s.geometry();
+    let tree = g.tree.unwrap().inner();
+    let europe = row_of(&s, "World News / Europe") as u16;
+    update(
+        &mut s,
+        Action::Click {
+            column: tree.x + 2,
+            row: tree.y + europe,
+        },
+    );
+    assert_eq!(s.filter_name(), "World News / Europe");
+    assert_eq!(s.focus, Focus::Tree);
+    let list = s.geometry().headlines.unwrap().inner();
+    update(
+        &mut s,
+        Action::Click {
+            column: list.x + 3,
+            row: list.y + 1,
+        },
+    );
+    assert_eq!(s.focus, Focus::Headlines);
+    assert_eq!(selected_title(&s), "Title d");
+    assert!(s.reader.is_none());
+    // A click on the selected headline opens it.
+    update(
+        &mut s,
+        Action::Click {
+            column: list.x + 3,
+            row: list.y + 1,
+        },
+    );
+    assert_eq!(s.reader.as_ref().unwrap().lines[0].text, "Title d");
+    // Clicks on borders or below the rows do nothing harmful.
+    update(
+        &mut s,
+        Action::Click {
+            column: list.x + 3,
+            row: list.y + 30,
+        },
+    );
+    assert_eq!(selected_title(&s), "Title d");
+}
+
+#[test]
+fn wheel_scrolls_the_pane_under_the_pointer() {
+    let mut s = state();
+    apply(&mut s, &[Action::Bottom, Action::Choose, Action::Back]);
+    assert_eq!(s.focus, Focus::Headlines);
+    let reader = s.geometry().reader.unwrap();
+    update(
+        &mut s,
+        Action::ScrollDown {
+            column: reader.x + 5,
+            row: reader.y + 5,
+        },
+    );
+    assert_eq!(s.reader.as_ref().unwrap().scroll, 3);
+    assert_eq!(
+        s.focus,
+        Focus::Headlines,
+        "the wheel does not move the focus"
+    );
+    let list = s.geometry().headlines.unwrap();
+    update(
+        &mut s,
+        Action::ScrollUp {
+            column: list.x + 5,
+            row: list.y + 2,
+        },
+    );
+    assert_eq!(
+        selected_title(&s),
+        "Title c",
+        "three up from the last headline"
+    );
+}
+
+#[test]
+fn help_swallows_keys_until_closed() {
+    let mut s = state();
+    update(&mut s, Action::ToggleHelp);
+    assert!(s.help);
+    update(&mut s, Action::Down);
+    assert_eq!(selected_title(&s), "Title a");
+    update(&mut s, Action::Back);
+    assert!(!s.help);
+    update(&mut s, Action::ToggleHelp);
+    update(&mut s, Action::CloseHelp);
+    assert!(!s.help);
+    assert_eq!(update(&mut s, Action::Quit), vec![Effect::Quit]);
+    assert!(s.quit);
+}
+
+#[test]
+fn initial_category_uses_list_matching() {
+    let s = state_with(160, 48, Some("world news/europe"));
+    assert_eq!(s.filter_name(), "World News / Europe");
+    assert_eq!(
+        s.row_name(s.tree_rows[s.tree_selected]),
+        "World News / Europe"
+    );
+    assert_eq!(titles(&s), ["Title a", "Title d", "Title long"]);
+    let s = state_with(160, 48, Some("world"));
+    assert_eq!(s.filter_name(), "World News");
+    // Several subtrees match: a query filter over all of them.
+    let mut arts = corpus();
+    arts.push(art("sci", 20, "Science / Europe", 1));
+    let mut s = State::new(clock(), Some("europe".into()));
+    update(
+        &mut s,
+        Action::Resize {
+            width: 160,
+            height: 48,
+        },
+    );
+    update(
+        &mut s,
+        Action::Loaded {
+            articles: arts,
+            warnings: vec![],
+        },
+    );
+    update(&mut s, Action::LoadingDone);
+    assert_eq!(s.filter_name(), "europe");
+    assert_eq!(
+        titles(&s),
+        ["Title a", "Title d", "Title long", "Title sci"]
+    );
+    let s = state_with(160, 48, Some("nowhere"));
+    assert_eq!(s.filter_name(), "All");
+    assert!(
+        s.warnings
+            .last()
+            .unwrap()
+            .contains("no category matches 'nowhere'")
+    );
+}
+
+#[test]
+fn later_loads_keep_selection_read_marks_and_filter() {
+    let mut s = state();
+    choose_category(&mut s, "World News / Europe");
+    apply(&mut s, &[Action::Down, Action::Choose]); // open d
+    assert_eq!(s.unread, 5);
+    let newer = vec![
+        art("z", 28, "World News / Europe", 2),
+        art("y", 21, "Science", 1),
+    ];
+    update(
+        &mut s,
+        Action::Loaded {
+            articles: newer,
+            warnings: vec!["x.txt: empty file; skipped".into()],
+        },
+    );
+    assert_eq!(s.lib.len(), 8);
+    assert_eq!(s.filter_name(), "World News / Europe");
+    assert_eq!(titles(&s), ["Title z", "Title a", "Title d", "Title long"]);
+    assert_eq!(selected_title(&s), "Title d");
+    assert_eq!(
+        s.lib.articles()[s.reader.as_ref().unwrap().article].title,
+        "Title d"
+    );
+    assert_eq!(s.unread, 7);
+    assert_eq!(s.visible_unread, 3);
+    assert_eq!(s.warnings, ["x.txt: empty file; skipped"]);
+    assert!(s.tree_rows.iter().any(|r| s.row_name(*r) == "Science"));
+}
