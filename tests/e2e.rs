@@ -1,0 +1,748 @@
+//! End to end: runs the real binary in a real pseudo-terminal (a private tmux server), types keys
+//! at it and reads the screen back with `tmux capture-pane`.
+//!
+//! Needs `tmux` on PATH. Without it the test is skipped, unless `CI` is set: then it fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use unicode_width::UnicodeWidthChar;
+
+const SESSION: &str = "tidings";
+const WIDTH: usize = 120;
+const HEIGHT: usize = 40;
+/// How often the screen is captured while waiting for something to appear.
+const POLL: Duration = Duration::from_millis(50);
+/// The longest any one step may take.
+const STEP_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest a single tmux client command may take.
+const TMUX_TIMEOUT: Duration = Duration::from_secs(5);
+
+// ---------------------------------------------------------------------------------------------
+// The sample articles, read straight from the files.
+
+struct Sample {
+    title: String,
+    /// Each entry of the `Categories:` header, normalised as "a / b", lower case.
+    categories: Vec<String>,
+}
+
+fn normalise_category(c: &str) -> String {
+    c.split('/')
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(" / ")
+        .to_lowercase()
+}
+
+/// Header block up to the first blank line, then the title is the first non-blank line.
+fn read_sample(path: &Path) -> Sample {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    let mut categories = Vec::new();
+    for line in lines.by_ref() {
+        if line.trim().is_empty() {
+            break;
+        }
+        if let Some((key, value)) = line.split_once(':')
+            && key.trim().eq_ignore_ascii_case("categories")
+        {
+            categories.extend(
+                value
+                    .split([',', ';'])
+                    .filter(|c| !c.trim().is_empty())
+                    .map(normalise_category),
+            );
+        }
+    }
+    let title = lines
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_else(|| panic!("{}: no title", path.display()))
+        .to_string();
+    Sample { title, categories }
+}
+
+fn samples() -> Vec<Sample> {
+    let mut files = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-feeds")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path: PathBuf = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files.iter().map(|p| read_sample(p)).collect()
+}
+
+/// Which of `titles` a headline row shows. Rows end with the title, cut to the column width and
+/// ended with "…" when too long, so the row must end with a prefix of the title (at least 12
+/// characters of it, or all of it). The longest match wins.
+fn title_in_row<'a>(row: &str, titles: &[&'a str]) -> Option<&'a str> {
+    let shown = row.trim_end().trim_end_matches('…').trim_end();
+    let mut best: Option<(usize, &'a str)> = None;
+    for &t in titles {
+        let n = t.chars().count();
+        for k in (n.min(12)..=n).rev() {
+            let prefix: String = t.chars().take(k).collect();
+            if shown.ends_with(prefix.trim_end()) {
+                if best.is_none_or(|(b, _)| k > b) {
+                    best = Some((k, t));
+                }
+                break;
+            }
+        }
+    }
+    best.map(|(_, t)| t)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The captured screen, cut into the bordered panes of the layout.
+
+struct Screen {
+    text: String,
+    lines: Vec<String>,
+}
+
+/// A bordered pane, found from its top border in the first screen line.
+#[derive(Clone, Debug)]
+struct Pane {
+    title: String,
+    /// A thick border marks the focused pane, a rounded one the others.
+    focused: bool,
+    /// Columns of the left and right border.
+    left: usize,
+    right: usize,
+}
+
+/// The characters of `line` that start in columns `from..to` (by display width).
+fn columns(line: &str, from: usize, to: usize) -> String {
+    let mut col = 0;
+    let mut out = String::new();
+    for ch in line.chars() {
+        if col >= to {
+            break;
+        }
+        if col >= from {
+            out.push(ch);
+        }
+        col += ch.width().unwrap_or(0);
+    }
+    out
+}
+
+fn collapse_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Screen {
+    fn new(text: String) -> Self {
+        let lines = text.lines().map(str::to_string).collect();
+        Screen { text, lines }
+    }
+
+    fn panes(&self) -> Vec<Pane> {
+        let mut panes = Vec::new();
+        let Some(top) = self.lines.first() else {
+            return panes;
+        };
+        let mut col = 0;
+        let mut open: Option<(usize, bool, String)> = None;
+        for ch in top.chars() {
+            match (ch, &mut open) {
+                ('╭' | '┏', _) => open = Some((col, ch == '┏', String::new())),
+                ('╮' | '┓', Some((left, focused, title))) => {
+                    panes.push(Pane {
+                        title: title.trim_matches(['─', '━', ' ']).to_string(),
+                        focused: *focused,
+                        left: *left,
+                        right: col,
+                    });
+                    open = None;
+                }
+                (_, Some((_, _, title))) => title.push(ch),
+                _ => {}
+            }
+            col += ch.width().unwrap_or(0);
+        }
+        panes
+    }
+
+    fn pane(&self, what: &str, is: impl Fn(&str) -> bool) -> Option<Pane> {
+        let mut found = self.panes().into_iter().filter(|p| is(&p.title));
+        let pane = found.next();
+        assert!(found.next().is_none(), "two {what} panes:\n{}", self.text);
+        pane
+    }
+
+    fn tree(&self) -> Option<Pane> {
+        self.pane("category", |t| t == "Categories")
+    }
+
+    fn headlines(&self) -> Option<Pane> {
+        self.pane("headline", |t| {
+            t.contains(" article") && t.contains(" unread")
+        })
+    }
+
+    fn reader(&self) -> Option<Pane> {
+        self.pane("reader", |t| t == "Reader" || t.starts_with("Reader · "))
+    }
+
+    fn headline_title(&self) -> String {
+        self.headlines().map(|p| p.title).unwrap_or_default()
+    }
+
+    fn reader_title(&self) -> String {
+        self.reader().map(|p| p.title).unwrap_or_default()
+    }
+
+    /// Inside of a pane, one string per row (trailing blanks removed), down to its bottom border.
+    fn rows(&self, pane: &Pane) -> Vec<String> {
+        let mut rows = Vec::new();
+        for line in self.lines.iter().skip(1) {
+            let border = columns(line, pane.left, pane.left + 1);
+            if border == "╰" || border == "┗" {
+                break;
+            }
+            rows.push(
+                columns(line, pane.left + 1, pane.right)
+                    .trim_end()
+                    .to_string(),
+            );
+        }
+        rows
+    }
+
+    fn non_empty_rows(&self, pane: &Pane) -> Vec<String> {
+        self.rows(pane)
+            .into_iter()
+            .filter(|r| !r.trim().is_empty())
+            .collect()
+    }
+
+    /// The reader's text as one line, so that wrapped lines can be searched.
+    fn reader_text(&self) -> String {
+        self.reader()
+            .map(|p| collapse_spaces(&self.rows(&p).join(" ")))
+            .unwrap_or_default()
+    }
+
+    /// The bottom line of the terminal.
+    fn status(&self) -> &str {
+        self.lines
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map_or("", |l| l.as_str())
+    }
+}
+
+/// Whether the text at the first `needle` on screen line `line` of a `capture-pane -e` capture is
+/// drawn in reverse video (SGR 7), following the SGR state from the top of the screen.
+fn reversed_at(escaped: &str, line: usize, needle: &str) -> Option<bool> {
+    let mut reverse = false;
+    let mut row = 0;
+    let mut rest = escaped;
+    while let Some(ch) = rest.chars().next() {
+        if let Some(seq) = rest.strip_prefix("\x1b[") {
+            let end = seq.find(|c: char| ('@'..='~').contains(&c))?;
+            if seq[end..].starts_with('m') {
+                let params: Vec<&str> = seq[..end].split(';').collect();
+                let mut i = 0;
+                while i < params.len() {
+                    match params[i] {
+                        "" | "0" => reverse = false,
+                        "7" => reverse = true,
+                        "27" => reverse = false,
+                        "38" | "48" | "58" => {
+                            i += match params.get(i + 1) {
+                                Some(&"5") => 2,
+                                Some(&"2") => 4,
+                                _ => 0,
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            rest = &seq[end + 1..];
+            continue;
+        }
+        if ch == '\n' {
+            row += 1;
+            if row > line {
+                return None;
+            }
+        } else if row == line && rest.starts_with(needle) {
+            return Some(reverse);
+        }
+        rest = &rest[ch.len_utf8()..];
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
+// A private tmux server, killed when this value is dropped (also when the test panics).
+
+struct Tmux {
+    socket: String,
+    /// The socket file, removed on drop (tmux leaves it behind after `kill-server`).
+    socket_path: Option<PathBuf>,
+}
+
+impl Tmux {
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new("tmux");
+        // `-f /dev/null`: no user configuration; `-L`: a server of our own, not the user's.
+        cmd.args(["-u", "-f", "/dev/null", "-L", &self.socket])
+            .args(args)
+            .env_remove("TMUX")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    }
+
+    /// Runs a tmux client command; panics if it fails or takes longer than `TMUX_TIMEOUT`.
+    fn run(&self, args: &[&str]) -> String {
+        let child = self
+            .command(args)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run tmux {args:?}: {e}"));
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait_with_output());
+        });
+        let out: Output = rx
+            .recv_timeout(TMUX_TIMEOUT)
+            .unwrap_or_else(|_| panic!("tmux {args:?} took over {TMUX_TIMEOUT:?}"))
+            .unwrap_or_else(|e| panic!("tmux {args:?}: {e}"));
+        assert!(
+            out.status.success(),
+            "tmux {args:?} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("tmux output is UTF-8")
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", SESSION];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    fn capture(&self, escapes: bool) -> String {
+        let mut args = vec!["capture-pane", "-p", "-t", SESSION];
+        if escapes {
+            args.push("-e");
+        }
+        self.run(&args)
+    }
+
+    /// "<pane_dead> <pane_dead_status>", e.g. "0 " while running, "1 0" after a clean exit.
+    fn pane_state(&self) -> String {
+        self.run(&[
+            "display-message",
+            "-p",
+            "-t",
+            SESSION,
+            "#{pane_dead} #{pane_dead_status}",
+        ])
+        .trim_end()
+        .to_string()
+    }
+
+    /// Captures the screen every `POLL` until `ready` holds for two identical captures in a row
+    /// (so a frame that is half written is never used); panics with the last screen after
+    /// `STEP_TIMEOUT`.
+    fn wait_until(&self, escapes: bool, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        let mut previous: Option<String> = None;
+        loop {
+            let text = self.capture(escapes);
+            let ok = ready(&text);
+            if ok && previous.as_deref() == Some(text.as_str()) {
+                return text;
+            }
+            if start.elapsed() > STEP_TIMEOUT {
+                panic!(
+                    "timed out after {STEP_TIMEOUT:?} waiting for: {what}\n\
+                     pane dead/status: {:?}\nlast screen:\n{}",
+                    self.pane_state(),
+                    if escapes {
+                        text.replace('\x1b', "^[")
+                    } else {
+                        text
+                    },
+                );
+            }
+            previous = ok.then_some(text);
+            std::thread::sleep(POLL);
+        }
+    }
+
+    fn wait_for(&self, what: &str, ready: impl Fn(&Screen) -> bool) -> Screen {
+        Screen::new(self.wait_until(false, what, |t| ready(&Screen::new(t.to_string()))))
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.command(&["kill-server"]).output();
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn reader_end_to_end_in_tmux() {
+    if !tmux_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but tmux is not installed: the end-to-end test cannot run \
+             (install tmux, e.g. `apt-get install tmux`)"
+        );
+        eprintln!("skipping reader_end_to_end_in_tmux: tmux is not on PATH");
+        return;
+    }
+    let t0 = Instant::now();
+    let mut timings: Vec<(&str, Duration)> = Vec::new();
+    let mut lap = {
+        let mut last = Instant::now();
+        move |step: &'static str, timings: &mut Vec<(&str, Duration)>| {
+            timings.push((step, last.elapsed()));
+            last = Instant::now();
+        }
+    };
+
+    let samples = samples();
+    let total = samples.len();
+    let all_titles: Vec<&str> = samples.iter().map(|s| s.title.as_str()).collect();
+    let europe: Vec<&str> = samples
+        .iter()
+        .filter(|s| s.categories.iter().any(|c| c == "world news / europe"))
+        .map(|s| s.title.as_str())
+        .collect();
+    assert_eq!(total, 18, "sample-feeds/ has 18 articles");
+    assert_eq!(europe.len(), 3, "three samples are in World News / Europe");
+
+    let mut tmux = Tmux {
+        socket: format!("tidings-e2e-{}", std::process::id()),
+        socket_path: None,
+    };
+    let root = env!("CARGO_MANIFEST_DIR");
+    let (w, h) = (WIDTH.to_string(), HEIGHT.to_string());
+    // One client command, so that the options are in place before the program starts: keep the
+    // pane after exit (to read the exit status), no tmux status line (the whole 120x40 is the
+    // program's), TERM=xterm-256color in the pane, TZ=UTC. The program and its argument are
+    // passed as separate arguments: tmux runs them without a shell.
+    tmux.run(&[
+        "start-server",
+        ";",
+        "set-option",
+        "-g",
+        "default-terminal",
+        "xterm-256color",
+        ";",
+        "set-option",
+        "-g",
+        "status",
+        "off",
+        ";",
+        "set-option",
+        "-wg",
+        "remain-on-exit",
+        "on",
+        ";",
+        "set-environment",
+        "-g",
+        "TZ",
+        "UTC",
+        ";",
+        "new-session",
+        "-d",
+        "-s",
+        SESSION,
+        "-x",
+        &w,
+        "-y",
+        &h,
+        "-c",
+        root,
+        "--",
+        env!("CARGO_BIN_EXE_tidings"),
+        "sample-feeds",
+    ]);
+    let server = tmux.run(&[
+        "display-message",
+        "-p",
+        "-t",
+        SESSION,
+        "#{pid} #{socket_path}",
+    ]);
+    let (server_pid, socket_path) = server.trim_end().split_once(' ').expect("pid and socket");
+    tmux.socket_path = Some(PathBuf::from(socket_path));
+    let server_pid = server_pid.to_string();
+    let size = tmux.run(&[
+        "display-message",
+        "-p",
+        "-t",
+        SESSION,
+        "#{pane_width}x#{pane_height}",
+    ]);
+    assert_eq!(size.trim(), format!("{WIDTH}x{HEIGHT}"), "pane size");
+
+    // (a) The start screen: three panes, everything unread, the headline list focused and
+    // showing only sample titles, the newest first.
+    let all_title = format!("All · {total} articles · {total} unread");
+    let s = tmux.wait_for("the start screen", |s| {
+        s.tree().is_some()
+            && s.reader().is_some()
+            && s.headline_title() == all_title
+            && s.status().contains(&format!("{total}/{total} shown"))
+    });
+    let list = s.headlines().unwrap();
+    assert!(
+        list.focused,
+        "the headline list has focus at start:\n{}",
+        s.text
+    );
+    assert!(!s.tree().unwrap().focused && !s.reader().unwrap().focused);
+    assert_eq!(s.reader_title(), "Reader");
+    let rows = s.non_empty_rows(&list);
+    assert_eq!(rows.len(), total, "one row per article:\n{}", s.text);
+    let mut shown: Vec<&str> = rows
+        .iter()
+        .map(|r| {
+            assert!(r.starts_with('●'), "unread mark on {r:?}");
+            title_in_row(r, &all_titles)
+                .unwrap_or_else(|| panic!("row {r:?} shows no sample title:\n{}", s.text))
+        })
+        .collect();
+    shown.sort();
+    shown.dedup();
+    assert_eq!(
+        shown.len(),
+        total,
+        "every sample is listed once:\n{}",
+        s.text
+    );
+    lap("start screen", &mut timings);
+
+    // (b) To the category tree, down to World News / Europe, Enter.
+    tmux.send(&["c"]);
+    let s = tmux.wait_for("the category tree to take focus", |s| {
+        s.tree().is_some_and(|p| p.focused)
+    });
+    let tree = s.tree().unwrap();
+    let tree_rows: Vec<String> = s.rows(&tree).iter().map(|r| r.trim().to_string()).collect();
+    let row_of = |name: &str| {
+        tree_rows
+            .iter()
+            .position(|r| {
+                r.trim_start_matches(['▾', '▸', ' '])
+                    .split_whitespace()
+                    .next()
+                    == Some(name)
+            })
+            .unwrap_or_else(|| panic!("no {name} row in the tree: {tree_rows:?}"))
+    };
+    let (all_row, world_row, europe_row) = (row_of("All"), row_of("World"), row_of("Europe"));
+    assert!(
+        tree_rows[world_row].starts_with("▾ World News")
+            && tree_rows[all_row].ends_with(&total.to_string()),
+        "{tree_rows:?}"
+    );
+    assert!(
+        europe_row > world_row && tree_rows[europe_row].ends_with(" 3"),
+        "Europe (3) is under World News: {tree_rows:?}"
+    );
+    // Screen line = tree row + 1 (the top border).
+    tmux.wait_until(true, "All to be highlighted in the tree", |e| {
+        reversed_at(e, all_row + 1, "All") == Some(true)
+    });
+    let downs = vec!["j"; europe_row - all_row];
+    tmux.send(&downs);
+    let e = tmux.wait_until(true, "Europe to be highlighted in the tree", |e| {
+        reversed_at(e, europe_row + 1, "Europe") == Some(true)
+    });
+    assert_eq!(
+        reversed_at(&e, all_row + 1, "All"),
+        Some(false),
+        "only one row is highlighted"
+    );
+    tmux.send(&["Enter"]);
+    let europe_title = "World News / Europe · 3 articles · 3 unread";
+    let s = tmux.wait_for("the list to be filtered to World News / Europe", |s| {
+        s.headline_title() == europe_title
+    });
+    let list = s.headlines().unwrap();
+    assert!(
+        list.focused,
+        "Enter in the tree focuses the list:\n{}",
+        s.text
+    );
+    assert!(
+        s.status().contains("World News / Europe")
+            && s.status().contains(&format!("3/{total} shown"))
+            && s.status().contains(&format!("{total} unread")),
+        "status bar: {:?}",
+        s.status()
+    );
+    let rows = s.non_empty_rows(&list);
+    assert_eq!(rows.len(), 3, "three rows:\n{}", s.text);
+    let europe_rows: Vec<&str> = rows
+        .iter()
+        .map(|r| {
+            assert!(r.starts_with('●'), "still unread: {r:?}");
+            title_in_row(r, &europe)
+                .unwrap_or_else(|| panic!("row {r:?} is not a Europe article:\n{}", s.text))
+        })
+        .collect();
+    let mut distinct = europe_rows.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 3, "each Europe article once: {rows:?}");
+    lap("filter to Europe", &mut timings);
+
+    // (c) Enter opens the selected (top) article in the reader and marks it read.
+    tmux.send(&["Enter"]);
+    let opened = europe_rows[0];
+    let s = tmux.wait_for("the first Europe article in the reader", |s| {
+        s.reader().is_some_and(|p| p.focused) && s.reader_text().contains(opened)
+    });
+    assert_eq!(
+        s.reader_title(),
+        "Reader · Top",
+        "the article is longer than one page:\n{}",
+        s.text
+    );
+    assert_eq!(
+        s.headline_title(),
+        "World News / Europe · 3 articles · 2 unread"
+    );
+    assert!(
+        s.status().contains(&format!("{} unread", total - 1)),
+        "{:?}",
+        s.status()
+    );
+    for other in &europe_rows[1..] {
+        assert!(
+            !s.reader_text().contains(other),
+            "only one article is shown"
+        );
+    }
+    let rows = s.non_empty_rows(&s.headlines().unwrap());
+    let marks: Vec<bool> = rows.iter().map(|r| r.starts_with('●')).collect();
+    assert_eq!(
+        marks,
+        [false, true, true],
+        "the opened article is read: {rows:?}"
+    );
+    let first_page = s.non_empty_rows(&s.reader().unwrap());
+    lap("open article", &mut timings);
+
+    // (d) Space pages down.
+    tmux.send(&["Space"]);
+    let s = tmux.wait_for("the reader to scroll", |s| {
+        s.reader_title() != "Reader · Top"
+    });
+    let position = s.reader_title();
+    let pct = position.strip_prefix("Reader · ").unwrap_or("");
+    assert!(
+        pct == "End"
+            || pct
+                .strip_suffix('%')
+                .is_some_and(|n| n.parse::<u8>().is_ok_and(|n| n <= 100)),
+        "reader title after paging: {position:?}"
+    );
+    let second_page = s.non_empty_rows(&s.reader().unwrap());
+    assert_ne!(
+        first_page.iter().take(5).collect::<Vec<_>>(),
+        second_page.iter().take(5).collect::<Vec<_>>(),
+        "the text moved"
+    );
+    assert!(s.reader().unwrap().focused);
+    lap("page down", &mut timings);
+
+    // (e) Esc returns to the list; the reader keeps the article where it was.
+    tmux.send(&["Escape"]);
+    let s = tmux.wait_for("the list to take focus again", |s| {
+        s.headlines().is_some_and(|p| p.focused)
+    });
+    assert!(!s.reader().unwrap().focused && !s.tree().unwrap().focused);
+    assert_eq!(s.reader_title(), position, "reader position kept");
+    assert_eq!(s.non_empty_rows(&s.reader().unwrap()), second_page);
+    assert_eq!(
+        s.headline_title(),
+        "World News / Europe · 3 articles · 2 unread"
+    );
+    // With the list focused, `j` moves the selection: Enter then opens the next article.
+    tmux.send(&["j", "Enter"]);
+    let next = europe_rows[1];
+    let s = tmux.wait_for("the second Europe article in the reader", |s| {
+        s.reader().is_some_and(|p| p.focused) && s.reader_text().contains(next)
+    });
+    assert_eq!(s.reader_title(), "Reader · Top", "{}", s.text);
+    assert_eq!(
+        s.headline_title(),
+        "World News / Europe · 3 articles · 1 unread"
+    );
+    lap("back, next article", &mut timings);
+
+    // (f) q quits with status 0.
+    tmux.send(&["q"]);
+    let start = Instant::now();
+    let state = loop {
+        let state = tmux.pane_state();
+        if state.starts_with("1 ") && state.len() > 2 {
+            break state;
+        }
+        if state == "1" {
+            // Dead (the pty is closed) but not reaped yet. The tmux server sometimes never sees
+            // the SIGCHLD (libutempter installs its own handler while a pane is spawned, see
+            // tmux/tmux#311) and the exit status then never appears; another SIGCHLD makes it
+            // reap. `kill` is the shell's builtin; the pid comes from tmux, as an argument.
+            let _ = Command::new("sh")
+                .args(["-c", "kill -s CHLD \"$1\"", "sh", &server_pid])
+                .status();
+        }
+        assert!(
+            start.elapsed() < STEP_TIMEOUT,
+            "tidings did not exit after q (pane dead/status {state:?}); screen:\n{}",
+            tmux.capture(false)
+        );
+        std::thread::sleep(POLL);
+    };
+    assert_eq!(state, "1 0", "pane dead, exit status 0");
+    lap("quit", &mut timings);
+
+    for (step, d) in &timings {
+        println!("e2e {step:<20} {:>6} ms", d.as_millis());
+    }
+    println!(
+        "e2e total                {:>6} ms",
+        t0.elapsed().as_millis()
+    );
+}
