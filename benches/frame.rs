@@ -254,6 +254,7 @@ fn article(
         blocks,
         meta: Vec::new(),
         origin: format!("bench/{i:07}.txt"),
+        pending: None,
     }
 }
 

@@ -24,6 +24,8 @@ pub struct App<B: Backend> {
     pub state: State,
     pub keymap: Keymap,
     pub theme: Theme,
+    /// Sources `update` asked to load again, for the shell's loader to take.
+    pub pending: Vec<String>,
 }
 
 fn io_err(e: impl std::fmt::Display) -> io::Error {
@@ -43,6 +45,7 @@ impl<B: Backend> App<B> {
             state,
             keymap,
             theme,
+            pending: Vec::new(),
         };
         let size = app.terminal.size().map_err(io_err)?;
         app.dispatch(Action::Resize {
@@ -55,7 +58,10 @@ impl<B: Backend> App<B> {
     /// The action a terminal event means, if any.
     pub fn action_for(&self, ev: &Event) -> Option<Action> {
         match ev {
-            Event::Key(k) => self.keymap.resolve(k, self.state.focus, self.state.help),
+            Event::Key(k) => {
+                let overlay = self.state.help || self.state.show_sources;
+                self.keymap.resolve(k, self.state.focus, overlay)
+            }
             Event::Resize(width, height) => Some(Action::Resize {
                 width: *width,
                 height: *height,
@@ -88,6 +94,7 @@ impl<B: Backend> App<B> {
                 for effect in self.dispatch(a) {
                     match effect {
                         Effect::Quit => self.state.quit = true,
+                        Effect::Reload(labels) => self.pending.extend(labels),
                     }
                 }
                 true
@@ -104,10 +111,29 @@ impl<B: Backend> App<B> {
         Ok(())
     }
 
-    /// Runs until quit or until every sender is gone. Blocks between messages (0% CPU when idle).
-    pub fn run(&mut self, rx: &Receiver<Msg>) -> io::Result<()> {
+    /// Runs until quit or until every sender is gone. Blocks between messages (0% CPU when idle);
+    /// while sources load, wakes every 100 ms for the spinner. `reload` is called with the labels
+    /// of sources to load again.
+    pub fn run(
+        &mut self,
+        rx: &Receiver<Msg>,
+        mut reload: impl FnMut(Vec<String>),
+    ) -> io::Result<()> {
+        use std::sync::mpsc::RecvTimeoutError;
         self.draw()?;
-        while let Ok(first) = rx.recv() {
+        loop {
+            let first = if self.state.progress().is_some() {
+                match rx.recv_timeout(std::time::Duration::from_millis(100)) {
+                    Ok(m) => m,
+                    Err(RecvTimeoutError::Timeout) => Msg::Action(Action::Tick),
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            } else {
+                match rx.recv() {
+                    Ok(m) => m,
+                    Err(_) => break,
+                }
+            };
             let mut dirty = self.handle(first);
             while !self.state.quit {
                 match rx.try_recv() {
@@ -117,6 +143,9 @@ impl<B: Backend> App<B> {
             }
             if self.state.quit {
                 break;
+            }
+            if !self.pending.is_empty() {
+                reload(std::mem::take(&mut self.pending));
             }
             if dirty {
                 self.draw()?;

@@ -42,28 +42,122 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// The full-screen reader. Sources load on a thread of their own, one message per source, so
-/// the first frame never waits for them.
-fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
-    use crate::app::{App, Msg};
-    use crate::core::state::{Action, Clock, State};
-    let (tx, rx) = std::sync::mpsc::channel::<Msg>();
-    let specs = args.specs();
-    let loader = tx.clone();
-    std::thread::spawn(move || {
-        for spec in specs {
-            let outcome = sources::load(std::slice::from_ref(&spec));
-            let warnings = outcome.warnings.iter().map(|w| w.to_string()).collect();
-            let msg = Msg::Action(Action::Loaded {
-                articles: outcome.articles,
-                warnings,
-            });
-            if loader.send(msg).is_err() {
-                return;
+/// Loads sources on the calling thread, telling the reader about each as it goes: every source
+/// queued first, then (at start-up) the cached copies of feed URLs, so they show at once and
+/// offline, then local sources, then the URLs fetched concurrently, each reported as it arrives.
+fn load_into_reader(
+    specs: &[sources::SourceSpec],
+    opts: &sources::fetch::FetchOptions,
+    with_cache: bool,
+    tx: &std::sync::mpsc::Sender<crate::app::Msg>,
+) {
+    use crate::app::Msg;
+    use crate::core::state::{Action, SourceState};
+    use sources::SourceSpec;
+    let send = |a: Action| tx.send(Msg::Action(a)).is_ok();
+    let state = |label: String, state: SourceState| Action::Source { label, state };
+    for spec in specs {
+        send(state(spec.label(), SourceState::Queued));
+    }
+    let urls: Vec<&SourceSpec> = specs
+        .iter()
+        .filter(|s| matches!(s, SourceSpec::Url(_)))
+        .collect();
+    if with_cache {
+        for spec in &urls {
+            if let SourceSpec::Url(u) = spec
+                && let Some(articles) = sources::fetch::cached(u, opts)
+            {
+                let n = articles.len();
+                send(Action::Loaded {
+                    articles,
+                    warnings: Vec::new(),
+                });
+                send(state(
+                    spec.label(),
+                    SourceState::Loaded {
+                        articles: n,
+                        cached: true,
+                    },
+                ));
+                send(state(spec.label(), SourceState::Loading));
             }
         }
-        let _ = loader.send(Msg::Action(Action::LoadingDone));
-    });
+    }
+    for spec in specs.iter().filter(|s| !matches!(s, SourceSpec::Url(_))) {
+        send(state(spec.label(), SourceState::Loading));
+        let outcome = sources::load(std::slice::from_ref(spec));
+        let warnings = outcome.warnings.iter().map(|w| w.to_string()).collect();
+        let result = match outcome.reports.first().and_then(|r| r.failure.clone()) {
+            Some(reason) => SourceState::Failed(reason),
+            None => SourceState::Loaded {
+                articles: outcome.articles.len(),
+                cached: false,
+            },
+        };
+        send(Action::Loaded {
+            articles: outcome.articles,
+            warnings,
+        });
+        send(state(spec.label(), result));
+    }
+    let urls: Vec<String> = urls
+        .iter()
+        .filter_map(|s| match s {
+            SourceSpec::Url(u) => Some(u.clone()),
+            _ => None,
+        })
+        .collect();
+    if !urls.is_empty() {
+        for u in &urls {
+            send(state(
+                crate::core::sanitize::sanitize_line(u),
+                SourceState::Loading,
+            ));
+        }
+        sources::fetch::fetch_all(urls, opts, |result| {
+            let (label, articles, warnings, result) = match result {
+                Ok(f) => {
+                    let n = f.articles.len();
+                    (
+                        f.url,
+                        f.articles,
+                        Vec::new(),
+                        SourceState::Loaded {
+                            articles: n,
+                            cached: f.not_modified,
+                        },
+                    )
+                }
+                Err(e) => {
+                    let msg = e.to_string();
+                    (
+                        e.url,
+                        Vec::new(),
+                        vec![msg.clone()],
+                        SourceState::Failed(msg),
+                    )
+                }
+            };
+            send(Action::Loaded { articles, warnings });
+            send(state(crate::core::sanitize::sanitize_line(&label), result));
+        });
+    }
+    send(Action::LoadingDone);
+}
+
+/// The full-screen reader. Sources load on a thread of their own, so the first frame never waits
+/// for them; `r`/`R` load them again on another.
+fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
+    use crate::app::{App, Msg};
+    use crate::core::state::{Clock, State};
+    let (tx, rx) = std::sync::mpsc::channel::<Msg>();
+    let specs = args.specs();
+    let opts = args.fetch_options();
+    {
+        let (specs, opts, tx) = (specs.clone(), opts.clone(), tx.clone());
+        std::thread::spawn(move || load_into_reader(&specs, &opts, true, &tx));
+    }
     let clock = Clock {
         now: chrono::Utc::now(),
         tz: *Local::now().offset(),
@@ -71,14 +165,22 @@ fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
     let state = State::new(clock, category);
     let (terminal, guard) = crate::terminal::setup()?;
     crate::terminal::spawn_input(tx.clone());
-    crate::terminal::spawn_signals(tx)?;
+    crate::terminal::spawn_signals(tx.clone())?;
     let mut app = App::new(
         terminal,
         state,
         crate::keymap::Keymap::default(),
         crate::ui::theme::Theme::from_env(),
     )?;
-    let result = app.run(&rx);
+    let result = app.run(&rx, |labels| {
+        let chosen: Vec<sources::SourceSpec> = specs
+            .iter()
+            .filter(|s| labels.contains(&s.label()))
+            .cloned()
+            .collect();
+        let (opts, tx) = (opts.clone(), tx.clone());
+        std::thread::spawn(move || load_into_reader(&chosen, &opts, false, &tx));
+    });
     drop(guard);
     result?;
     Ok(ExitCode::SUCCESS)
@@ -91,7 +193,7 @@ fn load(args: &SourceArgs) -> Result<Library, ExitCode> {
         articles,
         warnings,
         reports,
-    } = sources::load(&args.specs());
+    } = sources::load_with(&args.specs(), &args.fetch_options());
     let mut err = io::stderr().lock();
     for w in &warnings {
         let _ = writeln!(err, "tidings: warning: {w}");
@@ -239,8 +341,8 @@ fn show(args: &SourceArgs, id: &str, width: Option<usize>, json: bool) -> io::Re
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
-    let article = match lib.find(id) {
-        Ok(a) => a,
+    let mut article = match lib.find(id) {
+        Ok(a) => a.clone(),
         Err(FindError::NotFound) => {
             return Ok(usage_error(format!(
                 "no article has an id starting with '{}' (ids are listed by `tidings list --json`)",
@@ -255,6 +357,8 @@ fn show(args: &SourceArgs, id: &str, width: Option<usize>, json: bool) -> io::Re
             )));
         }
     };
+    article.render();
+    let article = &article;
     let mut out = io::BufWriter::new(io::stdout().lock());
     if json {
         serde_json::to_writer_pretty(&mut out, &JsonArticle::new(article, true))?;

@@ -36,6 +36,21 @@ fn app(width: u16, height: u16, category: Option<&str>, color: bool) -> App<Test
     app
 }
 
+/// How many loaded articles are in *World News / Europe*, counted straight from their paths.
+fn europe_count(app: &App<TestBackend>) -> usize {
+    app.state
+        .lib
+        .articles()
+        .iter()
+        .filter(|a| {
+            a.categories.iter().any(|c| {
+                let l: Vec<String> = c.levels().iter().map(|x| x.to_lowercase()).collect();
+                l == ["world news", "europe"]
+            })
+        })
+        .count()
+}
+
 fn key(app: &mut App<TestBackend>, code: KeyCode) {
     let modifiers = match code {
         KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
@@ -124,8 +139,10 @@ fn filtered_to_world_news_europe() {
         let mut app = app(w, h, None, true);
         choose_category(&mut app, "World News / Europe");
         let s = screen(&app);
+        let n = europe_count(&app);
+        assert!(n >= 3);
         assert!(
-            s.contains("World News / Europe · 3 articles · 3 unread"),
+            s.contains(&format!("World News / Europe · {n} articles · {n} unread")),
             "{s}"
         );
         insta::assert_snapshot!(format!("europe_{w}x{h}"), s);
@@ -194,7 +211,11 @@ fn tiny_terminals() {
 fn initial_category_flag() {
     let app = app(160, 48, Some("europe"), true);
     let s = screen(&app);
-    assert!(s.contains("World News / Europe · 3 articles"), "{s}");
+    let n = europe_count(&app);
+    assert!(
+        s.contains(&format!("World News / Europe · {n} articles")),
+        "{s}"
+    );
 }
 
 #[test]
@@ -295,4 +316,47 @@ fn frame_shows_no_control_characters() {
             .any(|c| c.is_control() && c != '\n' || c == '\u{202E}'),
         "{s}"
     );
+}
+
+#[test]
+fn sources_view_and_progress() {
+    use tidings::core::state::SourceState;
+    let mut app = app(120, 30, None, true);
+    app.dispatch(Action::Source {
+        label: "sample-feeds".into(),
+        state: SourceState::Loaded {
+            articles: 28,
+            cached: false,
+        },
+    });
+    app.dispatch(Action::Source {
+        label: "https://slow.example/feed".into(),
+        state: SourceState::Loading,
+    });
+    app.dispatch(Action::Source {
+        label: "https://bad.example/feed".into(),
+        state: SourceState::Failed("HTTP 404 Not Found".into()),
+    });
+    app.draw().unwrap();
+    let s = screen(&app);
+    assert!(
+        s.contains("Loading 2/3"),
+        "progress while one source is slow: {s}"
+    );
+    // The loaded articles can be browsed meanwhile.
+    let before = app.state.selected;
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.state.selected, before + 1);
+    key(&mut app, KeyCode::Char('S'));
+    let s = screen(&app);
+    assert!(s.contains("Sources · S or Esc to close"), "{s}");
+    assert!(s.contains("✓ sample-feeds"), "{s}");
+    assert!(s.contains("28 articles"), "{s}");
+    assert!(s.contains("⟳ https://slow.example/feed"), "{s}");
+    assert!(s.contains("failed: HTTP 404 Not Found"), "{s}");
+    insta::assert_snapshot!("sources_120x30", s);
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.state.selected, before + 1, "keys go to the overlay");
+    key(&mut app, KeyCode::Esc);
+    assert!(!screen(&app).contains("Sources · S"));
 }

@@ -310,6 +310,7 @@ mod tests {
             words: 0,
             meta: vec![],
             origin: title.into(),
+            pending: None,
         }
     }
 

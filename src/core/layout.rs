@@ -196,6 +196,7 @@ mod tests {
             blocks,
             meta: vec![],
             origin: "k".into(),
+            pending: None,
         }
     }
 

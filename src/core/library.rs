@@ -35,12 +35,14 @@ impl std::fmt::Display for NoSuchCategory {
 }
 
 impl Library {
-    /// Takes the articles, drops repeats of an id (the first one loaded stays) and sorts them
-    /// newest first; ties by title, then id, so the order never depends on load order.
+    /// Takes the articles, drops repeats of an id (the last one loaded stays: a fresh fetch
+    /// replaces the cached copy) and sorts them newest first; ties by title, then id, so the
+    /// order never depends on load order.
     pub fn new(articles: Vec<Article>) -> Library {
         let mut seen = HashSet::with_capacity(articles.len());
         let mut articles: Vec<Article> = articles
             .into_iter()
+            .rev()
             .filter(|a| seen.insert(a.id.clone()))
             .collect();
         articles.sort_by(|a, b| {
@@ -59,6 +61,13 @@ impl Library {
 
     pub fn articles(&self) -> &[Article] {
         &self.articles
+    }
+
+    /// Renders article `i`'s pending HTML body, if any (see `Article::render`).
+    pub fn render(&mut self, i: usize) {
+        if let Some(a) = self.articles.get_mut(i) {
+            a.render();
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -128,6 +137,7 @@ mod tests {
             words: 0,
             meta: vec![],
             origin: key.into(),
+            pending: None,
         }
     }
 
@@ -141,7 +151,7 @@ mod tests {
             art("w", "mid a", 22),
         ]);
         let titles: Vec<&str> = lib.articles().iter().map(|a| a.title.as_str()).collect();
-        assert_eq!(titles, ["new", "mid a", "mid b", "old"]);
+        assert_eq!(titles, ["new", "mid a", "mid b", "old again"]);
     }
 
     #[test]

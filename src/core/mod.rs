@@ -2,6 +2,7 @@
 
 pub mod category;
 pub mod geometry;
+pub mod html;
 pub mod layout;
 pub mod library;
 pub mod model;

@@ -136,9 +136,30 @@ pub struct Article {
     pub meta: Vec<(String, String)>,
     /// Where the article came from (a file path), for messages.
     pub origin: String,
+    /// A body still in HTML, turned into `blocks` when the article is opened (feeds carry much
+    /// more markup than anyone reads; rendering it all up front would double a load's cost).
+    pub pending: Option<Box<PendingHtml>>,
+}
+
+/// HTML waiting to become blocks, with the URL its relative links resolve against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingHtml {
+    pub html: String,
+    pub base: Option<String>,
 }
 
 impl Article {
+    /// Turns a pending HTML body into blocks (appended after any blocks already there) and
+    /// recounts the words. Does nothing when there is none.
+    pub fn render(&mut self) {
+        if let Some(p) = self.pending.take() {
+            let base = p.base.as_deref().and_then(|b| url::Url::parse(b).ok());
+            self.blocks
+                .extend(crate::core::html::html_to_blocks(&p.html, base.as_ref()));
+            self.words = Article::count_words(self.standfirst.as_deref(), &self.blocks);
+        }
+    }
+
     /// Minutes to read at 230 words a minute, at least one.
     pub fn reading_minutes(&self) -> usize {
         self.words.div_ceil(230).max(1)

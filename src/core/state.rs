@@ -54,12 +54,42 @@ pub enum Action {
     },
     /// Every source has reported.
     LoadingDone,
+    /// How a source is doing (added, or updated by label).
+    Source {
+        label: String,
+        state: SourceState,
+    },
+    /// A spinner frame while something loads.
+    Tick,
+    ToggleSources,
+    /// Fetch the current article's source again.
+    Refresh,
+    /// Fetch every source again.
+    RefreshAll,
+}
+
+/// Where a source is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceState {
+    Queued,
+    Loading,
+    Loaded { articles: usize, cached: bool },
+    Failed(String),
+}
+
+/// One row of the sources view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceStatus {
+    pub label: String,
+    pub state: SourceState,
 }
 
 /// IO that `update` asks the shell to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Quit,
+    /// Load these sources again (by label).
+    Reload(Vec<String>),
 }
 
 /// The wall clock and time zone used for dates, fixed in tests.
@@ -156,6 +186,11 @@ pub struct State {
     pub initial_category: Option<String>,
     pub clock: Clock,
     pub quit: bool,
+    /// Every source and how it is doing, in the order given.
+    pub sources: Vec<SourceStatus>,
+    pub show_sources: bool,
+    /// Spinner frame.
+    pub spinner: usize,
 }
 
 /// Lines the mouse wheel moves.
@@ -205,6 +240,37 @@ impl State {
         self.reader
             .as_ref()
             .map_or(0, |r| r.lines.len().saturating_sub(self.reader_height()))
+    }
+
+    /// `(done, total)` over the sources, while any is queued or loading.
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        let busy = self
+            .sources
+            .iter()
+            .any(|s| matches!(s.state, SourceState::Queued | SourceState::Loading));
+        busy.then(|| {
+            let done = self
+                .sources
+                .iter()
+                .filter(|s| !matches!(s.state, SourceState::Queued | SourceState::Loading))
+                .count();
+            (done, self.sources.len())
+        })
+    }
+
+    /// The source an article came from: the one whose label is its origin or a folder above it.
+    pub fn source_of(&self, article: usize) -> Option<&str> {
+        let origin = &self.lib.articles().get(article)?.origin;
+        self.sources
+            .iter()
+            .map(|s| s.label.as_str())
+            .filter(|l| {
+                origin == l
+                    || origin
+                        .strip_prefix(l)
+                        .is_some_and(|rest| rest.starts_with('/') || l.ends_with('/'))
+            })
+            .max_by_key(|l| l.len())
     }
 
     /// The filter's name: `All`, a category path, or `Uncategorized`.
@@ -321,6 +387,7 @@ impl State {
             return;
         };
         self.mark_read(article);
+        self.lib.render(article);
         self.reader = Some(Reader {
             article,
             lines: Vec::new(),
@@ -511,17 +578,28 @@ fn keep_in_view(offset: usize, selected: usize, height: usize, len: usize) -> us
 
 /// The only writer of state.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
-    if state.help
-        && !matches!(
-            action,
-            Action::Resize { .. } | Action::Loaded { .. } | Action::LoadingDone | Action::Quit
-        )
-    {
+    let background = matches!(
+        action,
+        Action::Resize { .. }
+            | Action::Loaded { .. }
+            | Action::LoadingDone
+            | Action::Quit
+            | Action::Source { .. }
+            | Action::Tick
+    );
+    // An overlay (help, sources) takes the keys until it is closed.
+    if (state.help || state.show_sources) && !background {
         if matches!(
             action,
             Action::ToggleHelp | Action::CloseHelp | Action::Back
         ) {
             state.help = false;
+        }
+        if matches!(
+            action,
+            Action::ToggleSources | Action::CloseHelp | Action::Back
+        ) {
+            state.show_sources = false;
         }
         return Vec::new();
     }
@@ -623,8 +701,55 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.loading = false;
             state.apply_initial_category();
         }
+        Action::Source { label, state: new } => {
+            // Failures reach the warnings through `Loaded`; this only tracks the state.
+            match state.sources.iter_mut().find(|s| s.label == label) {
+                Some(s) => s.state = new,
+                None => state.sources.push(SourceStatus { label, state: new }),
+            }
+        }
+        Action::Tick => state.spinner = state.spinner.wrapping_add(1),
+        Action::ToggleSources => state.show_sources = !state.show_sources,
+        Action::Refresh => {
+            let article = state
+                .reader
+                .as_ref()
+                .map(|r| r.article)
+                .or_else(|| state.selected_article());
+            if let Some(label) = article.and_then(|a| state.source_of(a)).map(String::from) {
+                return reload(state, vec![label]);
+            }
+        }
+        Action::RefreshAll => {
+            let all = state.sources.iter().map(|s| s.label.clone()).collect();
+            return reload(state, all);
+        }
     }
     Vec::new()
+}
+
+/// Marks the sources as loading again and asks the shell to load them.
+fn reload(state: &mut State, labels: Vec<String>) -> Vec<Effect> {
+    let labels: Vec<String> = labels
+        .into_iter()
+        .filter(|l| {
+            state.sources.iter().any(|s| {
+                &s.label == l && !matches!(s.state, SourceState::Queued | SourceState::Loading)
+            })
+        })
+        .collect();
+    if labels.is_empty() {
+        return Vec::new();
+    }
+    for s in state
+        .sources
+        .iter_mut()
+        .filter(|s| labels.contains(&s.label))
+    {
+        s.state = SourceState::Loading;
+    }
+    state.loading = true;
+    vec![Effect::Reload(labels)]
 }
 
 fn set_focus(state: &mut State, focus: Focus) {

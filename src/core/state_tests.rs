@@ -29,6 +29,7 @@ fn art(key: &str, day: u32, cats: &str, paragraphs: usize) -> Article {
         blocks,
         meta: vec![],
         origin: key.into(),
+        pending: None,
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::Warning;
 use super::decode::{MAX_FILE_BYTES, Skip, decode};
+use super::feed::{FeedContext, looks_like_feed, parse_feed};
 use super::text::{FileContext, parse_article};
 use crate::core::model::{Article, ArticleId, CategoryPath};
 use chrono::{DateTime, Utc};
@@ -51,19 +52,40 @@ fn folder_category(rel: &Path) -> Option<CategoryPath> {
     CategoryPath::from_levels(parent.iter().map(|c| c.to_string_lossy()))
 }
 
+/// Feed files may be larger than article files (the same cap as a fetched body).
+pub const MAX_FEED_BYTES: u64 = 32 * 1024 * 1024;
+
 /// One file to read: its path, the path that makes its id, and what its folder says.
 struct Job {
     path: PathBuf,
     id_key: String,
     folder_category: Option<CategoryPath>,
     default_source: String,
+    /// Not a `.txt`/`.md` file: read it only if its first bytes say it is a feed.
+    sniff: bool,
 }
 
-fn read_job(job: &Job) -> Result<(Article, Vec<Warning>), Warning> {
+/// What one file gave: articles (one, or a feed's many) and warnings; `Err` when it was skipped.
+type JobResult = Result<(Vec<Article>, Vec<Warning>), Warning>;
+
+/// The first bytes of a file, for sniffing.
+fn head(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = Vec::with_capacity(2048);
+    std::fs::File::open(path)?
+        .take(2048)
+        .read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+fn read_job(job: &Job) -> JobResult {
     let origin = job.path.to_string_lossy().into_owned();
     let fail = |m: String| Warning::new(&origin, m);
+    if job.sniff && !head(&job.path).is_ok_and(|h| looks_like_feed(&h)) {
+        return Ok((Vec::new(), Vec::new()));
+    }
     let meta = std::fs::metadata(&job.path).map_err(|e| fail(format!("cannot read: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
+    if meta.len() > MAX_FEED_BYTES {
         return Err(fail(Skip::TooLarge(meta.len()).to_string()));
     }
     let bytes = std::fs::read(&job.path).map_err(|e| fail(format!("cannot read: {e}")))?;
@@ -71,6 +93,20 @@ fn read_job(job: &Job) -> Result<(Article, Vec<Warning>), Warning> {
         .modified()
         .map(DateTime::<Utc>::from)
         .unwrap_or_else(|_| Utc::now());
+    if looks_like_feed(&bytes) {
+        let ctx = FeedContext {
+            key: job.id_key.clone(),
+            url: None,
+            fallback_date: mtime,
+            default_source: stem(&job.path),
+        };
+        return parse_feed(&bytes, &ctx)
+            .map(|articles| (articles, Vec::new()))
+            .map_err(fail);
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(Skip::TooLarge(meta.len()).to_string()));
+    }
     let ctx = FileContext {
         id: ArticleId::from_key(&job.id_key),
         origin: origin.clone(),
@@ -79,7 +115,9 @@ fn read_job(job: &Job) -> Result<(Article, Vec<Warning>), Warning> {
         folder_category: job.folder_category.clone(),
         mtime,
     };
-    parse_bytes(bytes, &ctx).map_err(fail)
+    parse_bytes(bytes, &ctx)
+        .map(|(a, w)| (vec![a], w))
+        .map_err(fail)
 }
 
 fn name_of(path: &Path) -> String {
@@ -107,6 +145,7 @@ pub fn load_path(path: &Path) -> PathLoad {
             id_key: format!("file:{}", canonical.to_string_lossy()),
             folder_category: None,
             default_source: parent,
+            sniff: false,
         }]
     } else {
         let source_name = name_of(&canonical);
@@ -117,13 +156,14 @@ pub fn load_path(path: &Path) -> PathLoad {
             .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
         for entry in walk {
             match entry {
-                Ok(e) if e.file_type().is_file() && is_article_file(e.path()) => {
+                Ok(e) if e.file_type().is_file() => {
                     let rel = e.path().strip_prefix(path).unwrap_or(e.path());
                     jobs.push(Job {
                         path: e.path().to_path_buf(),
                         id_key: format!("file:{}", canonical.join(rel).to_string_lossy()),
                         folder_category: folder_category(rel),
                         default_source: source_name.clone(),
+                        sniff: !is_article_file(e.path()),
                     });
                 }
                 Ok(_) => {}
@@ -135,14 +175,13 @@ pub fn load_path(path: &Path) -> PathLoad {
         }
         jobs
     };
-    let results: Vec<Result<(Article, Vec<Warning>), Warning>> =
-        jobs.par_iter().map(read_job).collect();
+    let results: Vec<JobResult> = jobs.par_iter().map(read_job).collect();
     let mut articles = Vec::with_capacity(results.len());
     let mut skipped = 0;
     for r in results {
         match r {
             Ok((a, w)) => {
-                articles.push(a);
+                articles.extend(a);
                 warnings.extend(w);
             }
             Err(w) => {
@@ -157,7 +196,7 @@ pub fn load_path(path: &Path) -> PathLoad {
         warnings.last().map(|w| w.message.clone())
     } else {
         let msg = if skipped == 0 {
-            "no article files (.txt, .md) found".to_string()
+            "no articles or feeds found".to_string()
         } else {
             format!("no readable articles ({skipped} files skipped)")
         };
@@ -182,9 +221,20 @@ pub fn load_bundled() -> PathLoad {
             folder_category: folder_category(rel_path),
             mtime: DateTime::from_timestamp(*mtime, 0).unwrap_or_default(),
         };
-        match parse_bytes(bytes.to_vec(), &ctx) {
+        let parsed = if looks_like_feed(bytes) {
+            let fctx = FeedContext {
+                key: origin.clone(),
+                url: None,
+                fallback_date: ctx.mtime,
+                default_source: ctx.fallback_title.clone(),
+            };
+            parse_feed(bytes, &fctx).map(|a| (a, Vec::new()))
+        } else {
+            parse_bytes(bytes.to_vec(), &ctx).map(|(a, w)| (vec![a], w))
+        };
+        match parsed {
             Ok((a, w)) => {
-                articles.push(a);
+                articles.extend(a);
                 warnings.extend(w);
             }
             Err(m) => warnings.push(Warning::new(&origin, m)),

@@ -498,6 +498,7 @@ pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String
             words,
             meta: header.meta,
             origin: sanitize_line(&ctx.origin),
+            pending: None,
         },
         warnings,
     })

@@ -3,6 +3,7 @@
 mod headlines;
 mod help;
 mod reader;
+mod sources;
 mod status;
 pub mod theme;
 mod tree;
@@ -65,6 +66,9 @@ pub fn draw(frame: &mut Frame, state: &State, keymap: &Keymap, theme: &Theme) {
         reader::draw(frame, rect(a), state, state.focus == Focus::Reader, theme);
     }
     status::draw(frame, rect(g.status), state, keymap, theme);
+    if state.show_sources {
+        sources::draw(frame, area, state, theme);
+    }
     if state.help {
         help::draw(frame, area, keymap, theme);
     }

@@ -17,11 +17,16 @@ pub fn left_text(state: &State) -> String {
         state.lib.len(),
         state.unread
     );
-    if state.loading {
+    if let Some((done, total)) = state.progress() {
+        let frame = SPINNER[state.spinner % SPINNER.len()];
+        s.push_str(&format!(" · {frame} Loading {done}/{total}"));
+    } else if state.loading {
         s.push_str(" · loading…");
     }
     s
 }
+
+const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap, theme: &Theme) {
     let w = usize::from(area.width);

@@ -1,0 +1,201 @@
+//! The HTTP cache: for each feed URL, the last good raw body and a small JSON meta (validators
+//! for conditional requests, when it was fetched). Files are named by a stable hash of the URL and
+//! written atomically (temp file in the same folder, fsync, rename). A missing, partial or corrupt
+//! entry is simply not there: the cache never makes a fetch fail.
+
+use crate::core::model::fnv1a64;
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What is kept beside a cached body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CacheMeta {
+    /// The URL as asked for (the key).
+    pub url: String,
+    /// Where the body came from after redirects, to resolve relative links the same way later.
+    #[serde(default)]
+    pub final_url: Option<String>,
+    #[serde(default)]
+    pub etag: Option<String>,
+    #[serde(default)]
+    pub last_modified: Option<String>,
+    /// RFC 3339.
+    pub fetched_at: String,
+    /// Length and FNV-1a hash of the body file, so a body and meta that do not belong together
+    /// (a crash between the two renames, a truncated file) are noticed and ignored.
+    pub body_len: u64,
+    pub body_hash: String,
+}
+
+/// One cache entry read back: its meta and body, known to match.
+#[derive(Debug, Clone)]
+pub struct CacheEntry {
+    pub meta: CacheMeta,
+    pub body: Vec<u8>,
+}
+
+/// A cache folder.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: PathBuf,
+}
+
+/// The stable file stem for a URL: 16 hex digits of its FNV-1a hash.
+pub fn key(url: &str) -> String {
+    format!("{:016x}", fnv1a64(url.as_bytes()))
+}
+
+fn body_hash(body: &[u8]) -> String {
+    format!("{:016x}", fnv1a64(body))
+}
+
+impl Cache {
+    pub fn new(dir: impl Into<PathBuf>) -> Cache {
+        Cache { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn body_path(&self, url: &str) -> PathBuf {
+        self.dir.join(format!("{}.body", key(url)))
+    }
+
+    fn meta_path(&self, url: &str) -> PathBuf {
+        self.dir.join(format!("{}.json", key(url)))
+    }
+
+    /// The entry for `url`, when there is a whole and consistent one.
+    pub fn load(&self, url: &str) -> Option<CacheEntry> {
+        let meta_bytes = fs::read(self.meta_path(url)).ok()?;
+        let meta: CacheMeta = serde_json::from_slice(&meta_bytes).ok()?;
+        // A hash collision between two URLs must not serve one feed for the other.
+        if meta.url != url {
+            return None;
+        }
+        let body = fs::read(self.body_path(url)).ok()?;
+        if body.len() as u64 != meta.body_len || body_hash(&body) != meta.body_hash {
+            return None;
+        }
+        Some(CacheEntry { meta, body })
+    }
+
+    /// Stores a good body with its validators. The body is written before the meta; each
+    /// atomically.
+    pub fn store(
+        &self,
+        url: &str,
+        final_url: Option<&str>,
+        body: &[u8],
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+    ) -> io::Result<()> {
+        fs::create_dir_all(&self.dir)?;
+        write_atomic(&self.body_path(url), body)?;
+        let meta = CacheMeta {
+            url: url.to_string(),
+            final_url: final_url.map(str::to_string),
+            etag: etag.map(str::to_string),
+            last_modified: last_modified.map(str::to_string),
+            fetched_at: chrono::Utc::now().to_rfc3339(),
+            body_len: body.len() as u64,
+            body_hash: body_hash(body),
+        };
+        self.write_meta(&meta)
+    }
+
+    /// Rewrites the meta only (after a 304: new fetch time, maybe new validators).
+    pub fn write_meta(&self, meta: &CacheMeta) -> io::Result<()> {
+        fs::create_dir_all(&self.dir)?;
+        let json = serde_json::to_vec_pretty(meta).map_err(io::Error::other)?;
+        write_atomic(&self.meta_path(&meta.url), &json)?;
+        sync_dir(&self.dir);
+        Ok(())
+    }
+}
+
+/// Writes `bytes` to a temp file beside `path`, syncs it and renames it over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Makes the renames durable where the platform allows it; failures do not matter.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_corruption_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().join("nested/cache"));
+        let url = "https://example.com/feed";
+        assert!(cache.load(url).is_none());
+        cache
+            .store(
+                url,
+                Some("https://example.com/feed.xml"),
+                b"<rss/>",
+                Some("\"v1\""),
+                None,
+            )
+            .unwrap();
+        let e = cache.load(url).unwrap();
+        assert_eq!(e.body, b"<rss/>");
+        assert_eq!(e.meta.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(
+            e.meta.final_url.as_deref(),
+            Some("https://example.com/feed.xml")
+        );
+        assert!(chrono::DateTime::parse_from_rfc3339(&e.meta.fetched_at).is_ok());
+        assert!(cache.load("https://example.com/other").is_none());
+
+        // A body that no longer matches its meta is ignored.
+        fs::write(cache.body_path(url), b"<rss>changed").unwrap();
+        assert!(cache.load(url).is_none());
+        // So is a meta that is not JSON.
+        cache.store(url, None, b"<rss/>", None, None).unwrap();
+        fs::write(cache.meta_path(url), b"{not json").unwrap();
+        assert!(cache.load(url).is_none());
+        // No temp files are left behind.
+        let names: Vec<String> = fs::read_dir(cache.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+        assert_eq!(key(url).len(), 16);
+    }
+}

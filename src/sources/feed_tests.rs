@@ -1,0 +1,244 @@
+use super::*;
+use chrono::TimeZone;
+
+fn ctx(url: Option<&str>) -> FeedContext {
+    FeedContext {
+        key: url.unwrap_or("file:/feeds/x.xml").to_string(),
+        url: url.map(String::from),
+        fallback_date: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+        default_source: "x".into(),
+    }
+}
+
+fn parse(xml: &str) -> Vec<Article> {
+    let mut arts = parse_feed(
+        xml.as_bytes(),
+        &ctx(Some("https://example.com/feeds/main.xml")),
+    )
+    .expect("parses");
+    for a in &mut arts {
+        a.render();
+    }
+    arts
+}
+
+const RSS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Harbour &amp; Wire</title><link>https://example.com/</link>
+<item>
+  <title>Rock &amp;amp; Roll &lt;b&gt;live&lt;/b&gt; &#8217;26</title>
+  <link>/2026/11/rock</link>
+  <guid isPermaLink="false">item-1</guid>
+  <pubDate>Tue, 24 Nov 2026 08:15:00 +0000</pubDate>
+  <category>World News/Europe</category>
+  <category>Culture</category>
+  <dc:creator>Ann Lee</dc:creator>
+  <description>A short summary</description>
+  <content:encoded><![CDATA[<p>Body with <a href="/a">a link</a>.</p><script>alert(1)</script>]]></content:encoded>
+</item>
+<item>
+  <title>No guid</title>
+  <link>https://example.com/no-guid</link>
+  <description>&lt;p&gt;Only a &lt;em&gt;summary&lt;/em&gt;.&lt;/p&gt;</description>
+</item>
+<item>
+  <title>Nothing but a title</title>
+</item>
+</channel></rss>"#;
+
+#[test]
+fn rss_mapping() {
+    let arts = parse(RSS);
+    assert_eq!(arts.len(), 3);
+    let a = &arts[0];
+    assert_eq!(a.title, "Rock & Roll live ’26");
+    assert_eq!(a.source, "Harbour & Wire");
+    assert_eq!(a.link.as_deref(), Some("https://example.com/2026/11/rock"));
+    assert_eq!(a.author.as_deref(), Some("Ann Lee"));
+    assert_eq!(
+        a.date,
+        Utc.with_ymd_and_hms(2026, 11, 24, 8, 15, 0).unwrap()
+    );
+    assert!(a.dated);
+    let cats: Vec<String> = a.categories.iter().map(|c| c.to_string()).collect();
+    assert_eq!(cats, ["World News / Europe", "Culture"]);
+    assert_eq!(a.standfirst.as_deref(), Some("A short summary"));
+    let texts: Vec<&str> = a.blocks.iter().map(|b| b.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Body with a link [1].",
+            "Links",
+            "[1] https://example.com/a"
+        ]
+    );
+    assert!(a.pending.is_none(), "rendered");
+    // Summary only: the summary's HTML is the body.
+    let b = &arts[1];
+    assert_eq!(b.standfirst, None);
+    assert_eq!(b.blocks[0].text, "Only a summary.");
+    // No date: the fallback date, marked undated.
+    assert!(!b.dated);
+    assert_eq!(b.date, ctx(None).fallback_date);
+    assert!(arts[2].blocks.is_empty());
+}
+
+#[test]
+fn ids_are_stable_and_namespaced() {
+    let key = |arts: &[Article]| arts.iter().map(|a| a.id.clone()).collect::<Vec<_>>();
+    let first = key(&parse(RSS));
+    assert_eq!(first, key(&parse(RSS)), "same feed, same ids");
+    let mut ids = first.clone();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        3,
+        "guid, link and title+date all give distinct ids"
+    );
+    let other = parse_feed(RSS.as_bytes(), &ctx(Some("https://other.example/feed"))).unwrap();
+    assert!(
+        other.iter().all(|a| !first.contains(&a.id)),
+        "namespaced by feed"
+    );
+    // The guid wins over the link: changing the link keeps the id.
+    let moved = RSS.replace("/2026/11/rock", "/moved");
+    assert_eq!(parse(&moved)[0].id, first[0]);
+}
+
+const ATOM: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://example.org/signal/">
+  <title type="html">Northern &lt;i&gt;Signal&lt;/i&gt;</title>
+  <id>urn:x</id><updated>2026-11-25T10:00:00Z</updated>
+  <author><name>Desk</name></author>
+  <entry>
+    <title>Updated only</title><id>urn:1</id>
+    <updated>2026-11-25T10:00:00Z</updated>
+    <link rel="alternate" href="stories/one"/>
+    <category term="technology/ai" label="Technology / AI"/>
+    <category term="Business/Markets"/>
+    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><h2>Head</h2><p>See <a href="more">more</a>.</p></div></content>
+  </entry>
+  <entry>
+    <title>Published wins</title><id>urn:2</id>
+    <published>2026-11-20T08:00:00+01:00</published><updated>2026-11-26T08:00:00Z</updated>
+    <summary>Just a summary.</summary>
+  </entry>
+</feed>"#;
+
+#[test]
+fn atom_mapping() {
+    let arts = parse(ATOM);
+    assert_eq!(arts[0].source, "Northern Signal");
+    assert_eq!(
+        arts[0].author.as_deref(),
+        Some("Desk"),
+        "the feed's author as fallback"
+    );
+    let cats: Vec<String> = arts[0].categories.iter().map(|c| c.to_string()).collect();
+    assert_eq!(cats, ["Technology / AI", "Business / Markets"]);
+    assert_eq!(
+        arts[0].date,
+        Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap()
+    );
+    assert_eq!(arts[0].blocks[0].kind, BlockKind::Heading);
+    assert_eq!(arts[0].blocks[1].text, "See more [1].");
+    assert!(
+        arts[0]
+            .link
+            .as_deref()
+            .unwrap()
+            .starts_with("https://example.org/signal/stories/one")
+    );
+    assert_eq!(
+        arts[1].date,
+        Utc.with_ymd_and_hms(2026, 11, 20, 7, 0, 0).unwrap()
+    );
+    assert_eq!(arts[1].blocks[0].text, "Just a summary.");
+}
+
+#[test]
+fn json_feed_mapping() {
+    let json = r#"{"version":"https://jsonfeed.org/version/1.1","title":"Circuit Daily",
+      "items":[{"id":"1","title":"T","date_published":"2026-11-23T12:00:00Z","tags":["Technology/Security","Business"],
+      "content_html":"<ol><li>one</li><li>two</li></ol><pre><code>let x = 1;\n  y();</code></pre>",
+      "summary":"Short."},
+      {"id":"2","content_text":"Para one.\n\nPara two.","url":"https://example.com/2"}]}"#;
+    let arts = parse(json);
+    assert_eq!(arts.len(), 2);
+    let cats: Vec<String> = arts[0].categories.iter().map(|c| c.to_string()).collect();
+    assert_eq!(cats, ["Technology / Security", "Business"]);
+    let kinds: Vec<BlockKind> = arts[0].blocks.iter().map(|b| b.kind).collect();
+    assert_eq!(
+        kinds,
+        [BlockKind::ListItem, BlockKind::ListItem, BlockKind::Code]
+    );
+    assert_eq!(arts[0].blocks[2].text, "let x = 1;\n  y();");
+    assert_eq!(arts[0].standfirst.as_deref(), Some("Short."));
+    // No title: the start of the text.
+    assert_eq!(arts[1].title, "Para one.");
+    assert_eq!(arts[1].blocks.len(), 2);
+}
+
+#[test]
+fn words_are_estimated_before_rendering_and_counted_after() {
+    let mut arts = parse_feed(RSS.as_bytes(), &ctx(None)).unwrap();
+    let a = &mut arts[0];
+    assert!(a.pending.is_some());
+    let estimate = a.words;
+    a.render();
+    assert!(a.pending.is_none());
+    assert!(estimate.abs_diff(a.words) <= 3, "{estimate} vs {}", a.words);
+}
+
+#[test]
+fn detection_by_content() {
+    assert!(looks_like_feed(RSS.as_bytes()));
+    assert!(looks_like_feed(ATOM.as_bytes()));
+    assert!(looks_like_feed(
+        b"\xEF\xBB\xBF  <!-- c --><?xml-stylesheet x?><rdf:RDF xmlns:rdf=\"x\">"
+    ));
+    assert!(looks_like_feed(
+        br#"{ "version": "https://jsonfeed.org/version/1", "items": [] }"#
+    ));
+    assert!(!looks_like_feed(b"<!DOCTYPE html><html><head>"));
+    assert!(!looks_like_feed(b"{\"a\": 1}"));
+    assert!(!looks_like_feed(b"Categories: World\n\nTitle"));
+    assert!(!looks_like_feed(b""));
+}
+
+#[test]
+fn errors_say_what_is_wrong() {
+    let bad = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<title>x</title>\n<item><title>a</tite></item></channel></rss>";
+    let err = parse_feed(bad.as_bytes(), &ctx(None)).unwrap_err();
+    assert!(err.starts_with("malformed feed"), "{err}");
+    let html = parse_feed(b"<html><body>hi</body></html>", &ctx(None)).unwrap_err();
+    assert!(html.contains("not a feed"), "{html}");
+    for junk in [
+        &b""[..],
+        b"<",
+        b"<rss",
+        b"{",
+        b"{\"version\":\"https://jsonfeed.org/version/1.1\"}",
+        b"\xff\xfe<\x00r\x00",
+    ] {
+        let _ = parse_feed(junk, &ctx(None));
+    }
+}
+
+#[test]
+fn hostile_feed_text_is_sanitized() {
+    let rss = "<rss version=\"2.0\"><channel><title>Evil&#27;[31m</title><item><title>A &#27;]0;pwn&#7; b\u{202E}</title>\
+               <author>x&#27;[2J</author><category>W&#27;[1m/E</category>\
+               <description>&lt;p&gt;t&#27;[5mx&lt;/p&gt;</description></item></channel></rss>";
+    let a = &parse(rss)[0];
+    let all = format!(
+        "{} {} {:?} {:?} {:?}",
+        a.title, a.source, a.author, a.categories, a.blocks
+    );
+    assert!(
+        !all.contains('\u{1b}') && !all.contains('\u{7}') && !all.contains('\u{202E}'),
+        "{all}"
+    );
+    assert_eq!(a.title, "A b");
+}

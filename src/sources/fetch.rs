@@ -1,0 +1,816 @@
+//! Fetching feeds over HTTP(S): bounded concurrency overall and per host, timeouts, a size cap
+//! enforced while streaming, conditional requests against the cache, and errors a person can read.
+//!
+//! The API is blocking: [`fetch_all`] runs its own tokio runtime and reports each URL to the
+//! caller as soon as it completes.
+
+use super::cache::{Cache, CacheEntry};
+use super::feed::{FeedContext, looks_like_feed, parse_feed};
+use crate::core::model::Article;
+use crate::core::sanitize::sanitize_line;
+use futures_util::StreamExt;
+use reqwest::StatusCode;
+use reqwest::header::{ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
+use std::collections::HashMap;
+use std::error::Error as StdError;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// How fetching behaves.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// The whole request: connecting, headers and body.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// The largest body accepted, after decompression.
+    pub max_size: u64,
+    /// Requests in flight at once, overall.
+    pub concurrency: usize,
+    /// Requests in flight at once to one host.
+    pub per_host: usize,
+    pub max_redirects: usize,
+    /// Where bodies are cached for conditional requests and offline start-up; `None`: no cache.
+    pub cache_dir: Option<PathBuf>,
+    pub user_agent: String,
+}
+
+impl Default for FetchOptions {
+    fn default() -> FetchOptions {
+        FetchOptions {
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_size: 32 * 1024 * 1024,
+            concurrency: 8,
+            per_host: 2,
+            max_redirects: 5,
+            cache_dir: None,
+            user_agent: concat!("tidings/", env!("CARGO_PKG_VERSION")).to_string(),
+        }
+    }
+}
+
+/// What went wrong with one URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchErrorKind {
+    /// Not an absolute `http`/`https` URL with a host.
+    InvalidUrl,
+    /// The host name could not be resolved.
+    Dns,
+    /// The connection could not be made (refused, unreachable).
+    Connect,
+    /// The TLS handshake failed (certificate, protocol).
+    Tls,
+    /// Connecting or the whole request took longer than allowed.
+    Timeout,
+    /// A status other than 2xx or an expected 304.
+    Status(u16),
+    /// The body (after decompression) is over the limit.
+    TooLarge {
+        limit: u64,
+    },
+    TooManyRedirects,
+    /// An HTML page rather than a feed, with the feed it links to, if any (absolute).
+    NotAFeed {
+        feed_link: Option<String>,
+    },
+    /// Not a feed we can parse; the message says why (with a line and column for bad XML).
+    Malformed(String),
+    /// Anything else (the connection dropped mid-body, ...).
+    Io(String),
+}
+
+/// One URL's failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchError {
+    pub url: String,
+    pub kind: FetchErrorKind,
+}
+
+impl FetchError {
+    fn new(url: &str, kind: FetchErrorKind) -> FetchError {
+        FetchError {
+            url: url.to_string(),
+            kind,
+        }
+    }
+}
+
+/// "32 MiB", "64 KiB", "100 bytes".
+fn size_label(n: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    if n >= MIB && n.is_multiple_of(MIB) {
+        format!("{} MiB", n / MIB)
+    } else if n >= MIB {
+        format!("{:.1} MiB", n as f64 / MIB as f64)
+    } else if n >= KIB && n.is_multiple_of(KIB) {
+        format!("{} KiB", n / KIB)
+    } else if n >= KIB {
+        format!("{:.1} KiB", n as f64 / KIB as f64)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+impl fmt::Display for FetchErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FetchErrorKind::InvalidUrl => f.write_str("not a valid http or https URL"),
+            FetchErrorKind::Dns => f.write_str("could not resolve the host name"),
+            FetchErrorKind::Connect => f.write_str("could not connect to the server"),
+            FetchErrorKind::Tls => f.write_str("secure connection (TLS) failed"),
+            FetchErrorKind::Timeout => f.write_str("timed out"),
+            FetchErrorKind::Status(code) => {
+                let reason = StatusCode::from_u16(*code)
+                    .ok()
+                    .and_then(|s| s.canonical_reason());
+                match reason {
+                    Some(r) => write!(f, "HTTP {code} {r}"),
+                    None => write!(f, "HTTP {code}"),
+                }
+            }
+            FetchErrorKind::TooLarge { limit } => {
+                write!(f, "response over the {} limit", size_label(*limit))
+            }
+            FetchErrorKind::TooManyRedirects => f.write_str("too many redirects"),
+            FetchErrorKind::NotAFeed { feed_link: Some(l) } => {
+                write!(f, "not a feed (an HTML page); it links a feed at {l}")
+            }
+            FetchErrorKind::NotAFeed { feed_link: None } => {
+                f.write_str("not a feed (an HTML page that links no feed)")
+            }
+            FetchErrorKind::Malformed(m) => f.write_str(m),
+            FetchErrorKind::Io(m) => f.write_str(m),
+        }
+    }
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}",
+            sanitize_line(&self.url),
+            sanitize_line(&self.kind.to_string())
+        )
+    }
+}
+
+impl StdError for FetchError {}
+
+/// One URL fetched and parsed.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The URL as asked for.
+    pub url: String,
+    /// Where the feed was found after redirects.
+    pub final_url: String,
+    pub articles: Vec<Article>,
+    /// True when the server answered 304 and the cached body was used.
+    pub not_modified: bool,
+}
+
+/// Installs the ring crypto provider for rustls once per process (reqwest is built without one).
+fn install_crypto_provider() {
+    // An error means one is already installed: fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+fn build_client(opts: &FetchOptions) -> Result<reqwest::Client, reqwest::Error> {
+    install_crypto_provider();
+    reqwest::Client::builder()
+        .user_agent(opts.user_agent.clone())
+        .timeout(opts.timeout)
+        .connect_timeout(opts.connect_timeout)
+        .redirect(reqwest::redirect::Policy::limited(opts.max_redirects))
+        .gzip(true)
+        .deflate(true)
+        .brotli(true)
+        .build()
+}
+
+/// Parses and checks a URL: absolute, `http` or `https`, with a host.
+fn parse_url(url: &str) -> Result<url::Url, FetchErrorKind> {
+    let u = url::Url::parse(url.trim()).map_err(|_| FetchErrorKind::InvalidUrl)?;
+    if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none_or(str::is_empty) {
+        return Err(FetchErrorKind::InvalidUrl);
+    }
+    Ok(u)
+}
+
+fn host_key(u: &url::Url) -> String {
+    u.host_str().unwrap_or("").to_ascii_lowercase()
+}
+
+/// Fetches every URL, at most `opts.concurrency` at once and `opts.per_host` per host, calling
+/// `on_result` for each as soon as it completes (URLs that are not `http`/`https` first, at
+/// once). Every URL gets exactly one call. Blocks until all are done.
+///
+/// It runs its own tokio runtime on the calling thread; called from inside a tokio runtime, it
+/// moves to a thread of its own for the duration (a runtime cannot block inside another).
+pub fn fetch_all(
+    urls: Vec<String>,
+    opts: &FetchOptions,
+    mut on_result: impl FnMut(Result<Fetched, FetchError>) + Send,
+) {
+    if urls.is_empty() {
+        return;
+    }
+    if tokio::runtime::Handle::try_current().is_ok() {
+        std::thread::scope(|s| {
+            let worker = s.spawn(|| run_all(urls, opts, &mut on_result));
+            if let Err(panic) = worker.join() {
+                std::panic::resume_unwind(panic);
+            }
+        });
+    } else {
+        run_all(urls, opts, &mut on_result);
+    }
+}
+
+fn run_all(
+    urls: Vec<String>,
+    opts: &FetchOptions,
+    on_result: &mut (dyn FnMut(Result<Fetched, FetchError>) + Send),
+) {
+    let fail_all = |on_result: &mut dyn FnMut(Result<Fetched, FetchError>), msg: String| {
+        for u in &urls {
+            on_result(Err(FetchError::new(u, FetchErrorKind::Io(msg.clone()))));
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail_all(on_result, format!("could not start the fetcher: {e}")),
+    };
+    let client = match build_client(opts) {
+        Ok(c) => c,
+        Err(e) => {
+            return fail_all(
+                on_result,
+                format!("could not set up HTTP: {}", root_message(&e)),
+            );
+        }
+    };
+    let opts = Arc::new(opts.clone());
+    let cache = opts.cache_dir.clone().map(|d| Arc::new(Cache::new(d)));
+    let global = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
+
+    rt.block_on(async {
+        let mut set = tokio::task::JoinSet::new();
+        let mut names = HashMap::new();
+        for url in urls {
+            let parsed = match parse_url(&url) {
+                Ok(u) => u,
+                Err(kind) => {
+                    on_result(Err(FetchError::new(&url, kind)));
+                    continue;
+                }
+            };
+            let host = hosts
+                .entry(host_key(&parsed))
+                .or_insert_with(|| Arc::new(Semaphore::new(opts.per_host.max(1))))
+                .clone();
+            let global = global.clone();
+            let client = client.clone();
+            let opts = opts.clone();
+            let cache = cache.clone();
+            let task_url = url.clone();
+            let handle = set.spawn(async move {
+                // The host first, so a task waiting on a busy host holds no global slot.
+                let _host = host.acquire_owned().await;
+                let _global = global.acquire_owned().await;
+                fetch_one(&client, &task_url, parsed, &opts, cache.as_deref()).await
+            });
+            names.insert(handle.id(), url);
+        }
+        while let Some(done) = set.join_next_with_id().await {
+            match done {
+                Ok((_, result)) => on_result(result),
+                Err(e) => {
+                    let url = names.remove(&e.id()).unwrap_or_default();
+                    on_result(Err(FetchError::new(
+                        &url,
+                        FetchErrorKind::Io("internal error while fetching".to_string()),
+                    )));
+                }
+            }
+        }
+    });
+}
+
+/// The articles of the last good body cached for `url`, parsed; `None` without a cache, an entry
+/// or a body that still parses. Does no network IO.
+pub fn cached(url: &str, opts: &FetchOptions) -> Option<Vec<Article>> {
+    let cache = Cache::new(opts.cache_dir.as_ref()?);
+    let entry = cache.load(url)?;
+    let final_url = entry
+        .meta
+        .final_url
+        .clone()
+        .unwrap_or_else(|| url.to_string());
+    parse_body(url, &final_url, &entry.body).ok()
+}
+
+/// The context `parse_feed` needs for a body fetched from `url`, found at `final_url`.
+fn context(url: &str, final_url: &str) -> FeedContext {
+    let host = url::Url::parse(final_url)
+        .ok()
+        .or_else(|| url::Url::parse(url).ok())
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| url.to_string());
+    FeedContext {
+        key: url.to_string(),
+        url: Some(final_url.to_string()),
+        fallback_date: chrono::Utc::now(),
+        default_source: host,
+    }
+}
+
+/// Turns a 2xx body into articles, or says why it is not a feed.
+fn parse_body(url: &str, final_url: &str, body: &[u8]) -> Result<Vec<Article>, FetchErrorKind> {
+    if looks_like_feed(body) {
+        return parse_feed(body, &context(url, final_url)).map_err(FetchErrorKind::Malformed);
+    }
+    if looks_like_html(body) {
+        let base = url::Url::parse(final_url).ok();
+        return Err(FetchErrorKind::NotAFeed {
+            feed_link: find_feed_link(body, base.as_ref()),
+        });
+    }
+    Err(FetchErrorKind::Malformed(format!(
+        "not a feed: {}",
+        describe_start(body)
+    )))
+}
+
+/// A short description of what a body starts with, for "not a feed" messages.
+fn describe_start(body: &[u8]) -> String {
+    let head = String::from_utf8_lossy(&body[..body.len().min(200)]);
+    let head = sanitize_line(&head);
+    if head.is_empty() {
+        return "the response is empty".to_string();
+    }
+    let short: String = head.chars().take(40).collect();
+    let more = if short.len() < head.len() { "…" } else { "" };
+    format!("neither RSS, Atom nor JSON Feed (starts with \"{short}{more}\")")
+}
+
+/// True when the first KiB holds `<html` or `<!doctype html` (any case).
+fn looks_like_html(body: &[u8]) -> bool {
+    let head = body[..body.len().min(1024)].to_ascii_lowercase();
+    memchr::memmem::find(&head, b"<html").is_some()
+        || memchr::memmem::find(&head, b"<!doctype html").is_some()
+}
+
+const FEED_TYPES: [&str; 4] = [
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+];
+
+/// The first `<link rel="alternate" type="<a feed type>" href="...">`, resolved against `base`.
+fn find_feed_link(body: &[u8], base: Option<&url::Url>) -> Option<String> {
+    // Feed links live in the head; a megabyte is plenty and bounds the work.
+    let text = String::from_utf8_lossy(&body[..body.len().min(1 << 20)]);
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("<link") {
+        let start = from + i + "<link".len();
+        // The tag must end the name here (`<linkfoo` is something else).
+        let next = lower[start..].chars().next();
+        let end = lower[start..].find('>').map_or(lower.len(), |e| start + e);
+        from = end;
+        if !next.is_some_and(|c| c.is_ascii_whitespace() || c == '/') {
+            continue;
+        }
+        let attrs = parse_attrs(&text[start..end]);
+        let get = |name: &str| {
+            attrs
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let is_alternate = get("rel").is_some_and(|r| {
+            r.split_ascii_whitespace()
+                .any(|t| t.eq_ignore_ascii_case("alternate"))
+        });
+        let ty = get("type").map(|t| {
+            t.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+        let is_feed = ty.is_some_and(|t| FEED_TYPES.contains(&t.as_str()));
+        if is_alternate
+            && is_feed
+            && let Some(href) = get("href")
+            && let Some(abs) = resolve(href, base)
+        {
+            return Some(abs);
+        }
+    }
+    None
+}
+
+/// An href made absolute (`http`/`https` only), with HTML entities decoded.
+fn resolve(href: &str, base: Option<&url::Url>) -> Option<String> {
+    let href = crate::core::html::decode_entities(href.trim());
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    let u = match url::Url::parse(href) {
+        Ok(u) => u,
+        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(href).ok()?,
+        Err(_) => return None,
+    };
+    matches!(u.scheme(), "http" | "https").then(|| u.to_string())
+}
+
+/// Attributes of a tag's inside (`name="v" name='v' name=v name`); names lowercased.
+fn parse_attrs(s: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        let name_start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'/') {
+            i += 1;
+        }
+        if i == name_start {
+            break;
+        }
+        let name = s[name_start..i].to_ascii_lowercase();
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = String::new();
+        if i < b.len() && b[i] == b'=' {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                let q = b[i];
+                let vstart = i + 1;
+                let vend = b[vstart..]
+                    .iter()
+                    .position(|&c| c == q)
+                    .map_or(b.len(), |p| vstart + p);
+                value = s[vstart..vend].to_string();
+                i = (vend + 1).min(b.len());
+            } else {
+                let vstart = i;
+                while i < b.len() && !b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                value = s[vstart..i].to_string();
+            }
+        }
+        out.push((name, value));
+    }
+    out
+}
+
+/// Header value as text, when it is visible ASCII.
+fn header_str(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// Fetches and parses one URL; the caller holds the concurrency permits.
+async fn fetch_one(
+    client: &reqwest::Client,
+    url: &str,
+    parsed: url::Url,
+    opts: &FetchOptions,
+    cache: Option<&Cache>,
+) -> Result<Fetched, FetchError> {
+    let err = |kind| FetchError::new(url, kind);
+    let entry: Option<CacheEntry> = match cache {
+        Some(c) => {
+            let (c, u) = (c.clone(), url.to_string());
+            tokio::task::spawn_blocking(move || c.load(&u))
+                .await
+                .ok()
+                .flatten()
+        }
+        None => None,
+    };
+
+    // The whole exchange is bounded by the total timeout too, whatever reqwest does with bodies.
+    let exchange = request(client, parsed, opts, entry.as_ref());
+    let (status, final_url, headers, body) =
+        match tokio::time::timeout(opts.timeout, exchange).await {
+            Ok(r) => r.map_err(err)?,
+            Err(_) => return Err(err(FetchErrorKind::Timeout)),
+        };
+
+    if status == StatusCode::NOT_MODIFIED {
+        let Some(entry) = entry else {
+            return Err(err(FetchErrorKind::Status(304)));
+        };
+        let base = entry.meta.final_url.clone().unwrap_or(final_url);
+        let (u, b) = (url.to_string(), base.clone());
+        let parsed = blocking(move || parse_body(&u, &b, &entry.body).map(|a| (a, entry))).await;
+        let (articles, entry) = parsed.map_err(err)?;
+        if let Some(c) = cache {
+            // Refresh the fetch time and any validators the 304 carried; failures do not matter.
+            let mut meta = entry.meta;
+            meta.fetched_at = chrono::Utc::now().to_rfc3339();
+            if let Some(e) = header_str(&headers, ETAG) {
+                meta.etag = Some(e);
+            }
+            if let Some(l) = header_str(&headers, LAST_MODIFIED) {
+                meta.last_modified = Some(l);
+            }
+            let c = c.clone();
+            let _ = tokio::task::spawn_blocking(move || c.write_meta(&meta)).await;
+        }
+        return Ok(Fetched {
+            url: url.to_string(),
+            final_url: base,
+            articles,
+            not_modified: true,
+        });
+    }
+
+    let (u, f) = (url.to_string(), final_url.clone());
+    let parsed = blocking(move || parse_body(&u, &f, &body).map(|a| (a, body))).await;
+    let (articles, body) = parsed.map_err(err)?;
+    if let Some(c) = cache {
+        let c = c.clone();
+        let (u, f) = (url.to_string(), final_url.clone());
+        let etag = header_str(&headers, ETAG);
+        let modified = header_str(&headers, LAST_MODIFIED);
+        // A cache that cannot be written only loses the next conditional request.
+        let _ = tokio::task::spawn_blocking(move || {
+            c.store(&u, Some(&f), &body, etag.as_deref(), modified.as_deref())
+        })
+        .await;
+    }
+    Ok(Fetched {
+        url: url.to_string(),
+        final_url,
+        articles,
+        not_modified: false,
+    })
+}
+
+/// Runs CPU-bound parsing off the runtime thread; a panic in it becomes an error, not a crash.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, FetchErrorKind> + Send + 'static,
+) -> Result<T, FetchErrorKind> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r,
+        Err(_) => Err(FetchErrorKind::Malformed(
+            "the feed could not be parsed (the parser failed)".to_string(),
+        )),
+    }
+}
+
+/// Sends the request (conditional when there is a cache entry) and reads a 2xx body within the
+/// size cap. Returns the status, final URL, headers and body (empty unless 2xx).
+async fn request(
+    client: &reqwest::Client,
+    url: url::Url,
+    opts: &FetchOptions,
+    entry: Option<&CacheEntry>,
+) -> Result<(StatusCode, String, HeaderMap, Vec<u8>), FetchErrorKind> {
+    let mut req = client.get(url);
+    if let Some(e) = entry {
+        if let Some(etag) = &e.meta.etag {
+            req = req.header(IF_NONE_MATCH, etag.as_str());
+        }
+        if let Some(lm) = &e.meta.last_modified {
+            req = req.header(IF_MODIFIED_SINCE, lm.as_str());
+        }
+    }
+    let resp = req.send().await.map_err(|e| classify(&e))?;
+    let status = resp.status();
+    let final_url = resp.url().to_string();
+    let headers = resp.headers().clone();
+    if status == StatusCode::NOT_MODIFIED {
+        return Ok((status, final_url, headers, Vec::new()));
+    }
+    if !status.is_success() {
+        return Err(FetchErrorKind::Status(status.as_u16()));
+    }
+    let limit = opts.max_size;
+    if resp.content_length().is_some_and(|n| n > limit) {
+        return Err(FetchErrorKind::TooLarge { limit });
+    }
+    // Grow as the body arrives; the declared length only sizes the first allocation.
+    let first = resp.content_length().unwrap_or(0).min(limit).min(1 << 20);
+    let mut body = Vec::with_capacity(usize::try_from(first).unwrap_or(0));
+    let mut stream = resp.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| classify(&e))?;
+        let needed = body.len() as u64 + chunk.len() as u64;
+        if needed > limit {
+            return Err(FetchErrorKind::TooLarge { limit });
+        }
+        if needed > body.capacity() as u64 {
+            // Double as usual, but never past the cap.
+            let target = (body.capacity() as u64 * 2).clamp(needed, limit);
+            body.reserve_exact(usize::try_from(target).unwrap_or(usize::MAX) - body.len());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((status, final_url, headers, body))
+}
+
+/// The innermost error message of a chain (the most specific).
+fn root_message(e: &(dyn StdError + 'static)) -> String {
+    let mut msg = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        msg = s.to_string();
+        cur = s.source();
+    }
+    msg
+}
+
+/// Every error in the chain, including the payloads of `io::Error`s (whose `source()` skips them).
+fn chain<'a>(e: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdError + 'static)> {
+    let mut out = Vec::new();
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if out.len() > 32 {
+            break;
+        }
+        out.push(err);
+        // `io::Error::source()` skips its payload; step into the payload instead.
+        cur = match err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn StdError + 'static)),
+            None => err.source(),
+        };
+    }
+    out
+}
+
+/// Sorts a reqwest error into a kind.
+fn classify(e: &reqwest::Error) -> FetchErrorKind {
+    if e.is_timeout() {
+        return FetchErrorKind::Timeout;
+    }
+    if e.is_redirect() {
+        return FetchErrorKind::TooManyRedirects;
+    }
+    if e.is_builder() {
+        return FetchErrorKind::InvalidUrl;
+    }
+    let errs = chain(e);
+    let lower: Vec<String> = errs.iter().map(|x| x.to_string().to_lowercase()).collect();
+    if e.is_dns()
+        || lower
+            .iter()
+            .any(|m| m.contains("dns error") || m.contains("failed to lookup address"))
+    {
+        return FetchErrorKind::Dns;
+    }
+    if errs.iter().any(|x| x.is::<rustls::Error>()) {
+        return FetchErrorKind::Tls;
+    }
+    if errs.iter().any(|x| {
+        x.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| matches!(io.kind(), std::io::ErrorKind::TimedOut))
+    }) {
+        return FetchErrorKind::Timeout;
+    }
+    let refused = errs.iter().any(|x| {
+        x.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionRefused
+                    | std::io::ErrorKind::HostUnreachable
+                    | std::io::ErrorKind::NetworkUnreachable
+                    | std::io::ErrorKind::AddrNotAvailable
+            )
+        })
+    });
+    if refused || e.is_connect() {
+        return FetchErrorKind::Connect;
+    }
+    let detail = sanitize_line(&root_message(e));
+    let cut_off = errs.iter().any(|x| {
+        x.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
+                io.kind(),
+                std::io::ErrorKind::UnexpectedEof
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+            )
+        })
+    });
+    if cut_off {
+        return FetchErrorKind::Io(format!("the response broke off: {detail}"));
+    }
+    // Body errors come wrapped as decode errors; what is left of them is the decompressor's.
+    if e.is_decode() {
+        return FetchErrorKind::Malformed(format!("could not decompress the response: {detail}"));
+    }
+    if e.is_body() {
+        return FetchErrorKind::Io(format!("the response broke off: {detail}"));
+    }
+    FetchErrorKind::Io(detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_checked() {
+        assert!(parse_url("https://example.com/feed").is_ok());
+        assert!(parse_url("HTTP://Example.com").is_ok());
+        assert_eq!(
+            parse_url("ftp://example.com/"),
+            Err(FetchErrorKind::InvalidUrl)
+        );
+        assert_eq!(
+            parse_url("file:///etc/passwd"),
+            Err(FetchErrorKind::InvalidUrl)
+        );
+        assert_eq!(
+            parse_url("example.com/feed"),
+            Err(FetchErrorKind::InvalidUrl)
+        );
+        assert_eq!(parse_url(""), Err(FetchErrorKind::InvalidUrl));
+    }
+
+    #[test]
+    fn feed_links_in_html() {
+        let base = url::Url::parse("https://x.org/blog/post").unwrap();
+        let html = br#"<!DOCTYPE html><html><head>
+            <link rel="stylesheet" href="/s.css">
+            <link rel=alternate type="application/rss+xml; charset=utf-8" title='R' href='../rss.xml?a=1&amp;b=2'>
+            <link rel="alternate" type="application/atom+xml" href="/atom.xml">
+            </head></html>"#;
+        assert_eq!(
+            find_feed_link(html, Some(&base)).as_deref(),
+            Some("https://x.org/rss.xml?a=1&b=2")
+        );
+        let none = br#"<html><link rel="alternate" hreflang="fr" href="/fr/"><linkx rel="alternate" type="application/rss+xml" href="/no"></html>"#;
+        assert_eq!(find_feed_link(none, Some(&base)), None);
+        let js = br#"<link type="application/rss+xml" href="javascript:alert(1)" rel="alternate">"#;
+        assert_eq!(find_feed_link(js, Some(&base)), None);
+        // Odd inputs do not panic.
+        for s in [
+            &b"<link"[..],
+            b"<link ",
+            b"<link rel=",
+            b"<link rel=\"",
+            b"<link =x>",
+            b"\xff<link\xfe rel",
+        ] {
+            let _ = find_feed_link(s, Some(&base));
+        }
+    }
+
+    #[test]
+    fn messages() {
+        let e = FetchError::new("https://x/feed", FetchErrorKind::Status(404));
+        assert_eq!(e.to_string(), "https://x/feed: HTTP 404 Not Found");
+        let e = FetchError::new(
+            "https://x/feed",
+            FetchErrorKind::TooLarge { limit: 32 << 20 },
+        );
+        assert_eq!(
+            e.to_string(),
+            "https://x/feed: response over the 32 MiB limit"
+        );
+        let e = FetchError::new(
+            "https://x/",
+            FetchErrorKind::NotAFeed {
+                feed_link: Some("https://x/rss.xml".into()),
+            },
+        );
+        assert_eq!(
+            e.to_string(),
+            "https://x/: not a feed (an HTML page); it links a feed at https://x/rss.xml"
+        );
+        assert_eq!(size_label(64 * 1024), "64 KiB");
+        assert_eq!(size_label(1536), "1.5 KiB");
+        assert!(describe_start(b"").contains("empty"));
+        assert!(describe_start(b"hello").contains("\"hello\""));
+    }
+}

@@ -1,0 +1,72 @@
+//! The sources view (`S`): each source and how it is doing.
+
+use super::theme::Theme;
+use crate::core::state::{SourceState, State};
+use crate::core::text::{fit, truncate};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+
+/// `(mark, what)` for a source's state.
+pub fn describe(state: &SourceState) -> (&'static str, String) {
+    match state {
+        SourceState::Queued => ("·", "queued".to_string()),
+        SourceState::Loading => ("⟳", "loading…".to_string()),
+        SourceState::Loaded { articles, cached } => (
+            "✓",
+            format!(
+                "{articles} article{}{}",
+                if *articles == 1 { "" } else { "s" },
+                if *cached { " (from cache)" } else { "" }
+            ),
+        ),
+        SourceState::Failed(reason) => ("✗", format!("failed: {reason}")),
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let w = area.width.saturating_sub(4).min(110);
+    let h = (state.sources.len() as u16 + 2).clamp(3, area.height);
+    let popup = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(true))
+        .title(Span::styled(
+            " Sources · S or Esc to close ",
+            theme.title(true),
+        ));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let width = usize::from(inner.width);
+    let label_w = (width / 2).max(10);
+    let lines: Vec<Line> = if state.sources.is_empty() {
+        vec![Line::styled("No sources yet.", theme.dim())]
+    } else {
+        state
+            .sources
+            .iter()
+            .map(|s| {
+                let (mark, what) = describe(&s.state);
+                let style = match s.state {
+                    SourceState::Failed(_) => theme.warning(),
+                    SourceState::Loaded { .. } => theme.source(),
+                    _ => theme.dim(),
+                };
+                Line::from(vec![
+                    Span::styled(format!("{mark} "), style),
+                    Span::raw(format!("{} ", fit(&s.label, label_w))),
+                    Span::styled(truncate(&what, width.saturating_sub(label_w + 3)), style),
+                ])
+            })
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
+}
