@@ -4,7 +4,7 @@
 //! the whole app on `TestBackend`.
 
 use crate::core::state::{Action, Effect, State, update};
-use crate::keymap::Keymap;
+use crate::keymap::{Context, Keymap};
 use crate::ui::{self, theme::Theme};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -26,6 +26,8 @@ pub struct App<B: Backend> {
     pub theme: Theme,
     /// Sources `update` asked to load again, for the shell's loader to take.
     pub pending: Vec<String>,
+    /// URLs `update` asked to open.
+    pub open: Vec<String>,
 }
 
 fn io_err(e: impl std::fmt::Display) -> io::Error {
@@ -46,6 +48,7 @@ impl<B: Backend> App<B> {
             keymap,
             theme,
             pending: Vec::new(),
+            open: Vec::new(),
         };
         let size = app.terminal.size().map_err(io_err)?;
         app.dispatch(Action::Resize {
@@ -59,7 +62,13 @@ impl<B: Backend> App<B> {
     pub fn action_for(&self, ev: &Event) -> Option<Action> {
         match ev {
             Event::Key(k) => {
-                let overlay = self.state.help || self.state.show_sources;
+                let overlay = if self.state.links.is_some() {
+                    Some(Context::Links)
+                } else if self.state.help || self.state.show_sources {
+                    Some(Context::Help)
+                } else {
+                    None
+                };
                 self.keymap.resolve(k, self.state.focus, overlay)
             }
             Event::Resize(width, height) => Some(Action::Resize {
@@ -95,6 +104,7 @@ impl<B: Backend> App<B> {
                     match effect {
                         Effect::Quit => self.state.quit = true,
                         Effect::Reload(labels) => self.pending.extend(labels),
+                        Effect::OpenUrl(url) => self.open.push(url),
                     }
                 }
                 true
@@ -118,6 +128,7 @@ impl<B: Backend> App<B> {
         &mut self,
         rx: &Receiver<Msg>,
         mut reload: impl FnMut(Vec<String>),
+        mut open: impl FnMut(&mut Terminal<B>, &str) -> Result<(), String>,
     ) -> io::Result<()> {
         use std::sync::mpsc::RecvTimeoutError;
         self.draw()?;
@@ -146,6 +157,12 @@ impl<B: Backend> App<B> {
             }
             if !self.pending.is_empty() {
                 reload(std::mem::take(&mut self.pending));
+            }
+            for url in std::mem::take(&mut self.open) {
+                if let Err(e) = open(&mut self.terminal, &url) {
+                    self.state.warnings.push(e);
+                }
+                dirty = true;
             }
             if dirty {
                 self.draw()?;

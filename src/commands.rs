@@ -172,15 +172,19 @@ fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
         crate::keymap::Keymap::default(),
         crate::ui::theme::Theme::from_env(),
     )?;
-    let result = app.run(&rx, |labels| {
-        let chosen: Vec<sources::SourceSpec> = specs
-            .iter()
-            .filter(|s| labels.contains(&s.label()))
-            .cloned()
-            .collect();
-        let (opts, tx) = (opts.clone(), tx.clone());
-        std::thread::spawn(move || load_into_reader(&chosen, &opts, false, &tx));
-    });
+    let result = app.run(
+        &rx,
+        |labels| {
+            let chosen: Vec<sources::SourceSpec> = specs
+                .iter()
+                .filter(|s| labels.contains(&s.label()))
+                .cloned()
+                .collect();
+            let (opts, tx) = (opts.clone(), tx.clone());
+            std::thread::spawn(move || load_into_reader(&chosen, &opts, false, &tx));
+        },
+        crate::terminal::open_url,
+    );
     drop(guard);
     result?;
     Ok(ExitCode::SUCCESS)

@@ -14,6 +14,7 @@ pub enum Context {
     Headlines,
     Reader,
     Help,
+    Links,
 }
 
 impl Context {
@@ -24,6 +25,7 @@ impl Context {
             Context::Headlines => "Headlines",
             Context::Reader => "Reader",
             Context::Help => "Help",
+            Context::Links => "Links",
         }
     }
 
@@ -138,6 +140,48 @@ impl Default for Keymap {
         let c = Key::ch;
         Keymap {
             bindings: vec![
+                b(
+                    Links,
+                    &[c('j'), p(K::Down)],
+                    Action::Down,
+                    "next link",
+                    None,
+                ),
+                b(
+                    Links,
+                    &[c('k'), p(K::Up)],
+                    Action::Up,
+                    "previous link",
+                    None,
+                ),
+                b(
+                    Links,
+                    &[p(K::Enter), c('o')],
+                    Action::Choose,
+                    "open the link",
+                    None,
+                ),
+                b(
+                    Links,
+                    &[p(K::Esc), c('L'), c('q')],
+                    Action::CloseHelp,
+                    "close",
+                    None,
+                ),
+                b(
+                    Reader,
+                    &[c('o')],
+                    Action::OpenLink,
+                    "open in the browser",
+                    Some("browser"),
+                ),
+                b(
+                    Reader,
+                    &[c('L')],
+                    Action::ShowLinks,
+                    "list its links",
+                    Some("links"),
+                ),
                 b(
                     Help,
                     &[p(K::Esc), c('?'), c('q')],
@@ -304,7 +348,7 @@ impl Default for Keymap {
 impl Keymap {
     /// The action for a key press in a pane (or over the help), if any. Only presses count;
     /// Ctrl-C always quits.
-    pub fn resolve(&self, ev: &KeyEvent, focus: Focus, help: bool) -> Option<Action> {
+    pub fn resolve(&self, ev: &KeyEvent, focus: Focus, overlay: Option<Context>) -> Option<Action> {
         if ev.kind != KeyEventKind::Press {
             return None;
         }
@@ -312,10 +356,14 @@ impl Keymap {
         if key == Key::ctrl('c') {
             return Some(Action::Quit);
         }
-        let contexts: &[Context] = if help {
-            &[Context::Help]
-        } else {
-            &[Context::of(focus), Context::Global]
+        let pane = [Context::of(focus), Context::Global];
+        let over;
+        let contexts: &[Context] = match overlay {
+            Some(o) => {
+                over = [o];
+                &over
+            }
+            None => &pane,
         };
         contexts.iter().find_map(|ctx| {
             self.bindings
@@ -376,7 +424,7 @@ mod tests {
     #[test]
     fn resolves_by_pane_then_global() {
         let km = Keymap::default();
-        let r = |code, m, focus| km.resolve(&press(code, m), focus, false);
+        let r = |code, m, focus| km.resolve(&press(code, m), focus, None);
         let none = KeyModifiers::NONE;
         assert_eq!(
             r(KeyCode::Char('j'), none, Focus::Headlines),
@@ -421,17 +469,17 @@ mod tests {
         let km = Keymap::default();
         let mut ev = press(KeyCode::Char('q'), KeyModifiers::NONE);
         ev.kind = KeyEventKind::Release;
-        assert_eq!(km.resolve(&ev, Focus::Headlines, false), None);
+        assert_eq!(km.resolve(&ev, Focus::Headlines, None), None);
         let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
-        assert_eq!(km.resolve(&j, Focus::Headlines, true), None);
+        assert_eq!(km.resolve(&j, Focus::Headlines, Some(Context::Help)), None);
         let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
         assert_eq!(
-            km.resolve(&q, Focus::Headlines, true),
+            km.resolve(&q, Focus::Headlines, Some(Context::Help)),
             Some(Action::CloseHelp)
         );
         let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(
-            km.resolve(&ctrl_c, Focus::Headlines, true),
+            km.resolve(&ctrl_c, Focus::Headlines, Some(Context::Help)),
             Some(Action::Quit)
         );
     }
@@ -448,7 +496,7 @@ mod tests {
         let table = km
             .bindings
             .iter()
-            .filter(|b| b.context != Context::Help)
+            .filter(|b| !matches!(b.context, Context::Help | Context::Links))
             .count();
         assert_eq!(rows, table);
         let hints = km.hints(Focus::Headlines);

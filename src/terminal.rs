@@ -70,3 +70,71 @@ pub fn spawn_signals(tx: Sender<Msg>) -> io::Result<()> {
     });
     Ok(())
 }
+
+/// The command that opens `url` from `$BROWSER` (the first of its `:`-separated choices, split on
+/// whitespace; a `%s` argument becomes the URL, else the URL is appended). The URL is always one
+/// argument of its own: no shell ever sees it.
+pub fn browser_command(browser: &str, url: &str) -> Option<(String, Vec<String>)> {
+    let choice = browser.split(':').find(|c| !c.trim().is_empty())?;
+    let mut words = choice.split_whitespace().map(String::from);
+    let program = words.next()?;
+    let mut args: Vec<String> = words.collect();
+    match args.iter_mut().find(|a| a.as_str() == "%s") {
+        Some(a) => *a = url.to_string(),
+        None => args.push(url.to_string()),
+    }
+    Some((program, args))
+}
+
+/// Opens a URL (http, https or mailto only): with `$BROWSER` when set, handing it the terminal
+/// and taking it back afterwards (terminal browsers work), else with the system opener, detached.
+pub fn open_url(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    url: &str,
+) -> Result<(), String> {
+    if !crate::core::state::openable(url) {
+        return Err(format!(
+            "not opening '{url}': only http, https and mailto links open"
+        ));
+    }
+    let browser = std::env::var("BROWSER").unwrap_or_default();
+    match browser_command(&browser, url) {
+        Some((program, args)) => {
+            restore();
+            let status = std::process::Command::new(&program).args(&args).status();
+            let _ = enable_raw_mode();
+            let _ = execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture);
+            let _ = terminal.clear();
+            match status {
+                Ok(s) if s.success() => Ok(()),
+                Ok(s) => Err(format!("{program} exited with {s}")),
+                Err(e) => Err(format!("cannot run {program}: {e}")),
+            }
+        }
+        None => open::that_detached(url).map_err(|e| format!("cannot open {url}: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::browser_command;
+
+    #[test]
+    fn browser_commands_keep_the_url_one_argument() {
+        let url = "https://example.com/a b;rm -rf ~";
+        assert_eq!(
+            browser_command("firefox --new-tab", url),
+            Some(("firefox".into(), vec!["--new-tab".into(), url.into()]))
+        );
+        assert_eq!(
+            browser_command("w3m:lynx", url),
+            Some(("w3m".into(), vec![url.into()]))
+        );
+        assert_eq!(
+            browser_command("links -g %s -x", url),
+            Some(("links".into(), vec!["-g".into(), url.into(), "-x".into()]))
+        );
+        assert_eq!(browser_command("", url), None);
+        assert_eq!(browser_command("  :  ", url), None);
+    }
+}

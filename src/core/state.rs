@@ -66,6 +66,10 @@ pub enum Action {
     Refresh,
     /// Fetch every source again.
     RefreshAll,
+    /// Open the article's link in the browser.
+    OpenLink,
+    /// List the article's links to pick one to open.
+    ShowLinks,
 }
 
 /// Where a source is.
@@ -90,6 +94,8 @@ pub enum Effect {
     Quit,
     /// Load these sources again (by label).
     Reload(Vec<String>),
+    /// Open this URL (http, https or mailto only) in the browser.
+    OpenUrl(String),
 }
 
 /// The wall clock and time zone used for dates, fixed in tests.
@@ -189,6 +195,8 @@ pub struct State {
     /// Every source and how it is doing, in the order given.
     pub sources: Vec<SourceStatus>,
     pub show_sources: bool,
+    /// The links overlay (`L`): the article's links and the chosen row.
+    pub links: Option<(Vec<(String, String)>, usize)>,
     /// Spinner frame.
     pub spinner: usize,
 }
@@ -271,6 +279,13 @@ impl State {
                         .is_some_and(|rest| rest.starts_with('/') || l.ends_with('/'))
             })
             .max_by_key(|l| l.len())
+    }
+
+    /// The article open in the reading pane.
+    pub fn reader_article(&self) -> Option<&Article> {
+        self.reader
+            .as_ref()
+            .and_then(|r| self.lib.articles().get(r.article))
     }
 
     /// The filter's name: `All`, a category path, or `Uncategorized`.
@@ -587,6 +602,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             | Action::Source { .. }
             | Action::Tick
     );
+    if state.links.is_some() && !background {
+        return links_overlay(state, action);
+    }
     // An overlay (help, sources) takes the keys until it is closed.
     if (state.help || state.show_sources) && !background {
         if matches!(
@@ -720,10 +738,87 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 return reload(state, vec![label]);
             }
         }
+        Action::OpenLink => {
+            let link = state
+                .reader_article()
+                .and_then(|a| a.link.clone())
+                .filter(|l| openable(l));
+            match link {
+                Some(l) => return vec![Effect::OpenUrl(l)],
+                None => state
+                    .warnings
+                    .push("this article has no link to open".into()),
+            }
+        }
+        Action::ShowLinks => {
+            let links = state
+                .reader_article()
+                .map(article_links)
+                .unwrap_or_default();
+            if links.is_empty() {
+                state.warnings.push("this article has no links".into());
+            } else {
+                state.links = Some((links, 0));
+            }
+        }
         Action::RefreshAll => {
             let all = state.sources.iter().map(|s| s.label.clone()).collect();
             return reload(state, all);
         }
+    }
+    Vec::new()
+}
+
+/// Only these schemes are ever handed to a browser.
+pub fn openable(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+/// `(label, URL)`: the article's own link (`page`), then its numbered links (`[n]`, the
+/// `[n] URL` items under the closing "Links" heading that HTML bodies get); openable ones only.
+pub fn article_links(a: &Article) -> Vec<(String, String)> {
+    use crate::core::model::BlockKind;
+    let mut out: Vec<(String, String)> = a
+        .link
+        .iter()
+        .map(|l| ("page".to_string(), l.clone()))
+        .collect();
+    let start = a
+        .blocks
+        .iter()
+        .rposition(|b| b.kind == BlockKind::Heading && b.text == "Links")
+        .map_or(a.blocks.len(), |i| i + 1);
+    for b in &a.blocks[start..] {
+        if b.kind == BlockKind::ListItem
+            && let Some((n, url)) = b.text.split_once("] ")
+        {
+            out.push((format!("{n}]"), url.to_string()));
+        }
+    }
+    out.retain(|(_, u)| openable(u));
+    out
+}
+
+/// Keys while the links overlay is open: move, open the chosen link, close.
+fn links_overlay(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some((links, selected)) = &mut state.links else {
+        return Vec::new();
+    };
+    match action {
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(links.len().saturating_sub(1)),
+        Action::Top => *selected = 0,
+        Action::Bottom => *selected = links.len().saturating_sub(1),
+        Action::Choose => {
+            let url = links.get(*selected).map(|(_, u)| u.clone());
+            state.links = None;
+            return url.map(Effect::OpenUrl).into_iter().collect();
+        }
+        Action::Back | Action::CloseHelp | Action::ShowLinks => state.links = None,
+        _ => {}
     }
     Vec::new()
 }

@@ -521,3 +521,138 @@ fn later_loads_keep_selection_read_marks_and_filter() {
     assert_eq!(s.warnings, ["x.txt: empty file; skipped"]);
     assert!(s.tree_rows.iter().any(|r| s.row_name(*r) == "Science"));
 }
+
+#[test]
+fn links_open_only_safe_schemes() {
+    let mut s = state();
+    update(&mut s, Action::Choose);
+    // No link on the article: a warning, no effect.
+    assert_eq!(update(&mut s, Action::OpenLink), vec![]);
+    assert_eq!(
+        s.warnings.last().unwrap(),
+        "this article has no link to open"
+    );
+    let i = s.reader.as_ref().unwrap().article;
+    let a = &mut s.lib.articles().to_vec()[i];
+    a.link = Some("https://example.com/story".into());
+    a.blocks.push(Block::new(BlockKind::Heading, "Links"));
+    a.blocks.push(Block::new(
+        BlockKind::ListItem,
+        "[1] https://example.com/one",
+    ));
+    a.blocks
+        .push(Block::new(BlockKind::ListItem, "[2] javascript:alert(1)"));
+    a.blocks.push(Block::new(
+        BlockKind::ListItem,
+        "[3] mailto:desk@example.com",
+    ));
+    let mut arts = s.lib.articles().to_vec();
+    arts[i] = a.clone();
+    s.lib = crate::core::library::Library::new(arts);
+    assert_eq!(
+        update(&mut s, Action::OpenLink),
+        vec![Effect::OpenUrl("https://example.com/story".into())]
+    );
+    update(&mut s, Action::ShowLinks);
+    let (links, sel) = s.links.clone().unwrap();
+    let labels: Vec<&str> = links.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["page", "[1]", "[3]"],
+        "javascript: is never offered"
+    );
+    assert_eq!(sel, 0);
+    // The overlay takes the keys: moving does not touch the headlines.
+    let selected = s.selected;
+    apply(&mut s, &[Action::Down, Action::Down, Action::Down]);
+    assert_eq!(s.links.as_ref().unwrap().1, 2);
+    assert_eq!(s.selected, selected);
+    assert_eq!(
+        update(&mut s, Action::Choose),
+        vec![Effect::OpenUrl("mailto:desk@example.com".into())]
+    );
+    assert!(s.links.is_none());
+    update(&mut s, Action::ShowLinks);
+    update(&mut s, Action::Back);
+    assert!(s.links.is_none());
+    assert!(!openable("file:///etc/passwd"));
+    assert!(!openable("javascript:x"));
+    assert!(openable("HTTPS://EXAMPLE.COM"));
+}
+
+#[test]
+fn sources_progress_and_refresh() {
+    let mut s = state();
+    let st = |label: &str, state: SourceState| Action::Source {
+        label: label.into(),
+        state,
+    };
+    update(
+        &mut s,
+        st(
+            "/news",
+            SourceState::Loaded {
+                articles: 6,
+                cached: false,
+            },
+        ),
+    );
+    update(&mut s, st("https://x.example/feed", SourceState::Loading));
+    update(&mut s, st("https://y.example/feed", SourceState::Queued));
+    assert_eq!(s.progress(), Some((1, 3)));
+    update(
+        &mut s,
+        st(
+            "https://y.example/feed",
+            SourceState::Failed("HTTP 500".into()),
+        ),
+    );
+    update(
+        &mut s,
+        st(
+            "https://x.example/feed",
+            SourceState::Loaded {
+                articles: 2,
+                cached: true,
+            },
+        ),
+    );
+    assert_eq!(s.progress(), None);
+    assert_eq!(s.sources.len(), 3, "updated by label, not added twice");
+    // R reloads everything that is not already loading.
+    let fx = update(&mut s, Action::RefreshAll);
+    assert_eq!(
+        fx,
+        vec![Effect::Reload(vec![
+            "/news".into(),
+            "https://x.example/feed".into(),
+            "https://y.example/feed".into()
+        ])]
+    );
+    assert_eq!(s.progress(), Some((0, 3)));
+    assert_eq!(
+        update(&mut s, Action::RefreshAll),
+        vec![],
+        "already loading"
+    );
+    // r reloads the source of the selected article (its origin lies under the folder).
+    update(
+        &mut s,
+        st(
+            "/news",
+            SourceState::Loaded {
+                articles: 6,
+                cached: false,
+            },
+        ),
+    );
+    let i = s.selected_article().unwrap();
+    let mut arts = s.lib.articles().to_vec();
+    arts[i].origin = "/news/world/a.txt".into();
+    s.lib = crate::core::library::Library::new(arts);
+    assert_eq!(s.source_of(i), Some("/news"));
+    assert_eq!(
+        update(&mut s, Action::Refresh),
+        vec![Effect::Reload(vec!["/news".into()])]
+    );
+}

@@ -124,9 +124,98 @@ fn link(entry: &Entry, base: Option<&url::Url>) -> Option<String> {
     absolute_url(&l.href, entry_base.as_ref().or(base))
 }
 
+/// What feed-rs does not give: the document's `xml:base` (Atom puts it on the root) and each
+/// RSS item's Dublin Core subjects (`dc:subject`), by item order.
+#[derive(Debug, Default, PartialEq)]
+pub struct XmlHints {
+    pub root_base: Option<String>,
+    pub subjects: Vec<Vec<String>>,
+}
+
+/// One quick pass over XML feed bytes for [`XmlHints`]; stops quietly at the first XML error
+/// (feed-rs reports it).
+pub fn scan_hints(bytes: &[u8]) -> XmlHints {
+    use quick_xml::events::Event;
+    let mut hints = XmlHints::default();
+    let wants_subjects = memchr::memmem::find(bytes, b"subject").is_some();
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let mut buf = Vec::new();
+    let mut seen_root = false;
+    let mut in_subject = false;
+    let mut text = String::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
+                if !seen_root {
+                    seen_root = true;
+                    hints.root_base =
+                        e.try_get_attribute("xml:base")
+                            .ok()
+                            .flatten()
+                            .and_then(|a| {
+                                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                    .ok()
+                                    .map(|v| v.into_owned())
+                            });
+                    if !wants_subjects {
+                        break;
+                    }
+                }
+                let name = e.name();
+                let qname: &str = name.as_ref();
+                let local = name.local_name();
+                let local: &str = local.as_ref();
+                if local == "item" {
+                    hints.subjects.push(Vec::new());
+                } else if qname == "dc:subject" && !hints.subjects.is_empty() {
+                    in_subject = true;
+                    text.clear();
+                }
+            }
+            Ok(Event::Text(t)) if in_subject => {
+                text.push_str(&t);
+            }
+            Ok(Event::CData(t)) if in_subject => {
+                text.push_str(&t);
+            }
+            Ok(Event::GeneralRef(r)) if in_subject => {
+                // Entities inside the subject: keep them as written for the HTML decoder.
+                text.push('&');
+                text.push_str(&r);
+                text.push(';');
+            }
+            Ok(Event::End(e)) if in_subject && AsRef::<str>::as_ref(&e.name()) == "dc:subject" => {
+                in_subject = false;
+                if let Some(item) = hints.subjects.last_mut() {
+                    item.push(std::mem::take(&mut text));
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    hints
+}
+
 /// Maps one parsed feed to articles.
-pub fn feed_to_articles(feed: &Feed, ctx: &FeedContext) -> Vec<Article> {
-    let base = ctx.url.as_deref().and_then(|u| url::Url::parse(u).ok());
+pub fn feed_to_articles(feed: &Feed, ctx: &FeedContext, hints: &XmlHints) -> Vec<Article> {
+    let feed_url = ctx.url.as_deref().and_then(|u| url::Url::parse(u).ok());
+    // The base for relative links: the document's xml:base (itself relative to the feed URL),
+    // else the feed URL, else the feed's own link (a local file has no URL).
+    let base = hints
+        .root_base
+        .as_deref()
+        .and_then(|b| match &feed_url {
+            Some(u) => u.join(b).ok(),
+            None => url::Url::parse(b).ok(),
+        })
+        .or(feed_url)
+        .or_else(|| {
+            feed.links
+                .iter()
+                .find_map(|l| url::Url::parse(&l.href).ok())
+        });
     let source = feed
         .title
         .as_ref()
@@ -136,7 +225,18 @@ pub fn feed_to_articles(feed: &Feed, ctx: &FeedContext) -> Vec<Article> {
     let feed_author = feed.authors.iter().find_map(|p| p.name.clone());
     feed.entries
         .iter()
-        .map(|e| entry_to_article(e, ctx, base.as_ref(), &source, feed_author.as_deref()))
+        .enumerate()
+        .map(|(i, e)| {
+            let mut a = entry_to_article(e, ctx, base.as_ref(), &source, feed_author.as_deref());
+            for subject in hints.subjects.get(i).into_iter().flatten() {
+                for p in CategoryPath::parse_list(&html_to_line(subject)) {
+                    if !a.categories.iter().any(|q| q.key() == p.key()) {
+                        a.categories.push(p);
+                    }
+                }
+            }
+            a
+        })
         .collect()
 }
 
@@ -164,7 +264,13 @@ fn entry_to_article(
         .as_ref()
         .filter(|s| !s.content.trim().is_empty())
         .map(|s| (s.content.as_str(), s.content_type.subty() == "plain"));
-    let entry_base = e.base.clone().or_else(|| ctx.url.clone());
+    // Relative links in the body: the content's own xml:base, else the document's base, else
+    // the entry's link.
+    let entry_base = e
+        .base
+        .clone()
+        .or_else(|| base.map(|b| b.to_string()))
+        .or_else(|| link.clone());
     // Full content wins over the summary; the summary then becomes the standfirst when it is
     // short and not just the start of the content. HTML is rendered only when the article is
     // opened (`Article::render`).
@@ -270,7 +376,15 @@ pub fn parse_feed(bytes: &[u8], ctx: &FeedContext) -> Result<Vec<Article>, Strin
         .id_generator(|_, _, _| String::new())
         .build();
     match parser.parse(bytes) {
-        Ok(feed) => Ok(feed_to_articles(&feed, ctx)),
+        Ok(feed) => {
+            let is_xml = !matches!(feed.feed_type, feed_rs::model::FeedType::JSON);
+            let hints = if is_xml {
+                scan_hints(bytes)
+            } else {
+                XmlHints::default()
+            };
+            Ok(feed_to_articles(&feed, ctx, &hints))
+        }
         Err(e) => Err(describe_error(&e, bytes)),
     }
 }

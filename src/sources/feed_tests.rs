@@ -242,3 +242,49 @@ fn hostile_feed_text_is_sanitized() {
     );
     assert_eq!(a.title, "A b");
 }
+
+#[test]
+fn dublin_core_subjects_become_categories() {
+    let rss = r#"<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T</title>
+      <item><title>a</title><dc:subject>Science / Climate</dc:subject><category>Business</category></item>
+      <item><title>b</title></item>
+      <item><title>c</title><dc:subject>Rock &amp; Roll</dc:subject><dc:subject>World News/Asia</dc:subject></item>
+    </channel></rss>"#;
+    let arts = parse(rss);
+    let cats = |a: &Article| {
+        a.categories
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(cats(&arts[0]), ["Business", "Science / Climate"]);
+    assert!(arts[1].categories.is_empty());
+    assert_eq!(cats(&arts[2]), ["Rock & Roll", "World News / Asia"]);
+}
+
+#[test]
+fn relative_links_in_local_feeds_resolve_against_the_document() {
+    // A local file has no URL: Atom's root xml:base, else the feed's own link, is the base.
+    let local = |xml: &str| {
+        let mut arts = parse_feed(xml.as_bytes(), &ctx(None)).unwrap();
+        arts.iter_mut().for_each(Article::render);
+        arts
+    };
+    let atom = local(ATOM);
+    let texts: Vec<&str> = atom[0].blocks.iter().map(|b| b.text.as_str()).collect();
+    assert!(
+        texts.contains(&"[1] https://example.org/signal/more"),
+        "{texts:?}"
+    );
+    let rss = local(RSS);
+    let texts: Vec<&str> = rss[0].blocks.iter().map(|b| b.text.as_str()).collect();
+    assert!(texts.contains(&"[1] https://example.com/a"), "{texts:?}");
+    assert_eq!(
+        rss[0].link.as_deref(),
+        Some("https://example.com/2026/11/rock")
+    );
+    assert_eq!(
+        scan_hints(ATOM.as_bytes()).root_base.as_deref(),
+        Some("https://example.org/signal/")
+    );
+}

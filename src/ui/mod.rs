@@ -2,6 +2,7 @@
 
 mod headlines;
 mod help;
+mod links;
 mod reader;
 mod sources;
 mod status;
@@ -68,6 +69,9 @@ pub fn draw(frame: &mut Frame, state: &State, keymap: &Keymap, theme: &Theme) {
     status::draw(frame, rect(g.status), state, keymap, theme);
     if state.show_sources {
         sources::draw(frame, area, state, theme);
+    }
+    if let Some((links, selected)) = &state.links {
+        links::draw(frame, area, links, *selected, theme);
     }
     if state.help {
         help::draw(frame, area, keymap, theme);
