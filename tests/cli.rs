@@ -680,3 +680,94 @@ fn a_single_file_is_a_source() {
     assert!(out.contains("World News / Europe  fixtures  Macron Hosts Ukraine and Allies to Secure Security Guarantees"), "{out}");
     assert_eq!(out.lines().count(), 1);
 }
+
+/// Serves `responses` (status line, body) to the next connections on 127.0.0.1, one each.
+fn serve(responses: Vec<(&'static str, String)>) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for (status, body) in responses {
+            let Ok((mut s, _)) = listener.accept() else {
+                return;
+            };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn feed_urls_list_fail_clearly_and_fall_back_to_the_cache() {
+    let feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Loopback News</title>\
+                <item><title>Served locally</title><guid>1</guid><pubDate>Tue, 24 Nov 2026 08:15:00 +0000</pubDate>\
+                <category>World News/Europe</category></item></channel></rss>"
+        .to_string();
+    let base = serve(vec![("200 OK", feed), ("404 Not Found", "gone".into())]);
+    let cache = tempfile::tempdir().unwrap();
+    let c = cache.path().to_str().unwrap();
+    let url = format!("{base}/feed.xml");
+    let o = tidings(&["list", &url, "--cache-dir", c, "--timeout", "5"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    assert!(
+        stdout(&o).contains("World News / Europe  Loopback News  Served locally"),
+        "{}",
+        stdout(&o)
+    );
+    // The server now answers 404: one stderr line naming the URL, and the cached copy.
+    let o = tidings(&["list", &url, "--cache-dir", c, "--timeout", "5"]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{url}: HTTP 404 Not Found; showing the cached copy"
+        )),
+        "{err}"
+    );
+    assert!(stdout(&o).contains("Served locally"));
+    // Without a cache: the only source failed, exit 1, one line for it.
+    let empty = tempfile::tempdir().unwrap();
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/feed", l.local_addr().unwrap())
+    };
+    let o = tidings(&[
+        "list",
+        &closed,
+        "--cache-dir",
+        empty.path().to_str().unwrap(),
+        "--timeout",
+        "3",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("{closed}: could not connect to the server")),
+        "{err}"
+    );
+    assert!(err.contains("no source could be loaded"));
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn fetch_options_are_validated() {
+    assert_eq!(tidings(&["list", "--timeout", "0"]).status.code(), Some(2));
+    assert_eq!(
+        tidings(&["list", "--max-size", "lots"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        tidings(&["categories", "--max-size", "1M", "--timeout", "9"])
+            .status
+            .code(),
+        Some(0)
+    );
+}

@@ -64,6 +64,24 @@ fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The byte offset of the first XML syntax error, if the bytes are XML and have one.
+fn xml_error_at(bytes: &[u8]) -> Option<usize> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    if bytes[start] != b'<' && !bytes.starts_with(b"\xEF\xBB\xBF") {
+        return None;
+    }
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    reader.config_mut().check_end_names = true;
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(quick_xml::events::Event::Eof) => return None,
+            Err(_) => return usize::try_from(reader.error_position()).ok(),
+            Ok(_) => buf.clear(),
+        }
+    }
+}
+
 /// Says what is wrong with bytes feed-rs rejected, with a line and column when it has a position.
 fn describe_error(e: &feed_rs::parser::ParseFeedError, bytes: &[u8]) -> String {
     use feed_rs::parser::{ParseErrorKind, ParseFeedError};
@@ -82,7 +100,14 @@ fn describe_error(e: &feed_rs::parser::ParseFeedError, bytes: &[u8]) -> String {
             let (l, c) = line_col(bytes, pos);
             format!("malformed feed at line {l}, column {c}: {msg}")
         }
-        _ => format!("malformed feed: {msg}"),
+        // feed-rs gives XML syntax errors no position: find it with a strict quick-xml pass.
+        _ => match xml_error_at(bytes) {
+            Some(pos) => {
+                let (l, c) = line_col(bytes, pos);
+                format!("malformed feed at line {l}, column {c}: {msg}")
+            }
+            None => format!("malformed feed: {msg}"),
+        },
     }
 }
 

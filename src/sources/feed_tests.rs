@@ -211,7 +211,10 @@ fn detection_by_content() {
 fn errors_say_what_is_wrong() {
     let bad = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<title>x</title>\n<item><title>a</tite></item></channel></rss>";
     let err = parse_feed(bad.as_bytes(), &ctx(None)).unwrap_err();
-    assert!(err.starts_with("malformed feed"), "{err}");
+    assert!(
+        err.starts_with("malformed feed at line 4, column "),
+        "{err}"
+    );
     let html = parse_feed(b"<html><body>hi</body></html>", &ctx(None)).unwrap_err();
     assert!(html.contains("not a feed"), "{html}");
     for junk in [

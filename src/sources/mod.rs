@@ -137,6 +137,19 @@ pub fn load_with(specs: &[SourceSpec], opts: &fetch::FetchOptions) -> LoadOutcom
                 });
                 outcome.articles.extend(f.articles);
             }
+            // Offline or failing: the last good copy, when there is one, with a warning.
+            Err(e) if let Some(articles) = fetch::cached(&e.url, opts) => {
+                outcome.warnings.push(Warning {
+                    origin: String::new(),
+                    message: sanitize_line(&format!("{e}; showing the cached copy")),
+                });
+                outcome.reports.push(SourceReport {
+                    label: sanitize_line(&e.url),
+                    articles: articles.len(),
+                    failure: None,
+                });
+                outcome.articles.extend(articles);
+            }
             Err(e) => {
                 let message = e.to_string();
                 outcome.reports.push(SourceReport {
