@@ -130,12 +130,14 @@ fn load_into_reader(
                     )
                 }
                 Err(e) => {
-                    let msg = e.to_string();
+                    // The warning names the URL; the sources view shows it beside the reason.
+                    let reason = crate::core::sanitize::sanitize_line(&e.kind.to_string());
+                    let warning = e.to_string();
                     (
                         e.url,
                         Vec::new(),
-                        vec![msg.clone()],
-                        SourceState::Failed(msg),
+                        vec![warning],
+                        SourceState::Failed(reason),
                     )
                 }
             };

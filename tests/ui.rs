@@ -360,3 +360,40 @@ fn sources_view_and_progress() {
     key(&mut app, KeyCode::Esc);
     assert!(!screen(&app).contains("Sources · S"));
 }
+
+#[test]
+fn inline_styles_reach_the_reader() {
+    let mut app = app(160, 48, None, true);
+    let mut article = app.state.lib.articles()[0].clone();
+    article.id = tidings::core::model::ArticleId::from_key("styled");
+    article.title = "Styled article".into();
+    article.standfirst = None;
+    article.date = Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap();
+    article.blocks = tidings::core::html::html_to_blocks(
+        "<p>Plain <strong>bold</strong> and <em>slanted</em> words.</p>",
+        None,
+    );
+    app.dispatch(Action::Loaded {
+        articles: vec![article],
+        warnings: vec![],
+    });
+    keys(&mut app, "g");
+    key(&mut app, KeyCode::Enter);
+    let buf = app.terminal.backend().buffer().clone();
+    let text = app.state.geometry().reader_text().unwrap();
+    let row = (text.y..text.y + text.height)
+        .find(|&y| {
+            (text.x..text.x + 6)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                == "Plain "
+        })
+        .expect("the paragraph is on screen");
+    let cell = |col: u16| &buf[(text.x + col, row)];
+    assert!(!cell(0).modifier.contains(Modifier::BOLD), "plain");
+    assert_eq!(cell(6).symbol(), "b");
+    assert!(cell(6).modifier.contains(Modifier::BOLD), "bold");
+    assert!(!cell(11).modifier.contains(Modifier::BOLD), "after bold");
+    assert_eq!(cell(15).symbol(), "s");
+    assert!(cell(15).modifier.contains(Modifier::ITALIC), "slanted");
+}

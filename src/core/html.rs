@@ -4,7 +4,7 @@
 //! decoded. A small tolerant tokenizer, linear in the input and never panicking: feed HTML is
 //! hostile and often broken. Every text it returns has been through the sanitizer.
 
-use crate::core::model::{Block, BlockKind};
+use crate::core::model::{Block, BlockKind, Inline, Span};
 use crate::core::sanitize::{push_collapsed, sanitize, sanitize_line};
 
 /// Decodes HTML character references: numeric (`&#8217;`, `&#x2019;`) and the common named ones.
@@ -309,6 +309,19 @@ struct Builder {
     dropped: usize,
     /// The `href` of each open `<a>` (None when not a link we number).
     anchors: Vec<Option<String>>,
+    /// Inline styles closed in the current text, and those still open (with their start).
+    spans: Vec<Span>,
+    open: Vec<(Inline, usize)>,
+}
+
+/// The inline style an element gives, if any.
+fn inline_style(tag: &str, in_pre: bool) -> Option<Inline> {
+    match tag {
+        "em" | "i" | "cite" | "dfn" | "var" => Some(Inline::Emphasis),
+        "strong" | "b" => Some(Inline::Strong),
+        "code" | "kbd" | "samp" | "tt" if !in_pre => Some(Inline::Code),
+        _ => None,
+    }
 }
 
 impl Builder {
@@ -326,17 +339,65 @@ impl Builder {
         }
     }
 
+    fn close_span(&mut self, style: Inline) {
+        if let Some(i) = self.open.iter().rposition(|(s, _)| *s == style) {
+            let (_, start) = self.open.remove(i);
+            let end = self.text.len();
+            if end > start {
+                self.spans.push(Span { start, end, style });
+            }
+        }
+    }
+
     fn flush(&mut self) {
         let kind = self.kind();
         let text = std::mem::take(&mut self.text);
-        let text = if kind == BlockKind::Code {
-            sanitize(text.trim_matches('\n')).into_owned()
-        } else {
-            sanitize_line(&text)
-        };
-        if !text.trim().is_empty() {
-            self.blocks.push(Block::new(kind, text));
+        let mut spans = std::mem::take(&mut self.spans);
+        // Styles still open go on into the next block.
+        for (style, start) in &mut self.open {
+            if text.len() > *start {
+                spans.push(Span {
+                    start: *start,
+                    end: text.len(),
+                    style: *style,
+                });
+            }
+            *start = 0;
         }
+        if kind == BlockKind::Code {
+            let code = sanitize(text.trim_matches('\n')).into_owned();
+            if !code.trim().is_empty() {
+                self.blocks.push(Block::new(kind, code));
+            }
+            return;
+        }
+        // Pieces were sanitized and collapsed as they came: only the ends need trimming.
+        let lead = text.len() - text.trim_start().len();
+        let body = text.trim();
+        if body.is_empty() {
+            return;
+        }
+        let mut block = Block::new(kind, body);
+        let t = &block.text;
+        for s in spans {
+            let mut start = s.start.saturating_sub(lead).min(t.len());
+            let mut end = s.end.saturating_sub(lead).min(t.len());
+            while start < end && t.as_bytes()[start] == b' ' {
+                start += 1;
+            }
+            while end > start && t.as_bytes()[end - 1] == b' ' {
+                end -= 1;
+            }
+            if start < end && t.is_char_boundary(start) && t.is_char_boundary(end) {
+                block.spans.push(Span {
+                    start,
+                    end,
+                    style: s.style,
+                });
+            }
+        }
+        block.spans.sort_by_key(|s| (s.start, s.end));
+        self.blocks.push(block);
     }
 
     fn push_text(&mut self, raw: &str) {
@@ -344,6 +405,7 @@ impl Builder {
             return;
         }
         let decoded = decode_entities(raw);
+        let decoded = sanitize(&decoded);
         if self.pre > 0 {
             self.text.push_str(&decoded);
         } else {
@@ -421,13 +483,20 @@ impl Builder {
             "a" => {
                 let href =
                     attr(attrs, "href").and_then(|h| absolute_url(&decode_entities(&h), base));
+                if href.is_some() {
+                    self.open.push((Inline::Link, self.text.len()));
+                }
                 self.anchors.push(href);
             }
             "img" => {
                 // `<img ...>` without `/>` is still empty.
                 self.start(tag, attrs, true, base);
             }
-            _ => {}
+            _ => {
+                if let Some(style) = inline_style(tag, self.pre > 0) {
+                    self.open.push((style, self.text.len()));
+                }
+            }
         }
     }
 
@@ -444,8 +513,16 @@ impl Builder {
                 let n = self.link_number(href);
                 let trimmed = self.text.trim_end().len();
                 self.text.truncate(trimmed);
+                for s in &mut self.spans {
+                    s.end = s.end.min(trimmed);
+                }
+                self.close_span(Inline::Link);
                 self.text.push_str(&format!(" [{n}]"));
             }
+            return;
+        }
+        if let Some(style) = inline_style(tag, self.pre > 0) {
+            self.close_span(style);
             return;
         }
         if is_block(tag) {
@@ -843,6 +920,45 @@ mod tests {
         let t = std::time::Instant::now();
         assert_eq!(blocks(&html), [b(Paragraph, "deep")]);
         assert!(t.elapsed().as_secs() < 2);
+    }
+
+    #[test]
+    fn inline_styles_are_kept_as_spans() {
+        let base = url::Url::parse("https://example.com/").unwrap();
+        let out = html_to_blocks(
+            "<p> Plain <em>two words</em>, <b>bold</b> and <code>x()</code> then \
+             <a href=\"/l\">a <i>link</i></a> end <strong>open</p><p>across</strong> blocks</p>",
+            Some(&base),
+        );
+        let styled = |b: &Block| -> Vec<(String, Inline)> {
+            b.spans
+                .iter()
+                .map(|s| (b.text[s.start..s.end].to_string(), s.style))
+                .collect()
+        };
+        assert_eq!(
+            out[0].text,
+            "Plain two words, bold and x() then a link [1] end open"
+        );
+        assert_eq!(
+            styled(&out[0]),
+            [
+                ("two words".to_string(), Inline::Emphasis),
+                ("bold".to_string(), Inline::Strong),
+                ("x()".to_string(), Inline::Code),
+                ("a link".to_string(), Inline::Link),
+                ("link".to_string(), Inline::Emphasis),
+                ("open".to_string(), Inline::Strong),
+            ]
+        );
+        assert_eq!(styled(&out[1]), [("across".to_string(), Inline::Strong)]);
+        // Code blocks keep no spans; unclosed tags never panic.
+        let out = html_to_blocks("<pre><code>let x;</code></pre><p><em>never closed", None);
+        assert!(out[0].spans.is_empty());
+        assert_eq!(
+            styled(&out[1]),
+            [("never closed".to_string(), Inline::Emphasis)]
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Lays an article out as wrapped lines for a given width: the one rendering used by
 //! `tidings show` and by the reading pane (which styles lines by their kind).
 
-use crate::core::model::{Article, BlockKind};
+use crate::core::model::{Article, BlockKind, Inline, Span};
 use crate::core::text::format_date_long;
 use chrono::TimeZone;
 
@@ -28,6 +28,8 @@ pub struct Line {
     /// Which element of the article (title, byline, a block, a blank) this line belongs to; the
     /// same at every width, so a reading position survives re-wrapping.
     pub element: u32,
+    /// Inline styles as byte ranges of `text`.
+    pub spans: Vec<(usize, usize, Inline)>,
 }
 
 /// Collects lines, numbering the elements they come from.
@@ -38,10 +40,15 @@ struct Out {
 
 impl Out {
     fn push(&mut self, kind: LineKind, text: String) {
+        self.push_styled(kind, text, Vec::new());
+    }
+
+    fn push_styled(&mut self, kind: LineKind, text: String, spans: Vec<(usize, usize, Inline)>) {
         self.lines.push(Line {
             kind,
             text,
             element: self.element,
+            spans,
         });
     }
 
@@ -72,12 +79,39 @@ where
 }
 
 fn push_wrapped(out: &mut Out, kind: LineKind, text: &str, first: &str, rest: &str, width: usize) {
-    let opts = textwrap::Options::new(width.max(1))
-        .initial_indent(first)
-        .subsequent_indent(rest)
-        .break_words(true);
-    for l in textwrap::wrap(text, opts) {
-        out.push(kind, l.into_owned());
+    push_wrapped_styled(out, kind, text, &[], first, rest, width);
+}
+
+/// Wraps `text` to `width` columns after the indent (`first` on the first line, `rest` after),
+/// carrying the inline styles over to the lines they fall on.
+fn push_wrapped_styled(
+    out: &mut Out,
+    kind: LineKind,
+    text: &str,
+    spans: &[Span],
+    first: &str,
+    rest: &str,
+    width: usize,
+) {
+    let indent = crate::core::text::width(first).max(crate::core::text::width(rest));
+    let opts = textwrap::Options::new(width.saturating_sub(indent).max(1)).break_words(true);
+    for (i, l) in textwrap::wrap(text, opts).into_iter().enumerate() {
+        let prefix = if i == 0 { first } else { rest };
+        let mut line_spans = Vec::new();
+        // Unindented lines are slices of `text`: their offset maps the spans onto them.
+        if let std::borrow::Cow::Borrowed(slice) = &l {
+            let off = (slice.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+            if off <= text.len() {
+                for s in spans {
+                    let (start, end) = (s.start.max(off), s.end.min(off + slice.len()));
+                    if start < end {
+                        let p = prefix.len();
+                        line_spans.push((start - off + p, end - off + p, s.style));
+                    }
+                }
+            }
+        }
+        out.push_styled(kind, format!("{prefix}{l}"), line_spans);
     }
     out.end_element();
 }
@@ -131,18 +165,42 @@ where
             blank(&mut out);
         }
         match block.kind {
-            BlockKind::Heading => {
-                push_wrapped(&mut out, LineKind::Heading, &block.text, "", "", width)
-            }
-            BlockKind::Paragraph => {
-                push_wrapped(&mut out, LineKind::Paragraph, &block.text, "", "", width)
-            }
-            BlockKind::Quote => {
-                push_wrapped(&mut out, LineKind::Quote, &block.text, "│ ", "│ ", width)
-            }
-            BlockKind::ListItem => {
-                push_wrapped(&mut out, LineKind::ListItem, &block.text, "• ", "  ", width)
-            }
+            BlockKind::Heading => push_wrapped_styled(
+                &mut out,
+                LineKind::Heading,
+                &block.text,
+                &block.spans,
+                "",
+                "",
+                width,
+            ),
+            BlockKind::Paragraph => push_wrapped_styled(
+                &mut out,
+                LineKind::Paragraph,
+                &block.text,
+                &block.spans,
+                "",
+                "",
+                width,
+            ),
+            BlockKind::Quote => push_wrapped_styled(
+                &mut out,
+                LineKind::Quote,
+                &block.text,
+                &block.spans,
+                "│ ",
+                "│ ",
+                width,
+            ),
+            BlockKind::ListItem => push_wrapped_styled(
+                &mut out,
+                LineKind::ListItem,
+                &block.text,
+                &block.spans,
+                "• ",
+                "  ",
+                width,
+            ),
             BlockKind::Code => {
                 for l in block.text.lines() {
                     out.push(LineKind::Code, format!("    {l}"));
@@ -268,6 +326,38 @@ mod tests {
         let h = heading(&narrow);
         assert_eq!(narrow[first_line_of(&narrow, h)].text, "Outlook");
         assert!(narrow.windows(2).all(|w| w[0].element <= w[1].element));
+    }
+
+    #[test]
+    fn inline_styles_follow_the_words_across_lines() {
+        use crate::core::model::{Inline, Span};
+        let mut a = sample();
+        let text = "plain words then some strong words that wrap onto the next line here";
+        let start = text.find("strong").unwrap();
+        let end = text.find(" onto").unwrap();
+        let mut block = Block::new(BlockKind::ListItem, text);
+        block.spans.push(Span {
+            start,
+            end,
+            style: Inline::Strong,
+        });
+        a.blocks = vec![block];
+        let lines = layout(&a, 30, &Utc);
+        let items: Vec<&Line> = lines
+            .iter()
+            .filter(|l| l.kind == LineKind::ListItem)
+            .collect();
+        let styled: Vec<&str> = items
+            .iter()
+            .flat_map(|l| l.spans.iter().map(move |(s, e, _)| &l.text[*s..*e]))
+            .collect();
+        assert_eq!(styled.join(" "), "strong words that wrap");
+        assert!(
+            items
+                .iter()
+                .all(|l| l.spans.iter().all(|(_, _, st)| *st == Inline::Strong))
+        );
+        assert!(items[0].text.starts_with("• ") && items[1].text.starts_with("  "));
     }
 
     #[test]

@@ -68,11 +68,32 @@ pub enum BlockKind {
     Code,
 }
 
+/// An inline style inside a block's text (from HTML: `em`/`i`, `strong`/`b`, `code`, `a`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Inline {
+    Emphasis,
+    Strong,
+    Code,
+    Link,
+}
+
+/// A styled byte range of a block's text (on character boundaries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub style: Inline,
+}
+
 /// One block of an article body. `Code` keeps its line breaks; the others are single lines of text.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Block {
     pub kind: BlockKind,
     pub text: String,
+    /// Inline styles, in order of their start.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<Span>,
 }
 
 impl Block {
@@ -80,6 +101,7 @@ impl Block {
         Block {
             kind,
             text: text.into(),
+            spans: Vec::new(),
         }
     }
 }

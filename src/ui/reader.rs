@@ -40,6 +40,33 @@ fn style(kind: LineKind, theme: &Theme) -> Style {
     }
 }
 
+/// A laid-out line with its inline styles (emphasis, strong, code, links) over the kind's style.
+fn styled_line<'a>(l: &'a crate::core::layout::Line, theme: &Theme) -> Line<'a> {
+    let base = style(l.kind, theme);
+    if l.spans.is_empty() {
+        return Line::styled(l.text.as_str(), base);
+    }
+    // Cut the text at every span edge; each piece takes the styles of the spans over it.
+    let mut cuts: Vec<usize> = vec![0, l.text.len()];
+    for (s, e, _) in &l.spans {
+        cuts.push(*s);
+        cuts.push(*e);
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let pieces = cuts.windows(2).filter_map(|w| {
+        let (a, b) = (w[0], w[1]);
+        let text = l.text.get(a..b)?;
+        let st = l
+            .spans
+            .iter()
+            .filter(|(s, e, _)| *s <= a && b <= *e)
+            .fold(base, |st, (_, _, inline)| st.patch(theme.inline(*inline)));
+        Some(Span::styled(text, st))
+    });
+    Line::from(pieces.collect::<Vec<_>>())
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: &Theme) {
     let title = match position(state) {
         Some(p) => format!("Reader · {p}"),
@@ -63,7 +90,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
         .iter()
         .skip(r.scroll)
         .take(usize::from(text_area.height))
-        .map(|l| Line::styled(l.text.as_str(), style(l.kind, theme)))
+        .map(|l| styled_line(l, theme))
         .collect();
     frame.render_widget(Paragraph::new(lines), text_area);
     let max = state.reader_max_scroll();

@@ -106,6 +106,17 @@ impl Theme {
         self.fg(Color::Yellow)
     }
 
+    /// Inline styles inside text.
+    pub fn inline(&self, inline: crate::core::model::Inline) -> Style {
+        use crate::core::model::Inline;
+        match inline {
+            Inline::Emphasis => Style::new().add_modifier(Modifier::ITALIC),
+            Inline::Strong => Style::new().add_modifier(Modifier::BOLD),
+            Inline::Code => self.code(),
+            Inline::Link => self.fg(Color::Blue).add_modifier(Modifier::UNDERLINED),
+        }
+    }
+
     pub fn status(&self) -> Style {
         if self.color {
             Style::new().bg(Color::Indexed(236)).fg(Color::White)
