@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use tidings::app::App;
 use tidings::core::layout::layout;
 use tidings::core::model::{Article, ArticleId, Block, BlockKind, CategoryPath};
-use tidings::core::state::{Action, Clock, State, TreeRow};
+use tidings::core::state::{Action, Clock, SearchKey, State, TreeRow};
 use tidings::keymap::Keymap;
 use tidings::ui::theme::Theme;
 
@@ -381,7 +381,15 @@ fn main() -> std::io::Result<()> {
 
     let state = State::new(Clock { now, tz }, None);
     let Ok(terminal) = Terminal::new(TestBackend::new(WIDTH, HEIGHT));
-    let mut app = App::new(terminal, state, Keymap::default(), Theme { color: true })?;
+    let mut app = App::new(
+        terminal,
+        state,
+        Keymap::default(),
+        Theme {
+            color: true,
+            ..Default::default()
+        },
+    )?;
     app.draw()?;
 
     // 5. The one-off: library + tree + filter build for the whole archive, and the first frame.
@@ -480,5 +488,36 @@ fn main() -> std::io::Result<()> {
         step_and_draw(&mut app, Action::Choose)
     });
     report("open 5,000-word article (Choose) + frame", &ctx, &s);
+
+    // 6. Unread-only on and off (from the headlines, All).
+    act(&mut app, Action::Back);
+    let s = measure(|_| step_and_draw(&mut app, Action::ToggleUnreadOnly));
+    report("unread-only toggle + frame", &ctx, &s);
+    if app.state.unread_only {
+        act(&mut app, Action::ToggleUnreadOnly);
+    }
+
+    // 7. Search keystrokes: the first builds the folded index (once, reported apart); then typing
+    // "market" and erasing it again, a keystroke + frame at a time (erasing searches everything).
+    act(&mut app, Action::StartSearch);
+    let index = timed(|| {
+        act(&mut app, Action::SearchInput(SearchKey::Char('m')));
+        act(&mut app, Action::SearchInput(SearchKey::Backspace));
+    });
+    println!(
+        "search index (first keystroke, {n} articles folded): {:.0} ms",
+        index.as_secs_f64() * 1e3
+    );
+    let word: Vec<char> = "market".chars().collect();
+    let s = measure(|i| {
+        let k = i % (2 * word.len());
+        let key = if k < word.len() {
+            SearchKey::Char(word[k])
+        } else {
+            SearchKey::Backspace
+        };
+        step_and_draw(&mut app, Action::SearchInput(key))
+    });
+    report("search keystroke + frame", &ctx, &s);
     Ok(())
 }

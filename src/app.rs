@@ -28,10 +28,38 @@ pub struct App<B: Backend> {
     pub pending: Vec<String>,
     /// URLs `update` asked to open.
     pub open: Vec<String>,
+    /// Read/star marks not yet saved, and when they were last saved.
+    pub unsaved: Vec<(crate::core::model::ArticleId, bool, bool)>,
+    last_save: std::time::Instant,
 }
 
 fn io_err(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(e.to_string())
+}
+
+/// Keys typed into the search box: text editing, Enter keeps, Esc clears; Ctrl-C still quits.
+fn search_key(k: &ratatui::crossterm::event::KeyEvent) -> Option<Action> {
+    use crate::core::state::SearchKey as S;
+    use ratatui::crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+    if k.kind != KeyEventKind::Press {
+        return None;
+    }
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let key = match k.code {
+        KeyCode::Char('c') | KeyCode::Char('C') if ctrl => return Some(Action::Quit),
+        KeyCode::Char('u') if ctrl => S::Cancel,
+        KeyCode::Char(c) if !ctrl => S::Char(c),
+        KeyCode::Backspace => S::Backspace,
+        KeyCode::Delete => S::Delete,
+        KeyCode::Left => S::Left,
+        KeyCode::Right => S::Right,
+        KeyCode::Home => S::Home,
+        KeyCode::End => S::End,
+        KeyCode::Enter => S::Accept,
+        KeyCode::Esc => S::Cancel,
+        _ => return None,
+    };
+    Some(Action::SearchInput(key))
 }
 
 impl<B: Backend> App<B> {
@@ -49,6 +77,8 @@ impl<B: Backend> App<B> {
             theme,
             pending: Vec::new(),
             open: Vec::new(),
+            unsaved: Vec::new(),
+            last_save: std::time::Instant::now(),
         };
         let size = app.terminal.size().map_err(io_err)?;
         app.dispatch(Action::Resize {
@@ -61,6 +91,7 @@ impl<B: Backend> App<B> {
     /// The action a terminal event means, if any.
     pub fn action_for(&self, ev: &Event) -> Option<Action> {
         match ev {
+            Event::Key(k) if self.state.search_box.is_some() => search_key(k),
             Event::Key(k) => {
                 let overlay = if self.state.links.is_some() {
                     Some(Context::Links)
@@ -105,6 +136,7 @@ impl<B: Backend> App<B> {
                         Effect::Quit => self.state.quit = true,
                         Effect::Reload(labels) => self.pending.extend(labels),
                         Effect::OpenUrl(url) => self.open.push(url),
+                        Effect::SaveMarks(marks) => self.unsaved.extend(marks),
                     }
                 }
                 true
@@ -123,34 +155,56 @@ impl<B: Backend> App<B> {
 
     /// Runs until quit or until every sender is gone. Blocks between messages (0% CPU when idle);
     /// while sources load, wakes every 100 ms for the spinner. `reload` is called with the labels
-    /// of sources to load again.
+    /// of sources to load again, `open` with URLs to open, `save` with changed read/star marks:
+    /// at most once a second while changes come, and once more on the way out.
     pub fn run(
         &mut self,
         rx: &Receiver<Msg>,
         mut reload: impl FnMut(Vec<String>),
         mut open: impl FnMut(&mut Terminal<B>, &str) -> Result<(), String>,
+        mut save: impl FnMut(Vec<(crate::core::model::ArticleId, bool, bool)>) -> Result<(), String>,
     ) -> io::Result<()> {
         use std::sync::mpsc::RecvTimeoutError;
+        use std::time::Duration;
         self.draw()?;
         loop {
-            let first = if self.state.progress().is_some() {
-                match rx.recv_timeout(std::time::Duration::from_millis(100)) {
-                    Ok(m) => m,
-                    Err(RecvTimeoutError::Timeout) => Msg::Action(Action::Tick),
-                    Err(RecvTimeoutError::Disconnected) => break,
-                }
+            let wait = if self.state.progress().is_some() {
+                Some(Duration::from_millis(100))
+            } else if !self.unsaved.is_empty() {
+                Some(Duration::from_secs(1).saturating_sub(self.last_save.elapsed()))
             } else {
-                match rx.recv() {
-                    Ok(m) => m,
-                    Err(_) => break,
-                }
+                None
             };
-            let mut dirty = self.handle(first);
+            let first = match wait {
+                Some(d) => match rx.recv_timeout(d) {
+                    Ok(m) => Some(m),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                },
+                None => match rx.recv() {
+                    Ok(m) => Some(m),
+                    Err(_) => break,
+                },
+            };
+            let mut dirty = match first {
+                Some(m) => self.handle(m),
+                None if self.state.progress().is_some() => self.handle(Msg::Action(Action::Tick)),
+                None => false,
+            };
             while !self.state.quit {
                 match rx.try_recv() {
                     Ok(msg) => dirty |= self.handle(msg),
                     Err(_) => break,
                 }
+            }
+            if !self.unsaved.is_empty()
+                && (self.state.quit || self.last_save.elapsed() >= Duration::from_secs(1))
+            {
+                if let Err(e) = save(std::mem::take(&mut self.unsaved)) {
+                    self.state.warnings.push(e);
+                    dirty = true;
+                }
+                self.last_save = std::time::Instant::now();
             }
             if self.state.quit {
                 break;
@@ -167,6 +221,9 @@ impl<B: Backend> App<B> {
             if dirty {
                 self.draw()?;
             }
+        }
+        if !self.unsaved.is_empty() {
+            let _ = save(std::mem::take(&mut self.unsaved));
         }
         Ok(())
     }

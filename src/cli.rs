@@ -24,29 +24,43 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Args, Default)]
 pub struct SourceArgs {
-    /// Article files, folders (read recursively), feed files and feed URLs; none: the samples
+    /// Article files, folders (read recursively), feed files and feed URLs; none: the config's
+    /// sources, else the samples
     #[arg(value_name = "SOURCES")]
     pub sources: Vec<String>,
 
-    /// Give up on a feed URL after this many seconds
-    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
-    pub timeout: u64,
+    /// Give up on a feed URL after this many seconds [default: 30, or the config's]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub timeout: Option<u64>,
 
-    /// Largest feed body accepted, in bytes (suffixes K, M, G: powers of 1024)
-    #[arg(long, value_name = "SIZE", default_value = "32M", value_parser = parse_size, global = true)]
-    pub max_size: u64,
+    /// Largest feed body accepted, in bytes (suffixes K, M, G: powers of 1024) [default: 32M, or
+    /// the config's]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, global = true)]
+    pub max_size: Option<u64>,
 
-    /// Feed requests at once (at most 2 per host)
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64), global = true)]
-    pub concurrency: u64,
+    /// Feed requests at once (at most 2 per host) [default: 8, or the config's]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64), global = true)]
+    pub concurrency: Option<u64>,
 
     /// Where fetched feeds are cached (default: the user cache folder, $XDG_CACHE_HOME honoured)
     #[arg(long, value_name = "DIR", global = true)]
     pub cache_dir: Option<std::path::PathBuf>,
+
+    /// Where read and star marks are kept (default: the user data folder, $XDG_DATA_HOME honoured)
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data_dir: Option<std::path::PathBuf>,
+
+    /// The config file [default: $XDG_CONFIG_HOME/tidings/config.toml]
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<std::path::PathBuf>,
+
+    /// The config, loaded (by `config::attach`) before the command runs.
+    #[arg(skip)]
+    pub settings: std::sync::Arc<crate::config::Config>,
 }
 
 /// `32M`, `512K`, `1G`, `1048576`.
-fn parse_size(s: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let (num, mult) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
         Some('K') => (&t[..t.len() - 1], 1u64 << 10),
@@ -63,12 +77,31 @@ fn parse_size(s: &str) -> Result<u64, String> {
 }
 
 impl SourceArgs {
-    /// Fetch options from the flags.
+    /// The read/star store, if there is a data folder.
+    pub fn store(&self) -> Option<crate::sources::store::Store> {
+        self.data_dir
+            .clone()
+            .or_else(crate::sources::store::default_data_dir)
+            .map(crate::sources::store::Store::new)
+    }
+
+    /// Fetch options from the flags, else the config, else the defaults.
     pub fn fetch_options(&self) -> crate::sources::fetch::FetchOptions {
+        // The flags win over the config, which wins over the defaults.
+        let (d, f) = (
+            crate::sources::fetch::FetchOptions::default(),
+            &self.settings.fetch,
+        );
+        let secs = std::time::Duration::from_secs;
         crate::sources::fetch::FetchOptions {
-            timeout: std::time::Duration::from_secs(self.timeout),
-            max_size: self.max_size,
-            concurrency: self.concurrency as usize,
+            timeout: self.timeout.or(f.timeout).map_or(d.timeout, secs),
+            connect_timeout: f.connect_timeout.map_or(d.connect_timeout, secs),
+            max_size: self.max_size.or(f.max_size).unwrap_or(d.max_size),
+            concurrency: self
+                .concurrency
+                .or(f.concurrency)
+                .map_or(d.concurrency, |n| n as usize),
+            per_host: f.per_host.map_or(d.per_host, |n| n as usize),
             cache_dir: self
                 .cache_dir
                 .clone()
@@ -77,9 +110,11 @@ impl SourceArgs {
         }
     }
 
-    /// The sources to load: those given, else the bundled samples.
+    /// The sources to load: those given, else the config's, else the bundled samples.
     pub fn specs(&self) -> Vec<SourceSpec> {
-        if self.sources.is_empty() {
+        if self.sources.is_empty() && !self.settings.sources.is_empty() {
+            self.settings.specs()
+        } else if self.sources.is_empty() {
             vec![SourceSpec::Bundled]
         } else {
             self.sources.iter().map(|s| SourceSpec::parse(s)).collect()
@@ -117,6 +152,16 @@ pub enum Command {
         /// Print a JSON array instead
         #[arg(long)]
         json: bool,
+        /// Only unread articles
+        #[arg(long)]
+        unread: bool,
+        /// Only starred articles
+        #[arg(long)]
+        starred: bool,
+        /// Only articles whose title, source, standfirst or text contain TEXT (case- and
+        /// accent-insensitive)
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
     },
     /// One article as the reader shows it
     Show {
@@ -139,4 +184,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The config file: prints its path; `--example` prints a commented example of every key
+    Config {
+        /// Print a commented example config covering every key
+        #[arg(long)]
+        example: bool,
+    },
+    /// Adds the feeds of an OPML file to the config file (its folders become categories)
+    Import {
+        /// The OPML file (as exported by most feed readers)
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
+    /// Prints the config's sources as OPML 2.0, categories as nested outlines
+    Export,
 }

@@ -16,13 +16,29 @@ use std::process::ExitCode;
 /// Exit status for bad usage (unknown category or id, bad arguments).
 const USAGE: u8 = 2;
 
-pub fn run(cli: Cli) -> ExitCode {
+pub fn run(mut cli: Cli) -> ExitCode {
+    // The config is read and checked whole before anything else happens.
+    if let Err(e) = crate::config::attach(&mut cli) {
+        return usage_error(e);
+    }
     let result = match cli.command {
         Some(Command::List {
             sources,
             category,
             json,
-        }) => list(&sources, category.as_deref(), json),
+            unread,
+            starred,
+            search,
+        }) => list(
+            &sources,
+            &ListFilter {
+                category,
+                unread,
+                starred,
+                search,
+            },
+            json,
+        ),
         Some(Command::Show {
             id,
             sources,
@@ -30,6 +46,9 @@ pub fn run(cli: Cli) -> ExitCode {
             json,
         }) => show(&sources, &id, width.map(usize::from), json),
         Some(Command::Categories { sources, json }) => categories(&sources, json),
+        Some(Command::Config { example }) => crate::config::command(&cli.sources.settings, example),
+        Some(Command::Import { file }) => crate::opml::import(&cli.sources, &file),
+        Some(Command::Export) => crate::opml::export(&cli.sources),
         None => reader(&cli.sources, cli.category),
     };
     match result {
@@ -50,6 +69,7 @@ fn load_into_reader(
     opts: &sources::fetch::FetchOptions,
     with_cache: bool,
     tx: &std::sync::mpsc::Sender<crate::app::Msg>,
+    config: &crate::config::Config,
 ) {
     use crate::app::Msg;
     use crate::core::state::{Action, SourceState};
@@ -66,8 +86,9 @@ fn load_into_reader(
     if with_cache {
         for spec in &urls {
             if let SourceSpec::Url(u) = spec
-                && let Some(articles) = sources::fetch::cached(u, opts)
+                && let Some(mut articles) = sources::fetch::cached(u, opts)
             {
+                config.apply(&spec.label(), &mut articles);
                 let n = articles.len();
                 send(Action::Loaded {
                     articles,
@@ -86,7 +107,8 @@ fn load_into_reader(
     }
     for spec in specs.iter().filter(|s| !matches!(s, SourceSpec::Url(_))) {
         send(state(spec.label(), SourceState::Loading));
-        let outcome = sources::load(std::slice::from_ref(spec));
+        let mut outcome = sources::load(std::slice::from_ref(spec));
+        config.apply(&spec.label(), &mut outcome.articles);
         let warnings = outcome.warnings.iter().map(|w| w.to_string()).collect();
         let result = match outcome.reports.first().and_then(|r| r.failure.clone()) {
             Some(reason) => SourceState::Failed(reason),
@@ -117,7 +139,11 @@ fn load_into_reader(
         }
         sources::fetch::fetch_all(urls, opts, |result| {
             let (label, articles, warnings, result) = match result {
-                Ok(f) => {
+                Ok(mut f) => {
+                    config.apply(
+                        &crate::core::sanitize::sanitize_line(&f.url),
+                        &mut f.articles,
+                    );
                     let n = f.articles.len();
                     (
                         f.url,
@@ -158,21 +184,29 @@ fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
     let opts = args.fetch_options();
     {
         let (specs, opts, tx) = (specs.clone(), opts.clone(), tx.clone());
-        std::thread::spawn(move || load_into_reader(&specs, &opts, true, &tx));
+        let config = args.settings.clone();
+        std::thread::spawn(move || load_into_reader(&specs, &opts, true, &tx, &config));
     }
     let clock = Clock {
         now: chrono::Utc::now(),
         tz: *Local::now().offset(),
     };
-    let state = State::new(clock, category);
+    let mut state = State::new(clock, category);
+    // Read and star marks from earlier runs, before any article arrives.
+    let store = args.store();
+    if let Some(store) = &store {
+        let (marks, warning) = store.load();
+        crate::core::state::update(&mut state, crate::core::state::Action::Marks(marks));
+        state.warnings.extend(warning);
+    }
     let (terminal, guard) = crate::terminal::setup()?;
     crate::terminal::spawn_input(tx.clone());
     crate::terminal::spawn_signals(tx.clone())?;
     let mut app = App::new(
         terminal,
         state,
-        crate::keymap::Keymap::default(),
-        crate::ui::theme::Theme::from_env(),
+        args.settings.keymap(),
+        args.settings.theme(),
     )?;
     let result = app.run(
         &rx,
@@ -182,10 +216,14 @@ fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
                 .filter(|s| labels.contains(&s.label()))
                 .cloned()
                 .collect();
-            let (opts, tx) = (opts.clone(), tx.clone());
-            std::thread::spawn(move || load_into_reader(&chosen, &opts, false, &tx));
+            let (opts, tx, config) = (opts.clone(), tx.clone(), args.settings.clone());
+            std::thread::spawn(move || load_into_reader(&chosen, &opts, false, &tx, &config));
         },
         crate::terminal::open_url,
+        |marks| match &store {
+            Some(store) => store.save(&marks).map(|_| ()),
+            None => Err("no data folder: read and star marks are not saved".to_string()),
+        },
     );
     drop(guard);
     result?;
@@ -199,7 +237,9 @@ fn load(args: &SourceArgs) -> Result<Library, ExitCode> {
         articles,
         warnings,
         reports,
-    } = sources::load_with(&args.specs(), &args.fetch_options());
+    } = sources::load_each(&args.specs(), &args.fetch_options(), |label, articles| {
+        args.settings.apply(label, articles)
+    });
     let mut err = io::stderr().lock();
     for w in &warnings {
         let _ = writeln!(err, "tidings: warning: {w}");
@@ -313,19 +353,60 @@ pub fn list_lines(articles: &[&Article], max_width: Option<usize>) -> Vec<String
         .collect()
 }
 
-fn list(args: &SourceArgs, category: Option<&str>, json: bool) -> io::Result<ExitCode> {
+/// What `list` narrows to.
+struct ListFilter {
+    category: Option<String>,
+    unread: bool,
+    starred: bool,
+    search: Option<String>,
+}
+
+fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
     let lib = match load(args) {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
-    let filter = match category.map(|c| lib.category_filter(c)).transpose() {
+    let filter = match f
+        .category
+        .as_deref()
+        .map(|c| lib.category_filter(c))
+        .transpose()
+    {
         Ok(f) => f,
         Err(e) => return Ok(usage_error(e)),
     };
+    // Read and star marks, only when asked for.
+    let marks: std::collections::HashMap<crate::core::model::ArticleId, (bool, bool)> =
+        if f.unread || f.starred {
+            match args.store() {
+                Some(store) => {
+                    let (marks, warning) = store.load();
+                    if let Some(w) = warning {
+                        eprintln!("tidings: warning: {w}");
+                    }
+                    marks.into_iter().map(|(id, r, s)| (id, (r, s))).collect()
+                }
+                None => Default::default(),
+            }
+        } else {
+            Default::default()
+        };
+    let mark = |a: &Article| marks.get(&a.id).copied().unwrap_or((false, false));
+    let matcher = f
+        .search
+        .as_deref()
+        .and_then(crate::core::search::Matcher::new);
     let shown: Vec<&Article> = lib
         .articles()
         .iter()
         .filter(|a| filter.as_ref().is_none_or(|f| f.matches(a)))
+        .filter(|a| !f.unread || !mark(a).0)
+        .filter(|a| !f.starred || mark(a).1)
+        .filter(|a| {
+            matcher
+                .as_ref()
+                .is_none_or(|m| m.matches(&crate::core::search::index_text(a)))
+        })
         .collect();
     let mut out = io::BufWriter::new(io::stdout().lock());
     if json {

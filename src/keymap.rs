@@ -89,6 +89,9 @@ impl fmt::Display for Key {
         if self.modifiers.contains(KeyModifiers::ALT) {
             f.write_str("Alt-")?;
         }
+        if self.modifiers.contains(KeyModifiers::SHIFT) {
+            f.write_str("Shift-")?;
+        }
         match self.code {
             KeyCode::Char(' ') => f.write_str("Space"),
             KeyCode::Char(c) => write!(f, "{c}"),
@@ -104,6 +107,7 @@ impl fmt::Display for Key {
             KeyCode::Esc => f.write_str("Esc"),
             KeyCode::Tab => f.write_str("Tab"),
             KeyCode::BackTab => f.write_str("Shift-Tab"),
+            KeyCode::F(n) => write!(f, "F{n}"),
             other => write!(f, "{other:?}"),
         }
     }
@@ -140,6 +144,44 @@ impl Default for Keymap {
         let c = Key::ch;
         Keymap {
             bindings: vec![
+                b(
+                    Global,
+                    &[c('/')],
+                    Action::StartSearch,
+                    "search",
+                    Some("search"),
+                ),
+                b(Global, &[c('n')], Action::NextMatch, "next match", None),
+                b(Global, &[c('N')], Action::PrevMatch, "previous match", None),
+                b(
+                    Global,
+                    &[c('u')],
+                    Action::ToggleUnreadOnly,
+                    "unread only",
+                    None,
+                ),
+                b(
+                    Global,
+                    &[c('m')],
+                    Action::ToggleRead,
+                    "mark read / unread",
+                    None,
+                ),
+                b(Global, &[c('s')], Action::ToggleStar, "star / unstar", None),
+                b(
+                    Global,
+                    &[c('A')],
+                    Action::MarkAllRead,
+                    "mark all shown read",
+                    None,
+                ),
+                b(
+                    Global,
+                    &[c('U')],
+                    Action::UndoMarkAll,
+                    "undo mark all",
+                    None,
+                ),
                 b(
                     Links,
                     &[c('j'), p(K::Down)],
@@ -404,6 +446,362 @@ impl Keymap {
             (ctx.title(), rows)
         })
         .collect()
+    }
+}
+
+/// The actions `[keys]` in the config can rebind, by name, in the order the docs list them.
+pub fn action_names() -> Vec<(&'static str, Action)> {
+    vec![
+        ("down", Action::Down),
+        ("up", Action::Up),
+        ("page_down", Action::PageDown),
+        ("page_up", Action::PageUp),
+        ("top", Action::Top),
+        ("bottom", Action::Bottom),
+        ("choose", Action::Choose),
+        ("back", Action::Back),
+        ("next_article", Action::NextArticle),
+        ("prev_article", Action::PrevArticle),
+        ("focus_next", Action::FocusNext),
+        ("focus_prev", Action::FocusPrev),
+        ("jump_to_tree", Action::JumpToTree),
+        ("toggle_collapse", Action::ToggleCollapse),
+        ("toggle_help", Action::ToggleHelp),
+        ("quit", Action::Quit),
+        ("refresh", Action::Refresh),
+        ("refresh_all", Action::RefreshAll),
+        ("toggle_sources", Action::ToggleSources),
+        ("open_link", Action::OpenLink),
+        ("show_links", Action::ShowLinks),
+        ("search", Action::StartSearch),
+        ("next_match", Action::NextMatch),
+        ("prev_match", Action::PrevMatch),
+        ("toggle_unread_only", Action::ToggleUnreadOnly),
+        ("toggle_read", Action::ToggleRead),
+        ("toggle_star", Action::ToggleStar),
+        ("mark_all_read", Action::MarkAllRead),
+        ("undo_mark_all", Action::UndoMarkAll),
+    ]
+}
+
+/// The action a config name stands for.
+pub fn action_named(name: &str) -> Option<Action> {
+    action_names()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, a)| a)
+}
+
+/// Parses a key as the config writes it: a character (`q`, `G`, `/`), a name (`Enter`, `Esc`,
+/// `Tab`, `Space`, `Up`, `PgDn`, `Home`, `F5`…, case-insensitive; also the help's `↑` and
+/// `Shift-Tab`), with `ctrl-`, `alt-` and `shift-` prefixes (`ctrl-c`, `shift-tab`). Shift with a
+/// letter is the capital letter, as the terminal sends it.
+pub fn parse_key(text: &str) -> Result<Key, String> {
+    let bad = || {
+        format!(
+            "'{text}' is not a key (a character such as q, G or /, or a name such as Enter, Esc, \
+             Tab, Space, Up, PgDn, Home, F1, optionally after ctrl-, alt- or shift-)"
+        )
+    };
+    let mut rest = if text == " " { text } else { text.trim() };
+    let mut modifiers = KeyModifiers::NONE;
+    while rest.chars().count() > 1 {
+        let Some(sep) = rest.find(['-', '+']).filter(|&i| i > 0) else {
+            break;
+        };
+        let m = match rest[..sep].to_ascii_lowercase().as_str() {
+            "ctrl" | "control" | "c" => KeyModifiers::CONTROL,
+            "alt" | "meta" | "m" | "a" => KeyModifiers::ALT,
+            "shift" | "s" => KeyModifiers::SHIFT,
+            _ => break,
+        };
+        if rest.len() == sep + 1 {
+            break; // `ctrl-` alone: not a modifier
+        }
+        modifiers |= m;
+        rest = &rest[sep + 1..];
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (None, _) => return Err(bad()),
+        (Some(c), None) => match c {
+            '↑' => KeyCode::Up,
+            '↓' => KeyCode::Down,
+            '←' => KeyCode::Left,
+            '→' => KeyCode::Right,
+            c if c.is_control() => return Err(bad()),
+            c => KeyCode::Char(c),
+        },
+        _ => match rest.to_ascii_lowercase().as_str() {
+            "enter" | "return" | "ret" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "space" | "spc" => KeyCode::Char(' '),
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "pgup" | "pageup" | "page_up" => KeyCode::PageUp,
+            "pgdn" | "pgdown" | "pagedown" | "page_down" => KeyCode::PageDown,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "backspace" | "bs" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            "insert" | "ins" => KeyCode::Insert,
+            name => match name.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+                Some(n @ 1..=24) => KeyCode::F(n),
+                _ => return Err(bad()),
+            },
+        },
+    };
+    // Normalize as `Key::from_event` does, so the parsed key equals the pressed one.
+    let key = match code {
+        KeyCode::Char(c) => {
+            let shift = modifiers.contains(KeyModifiers::SHIFT);
+            modifiers.remove(KeyModifiers::SHIFT);
+            let c = if modifiers.contains(KeyModifiers::CONTROL) {
+                c.to_ascii_lowercase()
+            } else if shift {
+                c.to_uppercase().next().unwrap_or(c)
+            } else {
+                c
+            };
+            Key {
+                code: KeyCode::Char(c),
+                modifiers,
+            }
+        }
+        KeyCode::Tab if modifiers.contains(KeyModifiers::SHIFT) => {
+            modifiers.remove(KeyModifiers::SHIFT);
+            Key {
+                code: KeyCode::BackTab,
+                modifiers,
+            }
+        }
+        KeyCode::BackTab => {
+            modifiers.remove(KeyModifiers::SHIFT);
+            Key { code, modifiers }
+        }
+        code => Key { code, modifiers },
+    };
+    Ok(key)
+}
+
+impl Keymap {
+    /// The table with some actions' keys replaced: `(action name, keys)` as in the config's
+    /// `[keys]`. An action's keys are replaced in every context it appears in (an empty list
+    /// unbinds it), and the keys it takes are removed from the other bindings that would shadow
+    /// or hide them there. Two actions given the same key in one context is an error.
+    pub fn with_overrides(mut self, overrides: &[(String, Vec<String>)]) -> Result<Keymap, String> {
+        let mut parsed: Vec<(&str, Action, Vec<Key>, Vec<Context>)> = Vec::new();
+        for (name, keys) in overrides {
+            let action = action_named(name).ok_or_else(|| {
+                let names: Vec<&str> = action_names().iter().map(|(n, _)| *n).collect();
+                format!("unknown action '{name}' (actions: {})", names.join(", "))
+            })?;
+            let mut ks: Vec<Key> = Vec::new();
+            for k in keys {
+                let k = parse_key(k)?;
+                if !ks.contains(&k) {
+                    ks.push(k);
+                }
+            }
+            let contexts: Vec<Context> = self
+                .bindings
+                .iter()
+                .filter(|b| b.action == action)
+                .map(|b| b.context)
+                .collect();
+            if let Some(prev) = parsed.iter().find(|p| p.1 == action) {
+                return Err(format!("'{name}' and '{}' are the same action", prev.0));
+            }
+            parsed.push((name, action, ks, contexts));
+        }
+        for (i, (a_name, _, a_keys, a_ctx)) in parsed.iter().enumerate() {
+            for (b_name, _, b_keys, b_ctx) in &parsed[i + 1..] {
+                let clash = a_keys.iter().find(|k| b_keys.contains(k));
+                if let Some(k) = clash
+                    && a_ctx.iter().any(|c| b_ctx.contains(c))
+                {
+                    return Err(format!(
+                        "the key {k} is given to both {a_name} and {b_name}"
+                    ));
+                }
+            }
+        }
+        let is_pane =
+            |c: Context| matches!(c, Context::Tree | Context::Headlines | Context::Reader);
+        for (_, action, keys, contexts) in &parsed {
+            let global = contexts.contains(&Context::Global);
+            for b in &mut self.bindings {
+                if b.action == *action {
+                    b.keys = keys.clone();
+                } else if !parsed.iter().any(|p| p.1 == b.action)
+                    && (contexts.contains(&b.context) || (global && is_pane(b.context)))
+                {
+                    b.keys.retain(|k| !keys.contains(k));
+                }
+            }
+        }
+        self.bindings.retain(|b| !b.keys.is_empty());
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod override_tests {
+    use super::*;
+
+    #[test]
+    fn parses_key_names() {
+        let k = |code, modifiers| Key { code, modifiers };
+        assert_eq!(parse_key("q"), Ok(Key::ch('q')));
+        assert_eq!(parse_key("G"), Ok(Key::ch('G')));
+        assert_eq!(parse_key("/"), Ok(Key::ch('/')));
+        assert_eq!(parse_key("-"), Ok(Key::ch('-')));
+        assert_eq!(parse_key("ctrl-c"), Ok(Key::ctrl('c')));
+        assert_eq!(parse_key("Ctrl-C"), Ok(Key::ctrl('c')));
+        assert_eq!(parse_key("ctrl+x"), Ok(Key::ctrl('x')));
+        assert_eq!(parse_key("ctrl--"), Ok(Key::ctrl('-')));
+        assert_eq!(parse_key("shift-g"), Ok(Key::ch('G')));
+        assert_eq!(
+            parse_key("alt-j"),
+            Ok(k(KeyCode::Char('j'), KeyModifiers::ALT))
+        );
+        assert_eq!(parse_key("Enter"), Ok(Key::plain(KeyCode::Enter)));
+        assert_eq!(parse_key("esc"), Ok(Key::plain(KeyCode::Esc)));
+        assert_eq!(parse_key("Tab"), Ok(Key::plain(KeyCode::Tab)));
+        assert_eq!(parse_key("shift-tab"), Ok(Key::plain(KeyCode::BackTab)));
+        assert_eq!(parse_key("Shift-Tab"), Ok(Key::plain(KeyCode::BackTab)));
+        assert_eq!(parse_key("space"), Ok(Key::ch(' ')));
+        assert_eq!(parse_key(" "), Ok(Key::ch(' ')));
+        assert_eq!(parse_key("pgdn"), Ok(Key::plain(KeyCode::PageDown)));
+        assert_eq!(parse_key("PageUp"), Ok(Key::plain(KeyCode::PageUp)));
+        assert_eq!(parse_key("up"), Ok(Key::plain(KeyCode::Up)));
+        assert_eq!(parse_key("↓"), Ok(Key::plain(KeyCode::Down)));
+        assert_eq!(parse_key("F5"), Ok(Key::plain(KeyCode::F(5))));
+        assert_eq!(
+            parse_key("shift-up"),
+            Ok(k(KeyCode::Up, KeyModifiers::SHIFT))
+        );
+        assert_eq!(
+            parse_key("ctrl-alt-x").map(|k| k.modifiers),
+            Ok(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        );
+        for bad in ["", "ctrl-", "enterr", "F99", "hyper-x", "\u{7}", "qq"] {
+            assert!(parse_key(bad).is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn every_default_key_reads_back_as_written_in_help() {
+        for b in Keymap::default().bindings {
+            for key in b.keys {
+                assert_eq!(parse_key(&key.to_string()), Ok(key), "{key}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_action_name_is_in_the_table() {
+        let km = Keymap::default();
+        for (name, action) in action_names() {
+            assert!(km.bindings.iter().any(|b| b.action == action), "{name}");
+        }
+    }
+
+    fn keys_of(km: &Keymap, ctx: Context, action: Action) -> Option<Vec<String>> {
+        km.bindings
+            .iter()
+            .find(|b| b.context == ctx && b.action == action)
+            .map(|b| b.keys.iter().map(Key::to_string).collect())
+    }
+
+    fn over(pairs: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
+        pairs
+            .iter()
+            .map(|(a, ks)| (a.to_string(), ks.iter().map(|k| k.to_string()).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn overrides_replace_keys_everywhere_and_show_in_help() {
+        let km = Keymap::default()
+            .with_overrides(&over(&[("quit", &["x", "ctrl-q"]), ("down", &["n"])]))
+            .unwrap();
+        assert_eq!(
+            keys_of(&km, Context::Global, Action::Quit),
+            Some(vec!["x".into(), "Ctrl-q".into()])
+        );
+        for ctx in [Context::Global, Context::Reader, Context::Links] {
+            assert_eq!(
+                keys_of(&km, ctx, Action::Down),
+                Some(vec!["n".into()]),
+                "{ctx:?}"
+            );
+        }
+        // `n` was next match: taken by `down`, so next match is left unbound.
+        assert_eq!(keys_of(&km, Context::Global, Action::NextMatch), None);
+        let help = km.help_sections();
+        assert!(help[0].1.contains(&("x, Ctrl-q".to_string(), "quit")));
+        assert!(help[0].1.contains(&("n".to_string(), "move down")));
+        let press = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(
+            km.resolve(&press('x'), Focus::Headlines, None),
+            Some(Action::Quit)
+        );
+        assert_eq!(km.resolve(&press('q'), Focus::Headlines, None), None);
+        assert_eq!(
+            km.resolve(&press('n'), Focus::Reader, None),
+            Some(Action::Down)
+        );
+        assert_eq!(km.resolve(&press('j'), Focus::Reader, None), None);
+        // The help overlay still closes with q: Help's own bindings are not quit.
+        assert_eq!(
+            km.resolve(&press('q'), Focus::Reader, Some(Context::Help)),
+            Some(Action::CloseHelp)
+        );
+    }
+
+    #[test]
+    fn a_global_override_wins_over_pane_bindings() {
+        // `o` opens the link in the reader; given to search, it searches there too.
+        let km = Keymap::default()
+            .with_overrides(&over(&[("search", &["o"])]))
+            .unwrap();
+        let o = KeyEvent::new(KeyCode::Char('o'), KeyModifiers::NONE);
+        assert_eq!(
+            km.resolve(&o, Focus::Reader, None),
+            Some(Action::StartSearch)
+        );
+        assert_eq!(keys_of(&km, Context::Reader, Action::OpenLink), None);
+    }
+
+    #[test]
+    fn bad_overrides_are_errors() {
+        let err =
+            |pairs: &[(&str, &[&str])]| Keymap::default().with_overrides(&over(pairs)).unwrap_err();
+        assert!(err(&[("jump", &["j"])]).contains("unknown action 'jump'"));
+        assert!(err(&[("quit", &["ctrl-"])]).contains("not a key"));
+        assert_eq!(
+            err(&[("quit", &["x"]), ("search", &["x"])]),
+            "the key x is given to both quit and search"
+        );
+        // Different contexts may share a key, as Space does by default.
+        assert!(
+            Keymap::default()
+                .with_overrides(&over(&[("toggle_collapse", &["z"]), ("page_down", &["z"])]))
+                .is_ok()
+        );
+        assert_eq!(
+            Keymap::default()
+                .with_overrides(&[])
+                .unwrap()
+                .bindings
+                .len(),
+            Keymap::default().bindings.len()
+        );
     }
 }
 

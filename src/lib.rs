@@ -6,8 +6,10 @@
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod core;
 pub mod keymap;
+pub mod opml;
 pub mod sources;
 pub mod terminal;
 pub mod ui;

@@ -771,3 +771,59 @@ fn fetch_options_are_validated() {
         Some(0)
     );
 }
+
+#[test]
+fn list_unread_starred_and_search() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path().to_str().unwrap();
+    let all = json(&tidings(&["list", "--json", "--data-dir", d]));
+    let all = all.as_array().unwrap();
+    let id = |i: usize| all[i]["id"].as_str().unwrap().to_string();
+    // Marks as the reader saves them.
+    let store = tidings::sources::store::Store::new(data.path());
+    let parse = |s: String| tidings::core::model::ArticleId::parse(&s).unwrap();
+    store
+        .save(&[
+            (parse(id(0)), true, false),
+            (parse(id(1)), true, true),
+            (parse(id(2)), false, true),
+        ])
+        .unwrap();
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["list", "--json", "--data-dir", d];
+        a.extend_from_slice(args);
+        let o = tidings(&a);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        json(&o)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let unread = ids(&["--unread"]);
+    assert_eq!(unread.len(), all.len() - 2);
+    assert!(!unread.contains(&id(0)) && !unread.contains(&id(1)));
+    assert_eq!(ids(&["--starred"]), [id(1), id(2)]);
+    assert_eq!(ids(&["--starred", "--unread"]), [id(2)]);
+    // Search: case- and accent-insensitive, over title and text, within the category.
+    let zurich = ids(&["--search", "ZURICH"]);
+    let zurich_accent = ids(&["--search", "zürich"]);
+    assert!(!zurich.is_empty());
+    assert_eq!(zurich, zurich_accent);
+    let title_word = all[3]["title"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .max_by_key(|w| w.len())
+        .unwrap()
+        .to_uppercase();
+    assert!(
+        ids(&["--search", &title_word]).contains(&id(3)),
+        "{title_word}"
+    );
+    assert!(ids(&["--search", "no such words anywhere"]).is_empty());
+    let europe = ids(&["--category", "europe"]);
+    let both = ids(&["--category", "europe", "--search", "the"]);
+    assert!(both.iter().all(|x| europe.contains(x)));
+}

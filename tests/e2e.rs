@@ -585,15 +585,16 @@ fn reader_end_to_end_in_tmux() {
     let (all_row, world_row, europe_row) = (row_of("All"), row_of("World"), row_of("Europe"));
     assert!(
         tree_rows[world_row].starts_with("▾ World News")
-            && tree_rows[all_row].ends_with(&total.to_string()),
+            && tree_rows[all_row].ends_with(&format!("{total}/{total}")),
         "{tree_rows:?}"
     );
     assert!(
-        tree_rows[world_row].ends_with(&format!(" {world}")),
+        tree_rows[world_row].ends_with(&format!(" {world}/{world}")),
         "World News counts {world}: {tree_rows:?}"
     );
     assert!(
-        europe_row > world_row && tree_rows[europe_row].ends_with(&format!(" {n_europe}")),
+        europe_row > world_row
+            && tree_rows[europe_row].ends_with(&format!(" {n_europe}/{n_europe}")),
         "Europe ({n_europe}) is under World News: {tree_rows:?}"
     );
     // Screen line = tree row + 1 (the top border).

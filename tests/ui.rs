@@ -21,7 +21,16 @@ fn app(width: u16, height: u16, category: Option<&str>, color: bool) -> App<Test
     };
     let state = State::new(clock, category.map(String::from));
     let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    let mut app = App::new(terminal, state, Keymap::default(), Theme { color }).unwrap();
+    let mut app = App::new(
+        terminal,
+        state,
+        Keymap::default(),
+        Theme {
+            color,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let mut outcome = load(&[SourceSpec::Bundled]);
     // The undated sample's stand-in date is its file's mtime: pin it for stable screens.
     for a in outcome.articles.iter_mut().filter(|a| !a.dated) {
@@ -396,4 +405,60 @@ fn inline_styles_reach_the_reader() {
     assert!(!cell(11).modifier.contains(Modifier::BOLD), "after bold");
     assert_eq!(cell(15).symbol(), "s");
     assert!(cell(15).modifier.contains(Modifier::ITALIC), "slanted");
+}
+
+#[test]
+fn unread_only_starred_and_search_views() {
+    let mut app = app(120, 30, None, true);
+    // Read the first two, star the third.
+    key(&mut app, KeyCode::Enter);
+    keys(&mut app, "J");
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "js");
+    keys(&mut app, "u");
+    let s = screen(&app);
+    assert!(s.contains("unread only"), "{s}");
+    insta::assert_snapshot!("unread_only_120x30", s);
+    keys(&mut app, "u");
+    keys(&mut app, "c");
+    keys(&mut app, "j");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert!(s.contains("Starred · 1 article"), "{s}");
+    insta::assert_snapshot!("starred_120x30", s);
+    keys(&mut app, "c");
+    keys(&mut app, "k");
+    key(&mut app, KeyCode::Enter);
+    keys(&mut app, "/");
+    for c in "NIGHT".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let s = screen(&app);
+    assert!(s.contains("Search: NIGHT▏"), "{s}");
+    insta::assert_snapshot!("search_typing_120x30", s);
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert!(s.contains("search “NIGHT”"), "{s}");
+    // The match is highlighted in the headline.
+    let buf = app.terminal.backend().buffer().clone();
+    let hit = buf
+        .content()
+        .iter()
+        .filter(|c| c.bg == Color::Yellow)
+        .count();
+    // Every shown headline whose title holds the word has it highlighted (the others matched in
+    // their text).
+    let in_titles = app
+        .state
+        .visible
+        .iter()
+        .filter(|&&i| {
+            app.state.lib.articles()[i]
+                .title
+                .to_lowercase()
+                .contains("night")
+        })
+        .count();
+    assert!(in_titles >= 2, "{s}");
+    assert_eq!(hit, in_titles * "night".len());
 }

@@ -7,5 +7,6 @@ pub mod layout;
 pub mod library;
 pub mod model;
 pub mod sanitize;
+pub mod search;
 pub mod state;
 pub mod text;

@@ -119,6 +119,12 @@ impl ArticleId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// An id as printed (16 hex digits).
+    pub fn parse(s: &str) -> Option<ArticleId> {
+        (s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| ArticleId(s.to_ascii_lowercase()))
+    }
 }
 
 impl fmt::Display for ArticleId {

@@ -7,7 +7,7 @@ use crate::core::layout::{Line, first_line_of, layout};
 use crate::core::library::Library;
 use crate::core::model::{Article, ArticleId};
 use chrono::{DateTime, FixedOffset, Utc};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Everything that can happen: what a key or the mouse means, and what a loader found.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +54,8 @@ pub enum Action {
     },
     /// Every source has reported.
     LoadingDone,
+    /// Read and star marks kept from earlier runs: `(id, read, starred)`.
+    Marks(Vec<(ArticleId, bool, bool)>),
     /// How a source is doing (added, or updated by label).
     Source {
         label: String,
@@ -70,6 +72,39 @@ pub enum Action {
     OpenLink,
     /// List the article's links to pick one to open.
     ShowLinks,
+    /// `m`: the selected (or open) article read/unread.
+    ToggleRead,
+    /// `s`: star or unstar it.
+    ToggleStar,
+    /// `A`: everything in the current view read.
+    MarkAllRead,
+    /// `U`: undo the last mark-all.
+    UndoMarkAll,
+    /// `u`: show unread articles only, everywhere.
+    ToggleUnreadOnly,
+    /// `/`: open the search box.
+    StartSearch,
+    /// A key typed into the search box.
+    SearchInput(SearchKey),
+    /// `n` / `N`: next / previous search match while reading.
+    NextMatch,
+    PrevMatch,
+}
+
+/// What a key does in the search box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchKey {
+    Char(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    /// Keep the filter and close the box.
+    Accept,
+    /// Clear the search and close the box.
+    Cancel,
 }
 
 /// Where a source is.
@@ -96,6 +131,8 @@ pub enum Effect {
     Reload(Vec<String>),
     /// Open this URL (http, https or mailto only) in the browser.
     OpenUrl(String),
+    /// Read or star marks changed: `(id, read, starred)`, to be saved.
+    SaveMarks(Vec<(ArticleId, bool, bool)>),
 }
 
 /// The wall clock and time zone used for dates, fixed in tests.
@@ -119,6 +156,7 @@ impl Default for Clock {
 pub enum TreeRow {
     #[default]
     All,
+    Starred,
     Node(usize),
     Uncategorized,
 }
@@ -162,6 +200,26 @@ pub struct State {
     pub lib: Library,
     /// Per library index: has the article been opened.
     pub read: Vec<bool>,
+    /// Per library index: starred.
+    pub starred: Vec<bool>,
+    /// Marks by id, for articles that arrive later (from the store or this run).
+    marks: HashMap<ArticleId, (bool, bool)>,
+    /// Unread articles per tree node, without category, and starred (total, unread).
+    pub node_unread: Vec<usize>,
+    pub uncategorized_unread: usize,
+    pub starred_count: (usize, usize),
+    /// `u`: only unread articles are listed.
+    pub unread_only: bool,
+    /// What the last `A` marked, for `U`.
+    last_mark_all: Vec<ArticleId>,
+    /// Marks changed by the action being handled, returned as `Effect::SaveMarks`.
+    unsaved: Vec<(ArticleId, bool, bool)>,
+    /// The search applied to the list (empty: none).
+    pub search: String,
+    /// The search box while it is open: its text and the cursor (in chars).
+    pub search_box: Option<(String, usize)>,
+    /// Folded text per library article, built on the first search.
+    search_index: Vec<String>,
     pub tree: CategoryTree,
     /// Per library index: the tree nodes the article belongs to (with ancestors), sorted.
     members: Vec<Vec<u32>>,
@@ -299,6 +357,7 @@ impl State {
     pub fn row_name(&self, row: TreeRow) -> String {
         match row {
             TreeRow::All => "All".to_string(),
+            TreeRow::Starred => "Starred".to_string(),
             TreeRow::Node(n) => self.tree.path_of(n),
             TreeRow::Uncategorized => "Uncategorized".to_string(),
         }
@@ -307,14 +366,180 @@ impl State {
     pub fn row_count(&self, row: TreeRow) -> usize {
         match row {
             TreeRow::All => self.tree.total,
+            TreeRow::Starred => self.starred_count.0,
             TreeRow::Node(n) => self.tree.nodes[n].count,
             TreeRow::Uncategorized => self.tree.uncategorized,
+        }
+    }
+
+    /// Unread articles in a row's subtree.
+    pub fn row_unread(&self, row: TreeRow) -> usize {
+        match row {
+            TreeRow::All => self.unread,
+            TreeRow::Starred => self.starred_count.1,
+            TreeRow::Node(n) => self.node_unread.get(n).copied().unwrap_or(0),
+            TreeRow::Uncategorized => self.uncategorized_unread,
+        }
+    }
+
+    /// Counts unread (per node too) and starred from scratch.
+    fn recount(&mut self) {
+        self.node_unread = vec![0; self.tree.nodes.len()];
+        self.uncategorized_unread = 0;
+        self.unread = 0;
+        self.starred_count = (0, 0);
+        for i in 0..self.lib.len() {
+            let unread = !self.read[i];
+            if self.starred[i] {
+                self.starred_count.0 += 1;
+                self.starred_count.1 += usize::from(unread);
+            }
+            if !unread {
+                continue;
+            }
+            self.unread += 1;
+            if self.members[i].is_empty() {
+                self.uncategorized_unread += 1;
+            }
+            for &n in &self.members[i] {
+                self.node_unread[n as usize] += 1;
+            }
+        }
+        self.visible_unread = self.visible.iter().filter(|&&i| !self.read[i]).count();
+    }
+
+    /// Sets an article's read mark, keeping every count in step; returns whether it changed.
+    fn set_read(&mut self, i: usize, read: bool) -> bool {
+        if self.read[i] == read {
+            return false;
+        }
+        self.read[i] = read;
+        let apply = |n: &mut usize| {
+            if read {
+                *n = n.saturating_sub(1)
+            } else {
+                *n += 1
+            }
+        };
+        apply(&mut self.unread);
+        if self.visible.binary_search(&i).is_ok() {
+            apply(&mut self.visible_unread);
+        }
+        if self.members[i].is_empty() {
+            apply(&mut self.uncategorized_unread);
+        }
+        for k in 0..self.members[i].len() {
+            let n = self.members[i][k] as usize;
+            apply(&mut self.node_unread[n]);
+        }
+        if self.starred[i] {
+            apply(&mut self.starred_count.1);
+        }
+        self.remember(i);
+        true
+    }
+
+    fn set_starred(&mut self, i: usize, starred: bool) {
+        if self.starred[i] == starred {
+            return;
+        }
+        self.starred[i] = starred;
+        let unread = usize::from(!self.read[i]);
+        if starred {
+            self.starred_count.0 += 1;
+            self.starred_count.1 += unread;
+        } else {
+            self.starred_count.0 -= 1;
+            self.starred_count.1 -= unread;
+        }
+        self.remember(i);
+    }
+
+    fn remember(&mut self, i: usize) {
+        let id = self.lib.articles()[i].id.clone();
+        self.marks
+            .insert(id.clone(), (self.read[i], self.starred[i]));
+        self.unsaved.push((id, self.read[i], self.starred[i]));
+    }
+
+    /// The article `m`/`s` act on: the open one while reading, else the selected one.
+    fn target(&self) -> Option<usize> {
+        match (self.focus, &self.reader) {
+            (Focus::Reader, Some(r)) => Some(r.article),
+            _ => self.selected_article(),
+        }
+    }
+
+    /// Builds the search index if it is missing or stale.
+    fn ensure_index(&mut self) {
+        if self.search_index.len() != self.lib.len() {
+            self.search_index = self
+                .lib
+                .articles()
+                .iter()
+                .map(crate::core::search::index_text)
+                .collect();
+        }
+    }
+
+    /// The compiled search, if any.
+    pub fn matcher(&self) -> Option<crate::core::search::Matcher> {
+        crate::core::search::Matcher::new(&self.search)
+    }
+
+    /// Applies a new search text; when it only grew, just the current list is searched again.
+    fn set_search(&mut self, text: String) {
+        let narrowing = !self.search.is_empty()
+            && crate::core::search::fold(&text).contains(&crate::core::search::fold(&self.search));
+        self.search = text;
+        self.ensure_index();
+        match (narrowing, self.matcher()) {
+            (true, Some(m)) => {
+                let keep = self.selected_article();
+                let index = &self.search_index;
+                self.visible.retain(|&i| m.matches(&index[i]));
+                self.visible_unread = self.visible.iter().filter(|&&i| !self.read[i]).count();
+                self.selected = keep
+                    .and_then(|k| self.visible.binary_search(&k).ok())
+                    .unwrap_or(0);
+                self.fix_list_offset();
+            }
+            _ => {
+                let f = std::mem::take(&mut self.filter);
+                self.set_filter(f);
+            }
+        }
+    }
+
+    /// Moves the reader to the next (or previous) line holding a search match.
+    fn jump_to_match(&mut self, forward: bool) {
+        let Some(m) = self.matcher() else {
+            return;
+        };
+        let max = self.reader_max_scroll();
+        let Some(r) = &mut self.reader else {
+            return;
+        };
+        let hit = |l: &crate::core::layout::Line| m.matches(&crate::core::search::fold(&l.text));
+        let found = if forward {
+            (r.scroll + 1..r.lines.len()).find(|&i| hit(&r.lines[i]))
+        } else {
+            (0..r.scroll.min(r.lines.len()))
+                .rev()
+                .find(|&i| hit(&r.lines[i]))
+        };
+        match found {
+            Some(i) => r.scroll = i.min(max),
+            None => self
+                .warnings
+                .push(format!("no more matches for '{}'", self.search)),
         }
     }
 
     fn matches(&self, filter: &Filter, article: usize) -> bool {
         match filter {
             Filter::Row(TreeRow::All) => true,
+            Filter::Row(TreeRow::Starred) => self.starred[article],
             Filter::Row(TreeRow::Node(n)) => {
                 self.members[article].binary_search(&(*n as u32)).is_ok()
             }
@@ -325,7 +550,7 @@ impl State {
 
     fn rebuild_tree_rows(&mut self) {
         let current = self.tree_rows.get(self.tree_selected).copied();
-        let mut rows = vec![TreeRow::All];
+        let mut rows = vec![TreeRow::All, TreeRow::Starred];
         let mut stack: Vec<usize> = self.tree.roots.iter().rev().copied().collect();
         while let Some(n) = stack.pop() {
             rows.push(TreeRow::Node(n));
@@ -346,8 +571,19 @@ impl State {
     /// Applies a filter, keeping the selected article selected when it is still shown.
     fn set_filter(&mut self, filter: Filter) {
         let keep = self.selected_article();
+        let matcher = self.matcher();
+        if matcher.is_some() {
+            self.ensure_index();
+        }
+        // Unread-only keeps the selected article, read or not, so it does not vanish under you.
         self.visible = (0..self.lib.len())
-            .filter(|&i| self.matches(&filter, i))
+            .filter(|&i| {
+                self.matches(&filter, i)
+                    && (!self.unread_only || !self.read[i] || Some(i) == keep)
+                    && matcher
+                        .as_ref()
+                        .is_none_or(|m| m.matches(&self.search_index[i]))
+            })
             .collect();
         self.filter = filter;
         self.visible_unread = self.visible.iter().filter(|&&i| !self.read[i]).count();
@@ -386,14 +622,8 @@ impl State {
         }
     }
 
-    fn mark_read(&mut self, article: usize) {
-        if !self.read[article] {
-            self.read[article] = true;
-            self.unread -= 1;
-            if self.matches(&self.filter, article) {
-                self.visible_unread -= 1;
-            }
-        }
+    fn mark_read(&mut self, article: usize) -> bool {
+        self.set_read(article, true)
     }
 
     /// Opens the selected headline in the reading pane and marks it read.
@@ -482,10 +712,6 @@ impl State {
     /// (by its path), the selection and the open article (by id).
     fn add_articles(&mut self, articles: Vec<Article>) {
         let id_of = |s: &State, i: usize| s.lib.articles()[i].id.clone();
-        let read_ids: HashSet<ArticleId> = (0..self.lib.len())
-            .filter(|&i| self.read[i])
-            .map(|i| id_of(self, i))
-            .collect();
         let selected_id = self.selected_article().map(|i| id_of(self, i));
         let reader_id = self.reader.as_ref().map(|r| id_of(self, r.article));
         let filter_path = match self.filter {
@@ -500,19 +726,14 @@ impl State {
         let mut all: Vec<Article> = std::mem::take(&mut self.lib).into_articles();
         all.extend(articles);
         self.lib = Library::new(all);
+        self.search_index.clear();
         let (tree, members) = CategoryTree::build_indexed(self.lib.articles());
         self.tree = tree;
         self.members = members;
         self.collapsed = (0..self.tree.nodes.len())
             .map(|n| collapsed_paths.contains(&self.tree.path_of(n).to_lowercase()))
             .collect();
-        self.read = self
-            .lib
-            .articles()
-            .iter()
-            .map(|a| read_ids.contains(&a.id))
-            .collect();
-        self.unread = self.read.iter().filter(|r| !**r).count();
+        self.apply_marks();
         let find = |s: &State, id: &Option<ArticleId>| {
             id.as_ref()
                 .and_then(|id| s.lib.articles().iter().position(|a| &a.id == id))
@@ -540,6 +761,19 @@ impl State {
             (Some(i), Some(r)) => r.article = i,
             _ => self.reader = None,
         }
+        self.recount();
+    }
+
+    /// Read and star flags from the remembered marks, one per library article.
+    fn apply_marks(&mut self) {
+        let (read, starred) = self
+            .lib
+            .articles()
+            .iter()
+            .map(|a| self.marks.get(&a.id).copied().unwrap_or((false, false)))
+            .unzip();
+        self.read = read;
+        self.starred = starred;
     }
 
     fn apply_initial_category(&mut self) {
@@ -593,6 +827,14 @@ fn keep_in_view(offset: usize, selected: usize, height: usize, len: usize) -> us
 
 /// The only writer of state.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let mut effects = update_inner(state, action);
+    if !state.unsaved.is_empty() {
+        effects.push(Effect::SaveMarks(std::mem::take(&mut state.unsaved)));
+    }
+    effects
+}
+
+fn update_inner(state: &mut State, action: Action) -> Vec<Effect> {
     let background = matches!(
         action,
         Action::Resize { .. }
@@ -750,6 +992,56 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     .push("this article has no link to open".into()),
             }
         }
+        Action::ToggleRead => {
+            if let Some(i) = state.target() {
+                let read = !state.read[i];
+                state.set_read(i, read);
+            }
+        }
+        Action::ToggleStar => {
+            if let Some(i) = state.target() {
+                let starred = !state.starred[i];
+                state.set_starred(i, starred);
+            }
+        }
+        Action::MarkAllRead => {
+            let mut marked = Vec::new();
+            for i in state.visible.clone() {
+                if state.set_read(i, true) {
+                    marked.push(state.lib.articles()[i].id.clone());
+                }
+            }
+            state.last_mark_all = marked;
+        }
+        Action::UndoMarkAll => {
+            let ids: HashSet<ArticleId> = std::mem::take(&mut state.last_mark_all)
+                .into_iter()
+                .collect();
+            for i in 0..state.lib.len() {
+                if ids.contains(&state.lib.articles()[i].id) {
+                    state.set_read(i, false);
+                }
+            }
+        }
+        Action::ToggleUnreadOnly => {
+            state.unread_only = !state.unread_only;
+            let f = std::mem::take(&mut state.filter);
+            state.set_filter(f);
+        }
+        Action::Marks(marks) => {
+            for (id, read, starred) in marks {
+                state.marks.insert(id, (read, starred));
+            }
+            state.apply_marks();
+            state.recount();
+        }
+        Action::StartSearch => {
+            let chars = state.search.chars().count();
+            state.search_box = Some((state.search.clone(), chars));
+        }
+        Action::SearchInput(key) => search_key(state, key),
+        Action::NextMatch => state.jump_to_match(true),
+        Action::PrevMatch => state.jump_to_match(false),
         Action::ShowLinks => {
             let links = state
                 .reader_article()
@@ -767,6 +1059,47 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// A key in the search box: edit the text (the list follows as you type), keep it, or clear it.
+fn search_key(state: &mut State, key: SearchKey) {
+    let Some((mut text, mut cursor)) = state.search_box.take() else {
+        return;
+    };
+    let byte = |t: &str, c: usize| t.char_indices().nth(c).map_or(t.len(), |(b, _)| b);
+    let len = text.chars().count();
+    match key {
+        SearchKey::Char(c) if !c.is_control() => {
+            text.insert(byte(&text, cursor), c);
+            cursor += 1;
+        }
+        SearchKey::Char(_) => {}
+        SearchKey::Backspace if cursor > 0 => {
+            text.remove(byte(&text, cursor - 1));
+            cursor -= 1;
+        }
+        SearchKey::Backspace => {}
+        SearchKey::Delete if cursor < len => {
+            text.remove(byte(&text, cursor));
+        }
+        SearchKey::Delete => {}
+        SearchKey::Left => cursor = cursor.saturating_sub(1),
+        SearchKey::Right => cursor = (cursor + 1).min(len),
+        SearchKey::Home => cursor = 0,
+        SearchKey::End => cursor = len,
+        SearchKey::Accept => {
+            // The box closes; the filter stays (the status bar shows it).
+            return;
+        }
+        SearchKey::Cancel => {
+            state.set_search(String::new());
+            return;
+        }
+    }
+    if text != state.search {
+        state.set_search(text.clone());
+    }
+    state.search_box = Some((text, cursor));
 }
 
 /// Only these schemes are ever handed to a browser.

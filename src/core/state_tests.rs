@@ -116,6 +116,7 @@ fn starts_on_the_newest_headline() {
         rows,
         [
             "All",
+            "Starred",
             "Business",
             "World News",
             "World News / Asia",
@@ -344,9 +345,12 @@ fn back_goes_a_pane_back_then_folds_the_tree() {
     assert_eq!(s.row_name(s.tree_rows[s.tree_selected]), "World News");
     update(&mut s, Action::Back); // fold
     let rows: Vec<String> = s.tree_rows.iter().map(|r| s.row_name(*r)).collect();
-    assert_eq!(rows, ["All", "Business", "World News", "Uncategorized"]);
+    assert_eq!(
+        rows,
+        ["All", "Starred", "Business", "World News", "Uncategorized"]
+    );
     update(&mut s, Action::ToggleCollapse); // unfold
-    assert_eq!(s.tree_rows.len(), 6);
+    assert_eq!(s.tree_rows.len(), 7);
     assert_eq!(s.row_name(s.tree_rows[s.tree_selected]), "World News");
 }
 
@@ -655,4 +659,152 @@ fn sources_progress_and_refresh() {
         update(&mut s, Action::Refresh),
         vec![Effect::Reload(vec!["/news".into()])]
     );
+}
+
+#[test]
+fn read_and_star_marks_count_everywhere() {
+    let mut s = state();
+    let saves = |fx: Vec<Effect>| -> Vec<(ArticleId, bool, bool)> {
+        fx.into_iter()
+            .flat_map(|e| match e {
+                Effect::SaveMarks(m) => m,
+                _ => vec![],
+            })
+            .collect()
+    };
+    let europe = row_of(&s, "World News / Europe");
+    let world = row_of(&s, "World News");
+    let count = |s: &State, row: usize| {
+        (
+            s.row_unread(s.tree_rows[row]),
+            s.row_count(s.tree_rows[row]),
+        )
+    };
+    assert_eq!(count(&s, europe), (3, 3));
+    // m on the selected article (a, Europe): read, counted down everywhere, saved.
+    let fx = update(&mut s, Action::ToggleRead);
+    let a_id = s.lib.articles()[s.selected_article().unwrap()].id.clone();
+    assert_eq!(saves(fx), vec![(a_id.clone(), true, false)]);
+    assert_eq!((s.unread, s.visible_unread), (5, 5));
+    assert_eq!(count(&s, europe), (2, 3));
+    assert_eq!(count(&s, world), (3, 4));
+    update(&mut s, Action::ToggleRead);
+    assert_eq!(count(&s, europe), (3, 3));
+    // s stars; the Starred row lists it.
+    let fx = update(&mut s, Action::ToggleStar);
+    assert_eq!(saves(fx), vec![(a_id.clone(), false, true)]);
+    choose_category(&mut s, "Starred");
+    assert_eq!(titles(&s), ["Title a"]);
+    assert_eq!(s.starred_count, (1, 1));
+    // A marks everything shown read; U undoes it.
+    choose_category(&mut s, "World News / Europe");
+    let fx = update(&mut s, Action::MarkAllRead);
+    assert_eq!(saves(fx).len(), 3);
+    assert_eq!(count(&s, europe), (0, 3));
+    assert_eq!(s.unread, 3);
+    update(&mut s, Action::UndoMarkAll);
+    assert_eq!(count(&s, europe), (3, 3));
+    assert_eq!(s.unread, 6);
+    // Marks from the store apply to articles that arrive later too.
+    let mut fresh = State::new(clock(), None);
+    update(
+        &mut fresh,
+        Action::Resize {
+            width: 160,
+            height: 48,
+        },
+    );
+    update(&mut fresh, Action::Marks(vec![(a_id.clone(), true, true)]));
+    update(
+        &mut fresh,
+        Action::Loaded {
+            articles: corpus(),
+            warnings: vec![],
+        },
+    );
+    assert_eq!(fresh.unread, 5);
+    assert_eq!(fresh.starred_count, (1, 0));
+}
+
+#[test]
+fn unread_only_keeps_the_current_article() {
+    let mut s = state();
+    update(&mut s, Action::Choose); // opens a: read
+    update(&mut s, Action::Back);
+    update(&mut s, Action::ToggleUnreadOnly);
+    assert!(s.unread_only);
+    assert_eq!(titles(&s).len(), 6, "a is read but selected: it stays");
+    update(&mut s, Action::Down);
+    choose_category(&mut s, "All");
+    assert!(
+        !titles(&s).contains(&"Title a".to_string()),
+        "once you move on, read ones go"
+    );
+    assert_eq!(titles(&s).len(), 5);
+    update(&mut s, Action::ToggleUnreadOnly);
+    assert_eq!(titles(&s).len(), 6);
+}
+
+#[test]
+fn search_filters_as_you_type_within_the_category() {
+    let mut s = state();
+    let key = |s: &mut State, k: SearchKey| update(s, Action::SearchInput(k));
+    update(&mut s, Action::StartSearch);
+    for c in "PARAGRAPH 1 OF".chars() {
+        key(&mut s, SearchKey::Char(c));
+    }
+    assert_eq!(s.search, "PARAGRAPH 1 OF");
+    assert_eq!(titles(&s).len(), 6, "every body has 'Paragraph 1 of'");
+    for c in " D".chars() {
+        key(&mut s, SearchKey::Char(c));
+    }
+    assert_eq!(titles(&s), ["Title d"]);
+    key(&mut s, SearchKey::Backspace);
+    key(&mut s, SearchKey::Char('l'));
+    assert_eq!(
+        titles(&s),
+        ["Title long"],
+        "a shorter query searches everything again"
+    );
+    key(&mut s, SearchKey::Accept);
+    assert!(s.search_box.is_none());
+    assert_eq!(s.search, "PARAGRAPH 1 OF l");
+    // Within the current category, and accents don't matter.
+    update(&mut s, Action::StartSearch);
+    key(&mut s, SearchKey::Cancel);
+    assert_eq!(s.search, "");
+    choose_category(&mut s, "World News / Europe");
+    update(&mut s, Action::StartSearch);
+    for c in "tïtlé".chars() {
+        key(&mut s, SearchKey::Char(c));
+    }
+    assert_eq!(titles(&s), ["Title a", "Title d", "Title long"]);
+    // Editing keys.
+    key(&mut s, SearchKey::Home);
+    key(&mut s, SearchKey::Delete);
+    key(&mut s, SearchKey::End);
+    key(&mut s, SearchKey::Left);
+    key(&mut s, SearchKey::Char('x'));
+    assert_eq!(s.search_box.as_ref().unwrap().0, "ïtlxé");
+}
+
+#[test]
+fn n_and_shift_n_jump_between_matches() {
+    let mut s = state();
+    apply(&mut s, &[Action::Bottom, Action::Choose]);
+    update(&mut s, Action::StartSearch);
+    for c in "heading".chars() {
+        update(&mut s, Action::SearchInput(SearchKey::Char(c)));
+    }
+    update(&mut s, Action::SearchInput(SearchKey::Accept));
+    let line = |s: &State| {
+        let r = s.reader.as_ref().unwrap();
+        r.lines[r.scroll].text.clone()
+    };
+    update(&mut s, Action::NextMatch);
+    assert_eq!(line(&s), "Heading 4");
+    update(&mut s, Action::NextMatch);
+    assert_eq!(line(&s), "Heading 9");
+    update(&mut s, Action::PrevMatch);
+    assert_eq!(line(&s), "Heading 4");
 }

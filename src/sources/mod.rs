@@ -6,6 +6,7 @@ pub mod decode;
 pub mod feed;
 pub mod fetch;
 pub mod files;
+pub mod store;
 pub mod text;
 
 use crate::core::model::Article;
@@ -108,10 +109,20 @@ pub fn load(specs: &[SourceSpec]) -> LoadOutcome {
 
 /// Loads every source: files are read and parsed in parallel, feed URLs fetched concurrently.
 pub fn load_with(specs: &[SourceSpec], opts: &fetch::FetchOptions) -> LoadOutcome {
+    load_each(specs, opts, |_, _| {})
+}
+
+/// [`load_with`], handing each source's articles to `each` with the source's label (its
+/// [`SourceSpec::label`]; for a feed URL, the sanitized URL) before they join the rest.
+pub fn load_each(
+    specs: &[SourceSpec],
+    opts: &fetch::FetchOptions,
+    mut each: impl FnMut(&str, &mut Vec<Article>) + Send,
+) -> LoadOutcome {
     let mut outcome = LoadOutcome::default();
     let mut urls = Vec::new();
     for spec in specs {
-        let (articles, warnings, failure) = match spec {
+        let (mut articles, warnings, failure) = match spec {
             SourceSpec::Path(p) => files::load_path(p),
             SourceSpec::Bundled => files::load_bundled(),
             SourceSpec::Url(u) => {
@@ -119,6 +130,7 @@ pub fn load_with(specs: &[SourceSpec], opts: &fetch::FetchOptions) -> LoadOutcom
                 continue;
             }
         };
+        each(&spec.label(), &mut articles);
         outcome.reports.push(SourceReport {
             label: spec.label(),
             articles: articles.len(),
@@ -129,7 +141,8 @@ pub fn load_with(specs: &[SourceSpec], opts: &fetch::FetchOptions) -> LoadOutcom
     }
     if !urls.is_empty() {
         fetch::fetch_all(urls, opts, |result| match result {
-            Ok(f) => {
+            Ok(mut f) => {
+                each(&sanitize_line(&f.url), &mut f.articles);
                 outcome.reports.push(SourceReport {
                     label: sanitize_line(&f.url),
                     articles: f.articles.len(),
@@ -138,7 +151,8 @@ pub fn load_with(specs: &[SourceSpec], opts: &fetch::FetchOptions) -> LoadOutcom
                 outcome.articles.extend(f.articles);
             }
             // Offline or failing: the last good copy, when there is one, with a warning.
-            Err(e) if let Some(articles) = fetch::cached(&e.url, opts) => {
+            Err(e) if let Some(mut articles) = fetch::cached(&e.url, opts) => {
+                each(&sanitize_line(&e.url), &mut articles);
                 outcome.warnings.push(Warning {
                     origin: String::new(),
                     message: sanitize_line(&format!("{e}; showing the cached copy")),

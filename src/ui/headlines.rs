@@ -21,6 +21,35 @@ pub fn title(state: &State) -> String {
     )
 }
 
+/// The title, with search matches highlighted.
+fn title_spans<'a>(
+    title: String,
+    style: Style,
+    matcher: Option<&crate::core::search::Matcher>,
+    theme: &Theme,
+) -> Vec<Span<'a>> {
+    let hits = matcher.map(|m| m.ranges(&title)).unwrap_or_default();
+    if hits.is_empty() {
+        return vec![Span::styled(title, style)];
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (s, e) in hits {
+        if s > at {
+            out.push(Span::styled(title[at..s].to_string(), style));
+        }
+        out.push(Span::styled(
+            title[s..e].to_string(),
+            style.patch(theme.search_hit()),
+        ));
+        at = e;
+    }
+    if at < title.len() {
+        out.push(Span::styled(title[at..].to_string(), style));
+    }
+    out
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: &Theme) {
     let block = pane_block(title(state), focused, theme);
     let inner = block.inner(area);
@@ -37,6 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
     }
     let src_w = (w / 5).clamp(6, 16);
     let articles = state.lib.articles();
+    let matcher = state.matcher();
     let lines: Vec<Line> = state
         .visible
         .iter()
@@ -61,12 +91,21 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
                 base
             };
             let pad = |s: Style| if selected { s.patch(base) } else { s };
-            Line::from(vec![
-                Span::styled(if unread { "● " } else { "  " }, pad(theme.unread_mark())),
-                Span::styled(format!("{date:>6} "), pad(theme.dim())),
-                Span::styled(format!("{}  ", fit(&a.source, src_w)), pad(theme.source())),
-                Span::styled(fit(&truncate(&a.title, title_w), title_w), title_style),
-            ])
+            Line::from(
+                vec![
+                    Span::styled(if unread { "● " } else { "  " }, pad(theme.unread_mark())),
+                    Span::styled(format!("{date:>6} "), pad(theme.dim())),
+                    Span::styled(format!("{}  ", fit(&a.source, src_w)), pad(theme.source())),
+                ]
+                .into_iter()
+                .chain(title_spans(
+                    fit(&truncate(&a.title, title_w), title_w),
+                    title_style,
+                    matcher.as_ref(),
+                    theme,
+                ))
+                .collect::<Vec<_>>(),
+            )
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);

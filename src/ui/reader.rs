@@ -41,14 +41,23 @@ fn style(kind: LineKind, theme: &Theme) -> Style {
 }
 
 /// A laid-out line with its inline styles (emphasis, strong, code, links) over the kind's style.
-fn styled_line<'a>(l: &'a crate::core::layout::Line, theme: &Theme) -> Line<'a> {
+fn styled_line<'a>(
+    l: &'a crate::core::layout::Line,
+    theme: &Theme,
+    matcher: Option<&crate::core::search::Matcher>,
+) -> Line<'a> {
     let base = style(l.kind, theme);
-    if l.spans.is_empty() {
+    let hits = matcher.map(|m| m.ranges(&l.text)).unwrap_or_default();
+    if l.spans.is_empty() && hits.is_empty() {
         return Line::styled(l.text.as_str(), base);
     }
     // Cut the text at every span edge; each piece takes the styles of the spans over it.
     let mut cuts: Vec<usize> = vec![0, l.text.len()];
     for (s, e, _) in &l.spans {
+        cuts.push(*s);
+        cuts.push(*e);
+    }
+    for (s, e) in &hits {
         cuts.push(*s);
         cuts.push(*e);
     }
@@ -62,6 +71,12 @@ fn styled_line<'a>(l: &'a crate::core::layout::Line, theme: &Theme) -> Line<'a> 
             .iter()
             .filter(|(s, e, _)| *s <= a && b <= *e)
             .fold(base, |st, (_, _, inline)| st.patch(theme.inline(*inline)));
+        let hit = hits.iter().any(|(s, e)| *s <= a && b <= *e);
+        let st = if hit {
+            st.patch(theme.search_hit())
+        } else {
+            st
+        };
         Some(Span::styled(text, st))
     });
     Line::from(pieces.collect::<Vec<_>>())
@@ -85,12 +100,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
         frame.render_widget(Paragraph::new(Span::styled(msg, theme.dim())), text_area);
         return;
     };
+    let matcher = state.matcher();
     let lines: Vec<Line> = r
         .lines
         .iter()
         .skip(r.scroll)
         .take(usize::from(text_area.height))
-        .map(|l| styled_line(l, theme))
+        .map(|l| styled_line(l, theme, matcher.as_ref()))
         .collect();
     frame.render_widget(Paragraph::new(lines), text_area);
     let max = state.reader_max_scroll();

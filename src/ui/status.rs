@@ -10,6 +10,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn left_text(state: &State) -> String {
+    if let Some((text, cursor)) = &state.search_box {
+        // The search box: the cursor as a bar between characters.
+        let at = text
+            .char_indices()
+            .nth(*cursor)
+            .map_or(text.len(), |(b, _)| b);
+        return format!(
+            " Search: {}▏{}   ({} shown · Enter keeps · Esc clears)",
+            &text[..at],
+            &text[at..],
+            state.visible.len()
+        );
+    }
     let mut s = format!(
         " {} · {}/{} shown · {} unread",
         state.filter_name(),
@@ -17,6 +30,12 @@ pub fn left_text(state: &State) -> String {
         state.lib.len(),
         state.unread
     );
+    if !state.search.is_empty() {
+        s.push_str(&format!(" · search “{}”", state.search));
+    }
+    if state.unread_only {
+        s.push_str(" · unread only");
+    }
     if let Some((done, total)) = state.progress() {
         let frame = SPINNER[state.spinner % SPINNER.len()];
         s.push_str(&format!(" · {frame} Loading {done}/{total}"));

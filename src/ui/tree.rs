@@ -24,6 +24,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
         .map(|(i, &row)| {
             let (indent, marker, name) = match row {
                 TreeRow::All => (0, "", "All".to_string()),
+                TreeRow::Starred => (0, "", "★ Starred".to_string()),
                 TreeRow::Uncategorized => (0, "", "Uncategorized".to_string()),
                 TreeRow::Node(n) => {
                     let node = &state.tree.nodes[n];
@@ -37,7 +38,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
                     (node.depth * 2 + 1, marker, node.name.clone())
                 }
             };
-            let count = state.row_count(row).to_string();
+            // unread/total, a parent counting its children.
+            let count = format!("{}/{}", state.row_unread(row), state.row_count(row));
             let lead = format!("{}{marker}", " ".repeat(indent));
             let name_w = w.saturating_sub(width(&lead) + count.len() + 1);
             let active = state.filter.row() == Some(row);

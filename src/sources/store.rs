@@ -1,0 +1,284 @@
+//! Read and star marks on disk (`state.json` in the data folder), keyed by stable article ids.
+//!
+//! Saved atomically (a temporary file in the same folder, fsync, rename) under an advisory lock,
+//! merging with what is on disk: each mark carries the time it was set and the newer one wins,
+//! so two tidings running at once keep each other's changes. A file that cannot be read as a
+//! state file is moved aside with a timestamp and a warning, never overwritten silently.
+
+use crate::core::model::ArticleId;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Mark {
+    read: bool,
+    starred: bool,
+    /// When it was set, in milliseconds since the Unix epoch.
+    at: i64,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateFile {
+    version: u32,
+    marks: BTreeMap<String, Mark>,
+}
+
+/// The state file of one data folder.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+/// `(id, read, starred)`.
+pub type Marks = Vec<(ArticleId, bool, bool)>;
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Store {
+    pub fn new(dir: impl Into<PathBuf>) -> Store {
+        Store { dir: dir.into() }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join("state.json")
+    }
+
+    fn lock(&self) -> Result<std::fs::File, String> {
+        std::fs::create_dir_all(&self.dir)
+            .map_err(|e| format!("{}: cannot create: {e}", self.dir.display()))?;
+        let path = self.dir.join("state.lock");
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        f.lock()
+            .map_err(|e| format!("{}: cannot lock: {e}", path.display()))?;
+        Ok(f)
+    }
+
+    /// Reads the file. Missing: empty. Unreadable as a state file: moved aside, with a warning.
+    fn read(&self) -> (StateFile, Option<String>) {
+        let path = self.path();
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return (StateFile::default(), None);
+            }
+            Err(e) => {
+                return (
+                    StateFile::default(),
+                    Some(format!("{}: {e}", path.display())),
+                );
+            }
+        };
+        match serde_json::from_slice::<StateFile>(&bytes) {
+            Ok(f) if f.version == VERSION => (f, None),
+            Ok(f) => (
+                StateFile::default(),
+                Some(self.move_aside(&format!("version {} is not {VERSION}", f.version))),
+            ),
+            Err(e) => (StateFile::default(), Some(self.move_aside(&e.to_string()))),
+        }
+    }
+
+    fn move_aside(&self, why: &str) -> String {
+        let path = self.path();
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f");
+        let aside = self.dir.join(format!("state.json.corrupt-{stamp}"));
+        match std::fs::rename(&path, &aside) {
+            Ok(()) => format!(
+                "{}: unreadable ({why}); moved to {} and starting fresh",
+                path.display(),
+                aside.display()
+            ),
+            Err(e) => format!(
+                "{}: unreadable ({why}) and cannot be moved aside: {e}",
+                path.display()
+            ),
+        }
+    }
+
+    /// The saved marks, and a warning when the file had to be moved aside.
+    pub fn load(&self) -> (Marks, Option<String>) {
+        let _lock = match self.lock() {
+            Ok(l) => l,
+            Err(e) => return (Vec::new(), Some(e)),
+        };
+        let (file, warning) = self.read();
+        let marks = file
+            .marks
+            .iter()
+            .filter_map(|(id, m)| Some((ArticleId::parse(id)?, m.read, m.starred)))
+            .collect();
+        (marks, warning)
+    }
+
+    /// Saves changed marks, merged with the file's (the newer of two marks for an id wins).
+    pub fn save(&self, changes: &[(ArticleId, bool, bool)]) -> Result<Option<String>, String> {
+        let _lock = self.lock()?;
+        let (mut file, warning) = self.read();
+        file.version = VERSION;
+        let at = now_ms();
+        for (id, read, starred) in changes {
+            let mark = Mark {
+                read: *read,
+                starred: *starred,
+                at,
+            };
+            let slot = file.marks.entry(id.to_string()).or_insert(mark);
+            if slot.at <= at {
+                *slot = mark;
+            }
+        }
+        // Unread and unstarred is the default: no need to keep it.
+        file.marks.retain(|_, m| m.read || m.starred);
+        let json = serde_json::to_vec(&file).map_err(|e| e.to_string())?;
+        write_atomic(&self.path(), &json)?;
+        Ok(warning)
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, fsync, rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{}: cannot save: {e}", path.display())
+    })
+}
+
+/// The user's data folder for tidings (`$XDG_DATA_HOME/tidings` or `~/.local/share/tidings`).
+pub fn default_data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "tidings").map(|d| d.data_dir().to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(s: &str) -> ArticleId {
+        ArticleId::from_key(s)
+    }
+
+    #[test]
+    fn save_then_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        assert_eq!(store.load(), (vec![], None));
+        store
+            .save(&[
+                (id("a"), true, false),
+                (id("b"), false, true),
+                (id("c"), false, false),
+            ])
+            .unwrap();
+        let (mut marks, warning) = store.load();
+        marks.sort();
+        let mut want = vec![(id("a"), true, false), (id("b"), false, true)];
+        want.sort();
+        assert_eq!(marks, want);
+        assert_eq!(warning, None);
+        // Unmarking is saved too.
+        store.save(&[(id("a"), false, false)]).unwrap();
+        assert_eq!(store.load().0, vec![(id("b"), false, true)]);
+    }
+
+    #[test]
+    fn two_writers_keep_each_others_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let one = Store::new(dir.path());
+        let two = Store::new(dir.path());
+        one.save(&[(id("x"), true, false)]).unwrap();
+        two.save(&[(id("y"), false, true)]).unwrap();
+        one.save(&[(id("z"), true, true)]).unwrap();
+        let mut marks = two.load().0;
+        marks.sort();
+        let mut want = vec![
+            (id("x"), true, false),
+            (id("y"), false, true),
+            (id("z"), true, true),
+        ];
+        want.sort();
+        assert_eq!(marks, want);
+        // Concurrent savers from threads: nothing lost.
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let store = Store::new(dir.path());
+                s.spawn(move || {
+                    for k in 0..25 {
+                        store
+                            .save(&[(id(&format!("t{t}-{k}")), true, false)])
+                            .unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(one.load().0.len(), 3 + 100);
+    }
+
+    #[test]
+    fn a_corrupt_file_is_moved_aside_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        std::fs::write(store.path(), b"{ not json").unwrap();
+        let (marks, warning) = store.load();
+        assert!(marks.is_empty());
+        let w = warning.unwrap();
+        assert!(w.contains("unreadable") && w.contains("moved to"), "{w}");
+        let aside: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("state.json.corrupt-")
+            })
+            .collect();
+        assert_eq!(aside.len(), 1);
+        assert_eq!(std::fs::read(aside[0].path()).unwrap(), b"{ not json");
+        // Saving now starts fresh.
+        store.save(&[(id("a"), true, false)]).unwrap();
+        assert_eq!(store.load(), (vec![(id("a"), true, false)], None));
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.json");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["f.json"]);
+    }
+}
