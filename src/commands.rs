@@ -308,19 +308,36 @@ fn stdout_width() -> Option<usize> {
         .filter(|&w| w > 0)
 }
 
-fn category_cell(a: &Article) -> String {
+/// The first category in the tree's spelling (the most common one across sources), and how
+/// many more there are.
+fn category_cell(a: &Article, names: &std::collections::HashMap<Vec<String>, String>) -> String {
+    let name = |p: &crate::core::model::CategoryPath| {
+        names.get(&p.key()).cloned().unwrap_or_else(|| p.to_string())
+    };
     match a.categories.as_slice() {
         [] => String::new(),
-        [one] => one.to_string(),
-        [first, rest @ ..] => format!("{first} +{}", rest.len()),
+        [one] => name(one),
+        [first, rest @ ..] => format!("{} +{}", name(first), rest.len()),
     }
+}
+
+/// Every tree node's path, by its lowercase levels.
+fn tree_names(articles: &[&Article]) -> std::collections::HashMap<Vec<String>, String> {
+    let tree = CategoryTree::build(articles.iter().copied());
+    (0..tree.nodes.len())
+        .map(|n| {
+            let path = tree.category_of(n);
+            (path.key(), path.to_string())
+        })
+        .collect()
 }
 
 /// The lines `tidings list` prints: date, category, source, title, aligned by display width.
 /// `max_width` (a terminal's) truncates the title; `None` prints it whole.
 pub fn list_lines(articles: &[&Article], max_width: Option<usize>) -> Vec<String> {
     const DATE: usize = 16;
-    let cats: Vec<String> = articles.iter().map(|a| category_cell(a)).collect();
+    let names = tree_names(articles);
+    let cats: Vec<String> = articles.iter().map(|a| category_cell(a, &names)).collect();
     let cat_w = cats.iter().map(|c| width(c)).max().unwrap_or(0).min(28);
     let src_w = articles
         .iter()

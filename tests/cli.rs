@@ -827,3 +827,25 @@ fn list_unread_starred_and_search() {
     let both = ids(&["--category", "europe", "--search", "the"]);
     assert!(both.iter().all(|x| europe.contains(x)));
 }
+
+#[test]
+fn list_shows_each_category_in_its_most_common_spelling() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, cat) in [
+        ("a", "World News / Europe"),
+        ("b", "World News/Europe"),
+        ("c", "world news / europe"),
+    ] {
+        std::fs::write(
+            dir.path().join(format!("{name}.txt")),
+            format!("Categories: {cat}\n\nTitle {name}\n\nText.\n"),
+        )
+        .unwrap();
+    }
+    let o = tidings(&["list", dir.path().to_str().unwrap()]);
+    let out = stdout(&o);
+    assert_eq!(out.matches("World News / Europe").count(), 3, "{out}");
+    // JSON keeps each article's own spelling.
+    let j = stdout(&tidings(&["list", dir.path().to_str().unwrap(), "--json"]));
+    assert!(j.contains("\"world news / europe\""), "{j}");
+}
