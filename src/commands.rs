@@ -312,7 +312,10 @@ fn stdout_width() -> Option<usize> {
 /// many more there are.
 fn category_cell(a: &Article, names: &std::collections::HashMap<Vec<String>, String>) -> String {
     let name = |p: &crate::core::model::CategoryPath| {
-        names.get(&p.key()).cloned().unwrap_or_else(|| p.to_string())
+        names
+            .get(&p.key())
+            .cloned()
+            .unwrap_or_else(|| p.to_string())
     };
     match a.categories.as_slice() {
         [] => String::new(),

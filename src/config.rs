@@ -78,6 +78,12 @@ pub fn default_path() -> Option<PathBuf> {
 /// Reads the config: `explicit` (`--config`), which must exist, else the default file, which
 /// need not (no file: the empty config).
 pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+    load_from(explicit, true)
+}
+
+/// [`load`]; `must_exist: false` lets a missing `--config` file be the empty config too (for
+/// `import`, which creates it).
+pub fn load_from(explicit: Option<&Path>, must_exist: bool) -> Result<Config, ConfigError> {
     let Some(path) = explicit.map(Path::to_path_buf).or_else(default_path) else {
         return Ok(Config::default());
     };
@@ -88,7 +94,7 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
             at: None,
             message: "not UTF-8 text".to_string(),
         })?,
-        Err(e) if e.kind() == io::ErrorKind::NotFound && explicit.is_none() => {
+        Err(e) if e.kind() == io::ErrorKind::NotFound && (explicit.is_none() || !must_exist) => {
             return Ok(Config {
                 file: Some(path),
                 ..Config::default()
@@ -140,7 +146,8 @@ pub fn attach(cli: &mut Cli) -> Result<(), ConfigError> {
         ) => sources.config.clone(),
         _ => None,
     });
-    let config = Arc::new(load(explicit.as_deref())?);
+    let creates = matches!(cli.command, Some(Command::Import { .. }));
+    let config = Arc::new(load_from(explicit.as_deref(), !creates)?);
     cli.sources.settings = config.clone();
     if let Some(
         Command::List { sources, .. }
@@ -286,7 +293,23 @@ fn resolve_path(text: &str, base: &Path) -> Result<PathBuf, &'static str> {
     } else {
         base.join(t)
     };
-    Ok(path)
+    // `a/../b` is `b`, so a path reads the same however it was written (and exports cleanly).
+    let mut clean = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir
+                if matches!(
+                    clean.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                clean.pop();
+            }
+            c => clean.push(c),
+        }
+    }
+    Ok(clean)
 }
 
 impl Config {
@@ -603,8 +626,11 @@ pub fn add_sources(text: &str, new: &[Source]) -> Result<String, String> {
 
 /// Replaces `path` with `contents` atomically: a temporary file in the same folder, written and
 /// synced, then renamed over it (the folder is created if missing; the old file's permissions
-/// are kept).
+/// are kept; a symlink's target is what is replaced).
 pub fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
+    // A symlinked config (dotfile managers) stays a link: its target is replaced.
+    let resolved = std::fs::canonicalize(path);
+    let path = resolved.as_deref().unwrap_or(path);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -752,7 +778,13 @@ pub fn example_config() -> String {
                     format!("\"{s}\"")
                 })
                 .collect();
-            Some((format!("{name} = [{}]", keys.join(", ")), b.description))
+            // The table describes these per pane; one line for all.
+            let what = match name {
+                "choose" => "filter to the category, open the article or the link",
+                "back" => "back a pane (in the tree: fold, or go up)",
+                _ => b.description,
+            };
+            Some((format!("{name} = [{}]", keys.join(", ")), what))
         })
         .collect();
     let width = rows
@@ -764,7 +796,7 @@ pub fn example_config() -> String {
     for (line, what) in &rows {
         // `quit` set as an example; the others commented out.
         let lead = if line.starts_with("quit ") { "" } else { "# " };
-        let pad = width - line.chars().count();
+        let pad = width - line.chars().count() + 2 - lead.len();
         out.push_str(&format!("{lead}{line}{:pad$}  # {what}\n", ""));
     }
     out
@@ -832,7 +864,7 @@ mod tests {
     #[test]
     fn paths_resolve_against_the_config_folder() {
         let c = parse_ok(
-            "[[sources]]\npath = \"news\"\n[[sources]]\npath = \"/abs\"\n\
+            "[[sources]]\npath = \"news\"\n[[sources]]\npath = \"/abs/./x/../\"\n\
              [[sources]]\npath = \"file:///srv/feeds\"\n",
         );
         let specs = c.specs();
@@ -982,6 +1014,20 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "a = 2\n");
         let leftovers = std::fs::read_dir(path.parent().unwrap()).unwrap().count();
         assert_eq!(leftovers, 1);
+        // Through a symlink: the target is replaced, the link stays.
+        #[cfg(unix)]
+        {
+            let link = dir.join("link.toml");
+            std::os::unix::fs::symlink(&path, &link).unwrap();
+            write_atomically(&link, "a = 3\n").unwrap();
+            assert!(
+                std::fs::symlink_metadata(&link)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), "a = 3\n");
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

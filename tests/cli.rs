@@ -5,9 +5,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn tidings(args: &[&str]) -> Output {
+    // Fresh data, config and cache folders for every run: a user's own never leak in.
+    let home = tempfile::tempdir().expect("temp home");
     Command::new(env!("CARGO_BIN_EXE_tidings"))
         .args(args)
         .env("TZ", "UTC")
+        .env("XDG_DATA_HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("XDG_CACHE_HOME", home.path())
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("runs tidings")

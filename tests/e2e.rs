@@ -34,6 +34,10 @@ fn samples() -> Vec<Sample> {
         .args(["list", "sample-feeds", "--json"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("TZ", "UTC")
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("tidings-e2e-no-config"),
+        )
         .stdin(Stdio::null())
         .output()
         .expect("runs tidings list");
@@ -465,6 +469,9 @@ fn reader_end_to_end_in_tmux() {
     };
     let root = env!("CARGO_MANIFEST_DIR");
     let (w, h) = (WIDTH.to_string(), HEIGHT.to_string());
+    // Fresh data, config and cache folders: a user's read marks or config never change the run.
+    let home = tempfile::tempdir().expect("temp home");
+    let home = home.path().to_str().expect("utf-8 temp path").to_string();
     // One client command, so that the options are in place before the program starts: keep the
     // pane after exit (to read the exit status), no tmux status line (the whole 120x40 is the
     // program's), TERM=xterm-256color in the pane, TZ=UTC. The program and its argument are
@@ -491,6 +498,21 @@ fn reader_end_to_end_in_tmux() {
         "-g",
         "TZ",
         "UTC",
+        ";",
+        "set-environment",
+        "-g",
+        "XDG_DATA_HOME",
+        &home,
+        ";",
+        "set-environment",
+        "-g",
+        "XDG_CONFIG_HOME",
+        &home,
+        ";",
+        "set-environment",
+        "-g",
+        "XDG_CACHE_HOME",
+        &home,
         ";",
         "new-session",
         "-d",
