@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
     name = "tidings",
     version,
     about = "A fast, safe terminal news reader for local article files and feeds",
-    args_conflicts_with_subcommands = true
+    args_conflicts_with_subcommands = false
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -21,6 +21,12 @@ pub fn run(mut cli: Cli) -> ExitCode {
     if let Err(e) = crate::config::attach(&mut cli) {
         return usage_error(e);
     }
+    // Options may come before the command (`tidings --config c.toml list`); `--category` there
+    // means what it means after it, for `list`, and nothing for the others: say so.
+    let top_category = cli.category.take();
+    if top_category.is_some() && !matches!(cli.command, None | Some(Command::List { .. })) {
+        return usage_error("--category goes with the reader or `list`");
+    }
     let result = match cli.command {
         Some(Command::List {
             sources,
@@ -32,7 +38,7 @@ pub fn run(mut cli: Cli) -> ExitCode {
         }) => list(
             &sources,
             &ListFilter {
-                category,
+                category: category.or(top_category.clone()),
                 unread,
                 starred,
                 search,
@@ -49,7 +55,7 @@ pub fn run(mut cli: Cli) -> ExitCode {
         Some(Command::Config { example }) => crate::config::command(&cli.sources.settings, example),
         Some(Command::Import { file }) => crate::opml::import(&cli.sources, &file),
         Some(Command::Export) => crate::opml::export(&cli.sources),
-        None => reader(&cli.sources, cli.category),
+        None => reader(&cli.sources, top_category),
     };
     match result {
         Ok(code) => code,

@@ -854,3 +854,26 @@ fn list_shows_each_category_in_its_most_common_spelling() {
     let j = stdout(&tidings(&["list", dir.path().to_str().unwrap(), "--json"]));
     assert!(j.contains("\"world news / europe\""), "{j}");
 }
+
+#[test]
+fn options_may_come_before_the_command() {
+    let after = stdout(&tidings(&[
+        "list",
+        "--category",
+        "europe",
+        "--timeout",
+        "5",
+    ]));
+    let before = stdout(&tidings(&[
+        "--timeout",
+        "5",
+        "--category",
+        "europe",
+        "list",
+    ]));
+    assert_eq!(before, after);
+    assert!(after.lines().count() >= 3);
+    let o = tidings(&["--category", "europe", "categories"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--category goes with the reader or `list`"));
+}
