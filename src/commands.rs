@@ -214,6 +214,11 @@ fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
         args.settings.keymap(),
         args.settings.theme(),
     )?;
+    // For the terminal-restore test: a panic after the first frame, on request.
+    if std::env::var_os("TIDINGS_PANIC_AFTER_FIRST_FRAME").is_some() {
+        app.draw()?;
+        panic!("TIDINGS_PANIC_AFTER_FIRST_FRAME is set: panicking on purpose");
+    }
     let result = app.run(
         &rx,
         |labels| {
