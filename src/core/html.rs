@@ -663,9 +663,25 @@ fn tokenize(html: &str, b: &mut Builder, base: Option<&url::Url>) {
                 b.start(&name, attrs, self_closing, base);
                 // Raw text elements: their content is not markup.
                 if (name == "script" || name == "style") && !self_closing {
+                    // Only `</script` followed by whitespace, `/` or `>` ends it, as in browsers.
                     let close = format!("</{name}");
                     let lower_tail = html[next..].to_ascii_lowercase();
-                    let end = lower_tail.find(&close).map_or(html.len(), |e| next + e);
+                    let mut from = 0;
+                    let end = loop {
+                        match lower_tail[from..].find(&close) {
+                            Some(e) => {
+                                let at = from + e;
+                                let after = lower_tail.as_bytes().get(at + close.len());
+                                if after.is_none_or(|c| {
+                                    c.is_ascii_whitespace() || *c == b'/' || *c == b'>'
+                                }) {
+                                    break next + at;
+                                }
+                                from = at + close.len();
+                            }
+                            None => break html.len(),
+                        }
+                    };
                     let after = html[end..].find('>').map_or(html.len(), |e| end + e + 1);
                     b.end(&name);
                     i = after;

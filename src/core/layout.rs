@@ -94,8 +94,14 @@ fn push_wrapped_styled(
     width: usize,
 ) {
     let indent = crate::core::text::width(first).max(crate::core::text::width(rest));
-    let opts = textwrap::Options::new(width.saturating_sub(indent).max(1)).break_words(true);
-    for (i, l) in textwrap::wrap(text, opts).into_iter().enumerate() {
+    let avail = width.saturating_sub(indent).max(1);
+    let opts = textwrap::Options::new(avail).break_words(true);
+    // textwrap and the terminal can disagree on a character's width (emoji sequences): a line
+    // still too wide by our measure is cut again, so no line ever overflows the pane.
+    let lines = textwrap::wrap(text, opts)
+        .into_iter()
+        .flat_map(|l| split_to_width(l, avail));
+    for (i, l) in lines.enumerate() {
         let prefix = if i == 0 { first } else { rest };
         let mut line_spans = Vec::new();
         // Unindented lines are slices of `text`: their offset maps the spans onto them.
@@ -114,6 +120,40 @@ fn push_wrapped_styled(
         out.push_styled(kind, format!("{prefix}{l}"), line_spans);
     }
     out.end_element();
+}
+
+/// Cuts a line into pieces of at most `avail` columns (by `text::width`), keeping borrowed
+/// pieces borrowed so styles still map onto them.
+fn split_to_width(l: std::borrow::Cow<'_, str>, avail: usize) -> Vec<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    if crate::core::text::width(&l) <= avail {
+        return vec![l];
+    }
+    // Measured on whole slices, as `text::width` does, so sequences (emoji with a variation
+    // selector) count as the terminal shows them.
+    let cuts = |s: &str| -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, c) in s.char_indices() {
+            let end = i + c.len_utf8();
+            if i > start && crate::core::text::width(&s[start..end]) > avail {
+                out.push((start, i));
+                start = i;
+            }
+        }
+        out.push((start, s.len()));
+        out
+    };
+    match l {
+        Cow::Borrowed(b) => cuts(b)
+            .into_iter()
+            .map(|(s, e)| Cow::Borrowed(&b[s..e]))
+            .collect(),
+        Cow::Owned(o) => cuts(&o)
+            .into_iter()
+            .map(|(s, e)| Cow::Owned(o[s..e].to_string()))
+            .collect(),
+    }
 }
 
 fn blank(out: &mut Out) {

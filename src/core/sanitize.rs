@@ -17,6 +17,7 @@ fn is_invisible_trick(c: char) -> bool {
         | '\u{202A}'..='\u{202E}'  // LRE, RLE, PDF, LRO, RLO
         | '\u{2060}'               // word joiner
         | '\u{2066}'..='\u{2069}'  // LRI, RLI, FSI, PDI
+        | '\u{FE0E}' | '\u{FE0F}'  // variation selectors: terminals disagree on their width
         | '\u{FEFF}'               // BOM / zero width no-break space
         | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation
     )
@@ -57,7 +58,9 @@ fn suspicious_at(bytes: &[u8], i: usize) -> bool {
         ),
         0xEF => matches!(
             (n1, n2),
-            (Some(0xBB), Some(0xBF)) | (Some(0xBF), Some(0xB9..=0xBB))
+            (Some(0xBB), Some(0xBF))
+                | (Some(0xBF), Some(0xB9..=0xBB))
+                | (Some(0xB8), Some(0x8E | 0x8F))
         ),
         _ => false,
     }

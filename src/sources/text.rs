@@ -311,7 +311,9 @@ fn classify(raw: &Raw, out: &mut Vec<Draft>) {
         }
         Raw::Lines(lines) => lines,
     };
-    let indent = |l: &&str| l.len() - l.trim_start().len();
+    // Indentation in ASCII spaces (tabs are expanded by now): cutting there is always on a char
+    // boundary, whatever other whitespace follows.
+    let indent = |l: &&str| l.len() - l.trim_start_matches(' ').len();
     if lines.iter().all(|l| indent(l) >= 4) {
         let cut = lines.iter().map(indent).min().unwrap_or(0);
         let code: Vec<&str> = lines.iter().map(|l| &l[cut..]).collect();
@@ -480,10 +482,15 @@ pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String
     Ok(Parsed {
         article: Article {
             id: ctx.id.clone(),
-            title: if title.is_empty() {
-                sanitize_line(&ctx.fallback_title)
-            } else {
+            title: if !title.is_empty() {
                 title
+            } else {
+                let fallback = sanitize_line(&ctx.fallback_title);
+                if fallback.is_empty() {
+                    "(untitled)".to_string()
+                } else {
+                    fallback
+                }
             },
             source: header
                 .source
