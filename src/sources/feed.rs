@@ -396,8 +396,10 @@ fn prefix(s: &str, max: usize) -> &str {
 /// Parses feed bytes (any encoding the feed declares) into articles.
 pub fn parse_feed(bytes: &[u8], ctx: &FeedContext) -> Result<Vec<Article>, String> {
     // Our own ids: an empty id marks "the feed gave none" (feed-rs would invent a random one).
+    // feed-rs fails on a base it cannot parse: give it only a valid absolute URL.
+    let base = ctx.url.as_deref().filter(|u| url::Url::parse(u).is_ok());
     let parser = feed_rs::parser::Builder::new()
-        .base_uri(ctx.url.as_deref())
+        .base_uri(base)
         .id_generator(|_, _, _| String::new())
         .build();
     match parser.parse(bytes) {

@@ -291,3 +291,11 @@ fn relative_links_in_local_feeds_resolve_against_the_document() {
         Some("https://example.org/signal/")
     );
 }
+
+#[test]
+fn a_feed_url_that_is_not_a_url_does_not_break_parsing() {
+    let mut c = ctx(None);
+    c.url = Some("not a url at all".into());
+    let arts = parse_feed(RSS.as_bytes(), &c).expect("parses without a base");
+    assert_eq!(arts.len(), 3);
+}
