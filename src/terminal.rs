@@ -104,7 +104,9 @@ pub fn open_url(
             let status = std::process::Command::new(&program).args(&args).status();
             let _ = enable_raw_mode();
             let _ = execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture);
-            let _ = terminal.clear();
+            // Terminal::clear would ask the terminal for the cursor position while the input
+            // thread owns the replies; a blank frame instead makes the next draw send everything.
+            let _ = terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()));
             match status {
                 Ok(s) if s.success() => Ok(()),
                 Ok(s) => Err(format!("{program} exited with {s}")),

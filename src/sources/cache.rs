@@ -95,6 +95,12 @@ impl Cache {
         last_modified: Option<&str>,
     ) -> io::Result<()> {
         fs::create_dir_all(&self.dir)?;
+        // Temporary files of writers killed mid-write; a live write takes far less than this.
+        crate::sources::store::remove_temps(
+            &self.dir,
+            |n| n.starts_with('.') && n.ends_with(".tmp"),
+            Some(std::time::Duration::from_secs(600)),
+        );
         write_atomic(&self.body_path(url), body)?;
         let meta = CacheMeta {
             url: url.to_string(),

@@ -125,6 +125,8 @@ impl Store {
     /// Saves changed marks, merged with the file's (the newer of two marks for an id wins).
     pub fn save(&self, changes: &[(ArticleId, bool, bool)]) -> Result<Option<String>, String> {
         let _lock = self.lock()?;
+        // Under the lock no other writer is mid-write: any temporary file is a killed writer's.
+        remove_temps(&self.dir, |name| name.starts_with(".state.json.tmp-"), None);
         let (mut file, warning) = self.read();
         file.version = VERSION;
         let at = now_ms();
@@ -144,6 +146,34 @@ impl Store {
         let json = serde_json::to_vec(&file).map_err(|e| e.to_string())?;
         write_atomic(&self.path(), &json)?;
         Ok(warning)
+    }
+}
+
+/// Removes leftover temporary files of atomic writes in `dir` (those `is_temp` accepts), when
+/// older than `min_age` if one is given.
+pub fn remove_temps(
+    dir: &Path,
+    is_temp: impl Fn(&str) -> bool,
+    min_age: Option<std::time::Duration>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if !is_temp(&name.to_string_lossy()) {
+            continue;
+        }
+        let old_enough = min_age.is_none_or(|age| {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|elapsed| elapsed >= age)
+        });
+        if old_enough {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
 }
 
