@@ -7,7 +7,7 @@ use crate::keymap::Keymap;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 type Section = (&'static str, Vec<(String, &'static str)>);
 
@@ -49,22 +49,14 @@ pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
     let widths: Vec<u16> = columns.iter().map(|c| col_width(c)).collect();
     let text_w: u16 = widths.iter().sum::<u16>() + 3 * (widths.len() as u16 - 1);
     let text_h = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
-    let w = (text_w + 4).min(area.width);
-    let h = (text_h + 2).min(area.height);
-    let popup = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
+    let inner = super::popup(
+        frame,
+        area,
+        text_w + 4,
+        text_h + 2,
+        "Keys · Esc to close",
+        theme,
     );
-    frame.render_widget(Clear, popup);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(true))
-        .title(Span::styled(" Keys · Esc to close ", theme.title(true)));
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
     let mut x = inner.x + 1;
     for (lines, cw) in columns.into_iter().zip(widths) {
         let right = inner.x + inner.width;

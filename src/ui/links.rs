@@ -4,8 +4,8 @@ use super::theme::Theme;
 use crate::core::text::truncate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
 
 pub fn draw(
     frame: &mut Frame,
@@ -15,24 +15,8 @@ pub fn draw(
     theme: &Theme,
 ) {
     let w = area.width.saturating_sub(4).min(100);
-    let h = (links.len() as u16 + 2).clamp(3, area.height);
-    let popup = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
-    frame.render_widget(Clear, popup);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(true))
-        .title(Span::styled(
-            " Links · Enter opens · Esc closes ",
-            theme.title(true),
-        ));
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
+    let h = (links.len() as u16 + 2).max(3);
+    let inner = super::popup(frame, area, w, h, "Links · Enter opens · Esc closes", theme);
     let rows = usize::from(inner.height);
     let offset = selected.saturating_sub(rows.saturating_sub(1));
     let width = usize::from(inner.width);

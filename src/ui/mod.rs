@@ -35,6 +35,34 @@ pub(crate) fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Blo
         .title(Span::styled(format!(" {title} "), theme.title(focused)))
 }
 
+/// An overlay of `w`x`h` cells centred in `area` (clipped to it), cleared, framed and titled;
+/// returns the area inside its border.
+pub(crate) fn popup(
+    frame: &mut Frame,
+    area: Rect,
+    w: u16,
+    h: u16,
+    title: &str,
+    theme: &Theme,
+) -> Rect {
+    let (w, h) = (w.min(area.width), h.min(area.height));
+    let outer = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    frame.render_widget(ratatui::widgets::Clear, outer);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(true))
+        .title(Span::styled(format!(" {title} "), theme.title(true)));
+    let inner = block.inner(outer);
+    frame.render_widget(block, outer);
+    inner
+}
+
 pub fn draw(frame: &mut Frame, state: &State, keymap: &Keymap, theme: &Theme) {
     let area = frame.area();
     let g = crate::core::geometry::Geometry::new(area.width, area.height, state.focus);

@@ -6,7 +6,7 @@ use crate::core::text::{fit, truncate};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 /// `(mark, what)` for a source's state.
 pub fn describe(state: &SourceState) -> (&'static str, String) {
@@ -27,24 +27,8 @@ pub fn describe(state: &SourceState) -> (&'static str, String) {
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let w = area.width.saturating_sub(4).min(110);
-    let h = (state.sources.len() as u16 + 2).clamp(3, area.height);
-    let popup = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
-    frame.render_widget(Clear, popup);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(true))
-        .title(Span::styled(
-            " Sources · S or Esc to close ",
-            theme.title(true),
-        ));
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
+    let h = (state.sources.len() as u16 + 2).max(3);
+    let inner = super::popup(frame, area, w, h, "Sources · S or Esc to close", theme);
     let width = usize::from(inner.width);
     let label_w = (width / 2).max(10);
     let lines: Vec<Line> = if state.sources.is_empty() {
