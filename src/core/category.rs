@@ -240,8 +240,8 @@ impl CategoryTree {
         (tree, members)
     }
 
-    /// The node's levels, from the top.
-    pub fn category_of(&self, node: usize) -> CategoryPath {
+    /// The names from the top level down to `node`.
+    fn levels_of(&self, node: usize) -> Vec<&str> {
         let mut levels = Vec::new();
         let mut cur = Some(node);
         while let Some(n) = cur {
@@ -249,7 +249,12 @@ impl CategoryTree {
             cur = self.nodes[n].parent;
         }
         levels.reverse();
-        CategoryPath::from_levels(levels).expect("tree nodes have names")
+        levels
+    }
+
+    /// The node's levels, from the top.
+    pub fn category_of(&self, node: usize) -> CategoryPath {
+        CategoryPath::from_levels(self.levels_of(node)).expect("tree nodes have names")
     }
 
     /// The topmost nodes a filter selects (their subtrees hold every selected category).
@@ -267,14 +272,7 @@ impl CategoryTree {
 
     /// The node's full path, levels joined by ` / `.
     pub fn path_of(&self, node: usize) -> String {
-        let mut levels = Vec::new();
-        let mut cur = Some(node);
-        while let Some(n) = cur {
-            levels.push(self.nodes[n].name.as_str());
-            cur = self.nodes[n].parent;
-        }
-        levels.reverse();
-        levels.join(" / ")
+        self.levels_of(node).join(" / ")
     }
 
     /// Nodes in display order (depth first, children sorted).
