@@ -175,6 +175,10 @@ pub enum Command {
         /// Print JSON (the article's fields and its blocks) instead
         #[arg(long)]
         json: bool,
+        /// The full story from the article's web page instead of the feed's summary (the cached
+        /// copy, else fetched and cached; see docs/full-text.md)
+        #[arg(long)]
+        full: bool,
     },
     /// The category tree with article counts (a parent counts its children's articles)
     Categories {

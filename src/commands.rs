@@ -50,7 +50,8 @@ pub fn run(mut cli: Cli) -> ExitCode {
             sources,
             width,
             json,
-        }) => show(&sources, &id, width.map(usize::from), json),
+            full,
+        }) => show(&sources, &id, width.map(usize::from), json, full),
         Some(Command::Categories { sources, json }) => categories(&sources, json),
         Some(Command::Config { example }) => crate::config::command(&cli.sources.settings, example),
         Some(Command::Import { file }) => crate::opml::import(&cli.sources, &file),
@@ -454,7 +455,13 @@ fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn show(args: &SourceArgs, id: &str, width: Option<usize>, json: bool) -> io::Result<ExitCode> {
+fn show(
+    args: &SourceArgs,
+    id: &str,
+    width: Option<usize>,
+    json: bool,
+    full: bool,
+) -> io::Result<ExitCode> {
     let lib = match load(args) {
         Ok(l) => l,
         Err(code) => return Ok(code),
@@ -476,20 +483,90 @@ fn show(args: &SourceArgs, id: &str, width: Option<usize>, json: bool) -> io::Re
         }
     };
     article.render();
+    // `--full`: the story from the article's page (the cached copy, else fetched and cached)
+    // replaces the feed's summary; when that fails, the summary is printed and the exit is 1.
+    let mut full_story = None;
+    let mut full_error = None;
+    if full {
+        use sources::fulltext::{cached_full, fetch_full};
+        let opts = args.fetch_options();
+        let link = article.link.as_deref().unwrap_or("");
+        match cached_full(&article.id, &opts)
+            .map_or_else(|| fetch_full(&article.id, link, &opts), Ok)
+        {
+            Ok(story) => {
+                article.standfirst = None;
+                article.blocks = story.blocks.clone();
+                article.words = story.words;
+                full_story = Some(story);
+            }
+            Err(e) => {
+                eprintln!("tidings: error: {e}");
+                full_error = Some(e.to_string());
+            }
+        }
+    }
     let article = &article;
     let mut out = io::BufWriter::new(io::stdout().lock());
     if json {
-        serde_json::to_writer_pretty(&mut out, &JsonArticle::new(article, true))?;
+        #[derive(Serialize)]
+        struct WithFull<'a> {
+            #[serde(flatten)]
+            article: JsonArticle<'a>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            full: Option<serde_json::Value>,
+        }
+        let full = full.then(|| match &full_story {
+            Some(s) => serde_json::json!({
+                "link": s.link,
+                "final_url": s.final_url,
+                "fetched": s.fetched.to_rfc3339(),
+                "title": s.title,
+                "words": s.words,
+                "from_cache": s.from_cache,
+                "note": s.note(),
+            }),
+            None => serde_json::json!({ "error": full_error }),
+        });
+        let shown = WithFull {
+            article: JsonArticle::new(article, true),
+            full,
+        };
+        serde_json::to_writer_pretty(&mut out, &shown)?;
         writeln!(out)?;
     } else {
+        use crate::core::layout::LineKind;
         let cols = width.or_else(stdout_width).unwrap_or(80);
+        // The note goes right under the header (title, byline, categories, link).
+        let mut note: Option<Vec<String>> = full_story.as_ref().map(|s| {
+            textwrap::wrap(&s.note(), cols.max(10))
+                .into_iter()
+                .map(|l| l.into_owned())
+                .collect()
+        });
         for line in layout(article, cols, &Local) {
+            let header = matches!(
+                line.kind,
+                LineKind::Title | LineKind::Byline | LineKind::Categories | LineKind::Link
+            );
+            if !header && let Some(lines) = note.take() {
+                for l in lines {
+                    writeln!(out, "{l}")?;
+                }
+            }
             writeln!(out, "{}", line.text)?;
+        }
+        for l in note.into_iter().flatten() {
+            writeln!(out, "{l}")?;
         }
     }
     out.flush()?;
     exit_without_freeing(lib);
-    Ok(ExitCode::SUCCESS)
+    Ok(if full_error.is_some() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 #[derive(Serialize)]

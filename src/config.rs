@@ -58,6 +58,8 @@ pub struct Source {
     pub name: Option<String>,
     /// The category of its articles that carry none.
     pub category: Option<CategoryPath>,
+    /// Fetch each article's full story from its link in the background (`full_text = true`).
+    pub full_text: bool,
 }
 
 /// `[fetch]`: each `None` leaves the default (or the command-line flag) alone.
@@ -228,6 +230,7 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Config, ConfigError>
             spec,
             name,
             category: s.category.map(|c| c.0),
+            full_text: s.full_text.unwrap_or(false),
         });
     }
     config.fetch = Fetch {
@@ -337,6 +340,14 @@ impl Config {
         self.apply_aliases(articles);
     }
 
+    /// True when the source labelled `source_label` (as for [`Config::apply`]) has
+    /// `full_text = true`: its articles' full stories are fetched without being asked for.
+    pub fn full_text_for(&self, source_label: &str) -> bool {
+        self.sources
+            .iter()
+            .any(|s| s.full_text && s.spec.label() == source_label)
+    }
+
     /// Renames the categories the aliases name, dropping duplicates that result.
     pub fn apply_aliases(&self, articles: &mut [Article]) {
         if self.aliases.is_empty() {
@@ -401,6 +412,7 @@ struct RawSource {
     url: Option<Spanned<FeedUrl>>,
     name: Option<Spanned<String>>,
     category: Option<Category>,
+    full_text: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -706,6 +718,9 @@ url = "https://example.com/world/feed.xml"
 name = "Example World"
 # The category of its articles that carry none.
 category = "World News / Europe"
+# Fetch each article's full story from its web page in the background (default false; `f` in
+# the reader fetches one on demand). See docs/full-text.md.
+full_text = true
 
 [[sources]]
 path = "~/news"
@@ -983,6 +998,7 @@ mod tests {
                 spec: SourceSpec::Url("https://b.org/".into()),
                 name: Some("B".into()),
                 category: CategoryPath::parse("World / Europe"),
+                full_text: false,
             }],
         )
         .unwrap();
@@ -999,6 +1015,7 @@ mod tests {
                 spec: SourceSpec::Path("/n".into()),
                 name: None,
                 category: None,
+                full_text: false,
             }],
         )
         .unwrap();

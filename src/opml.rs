@@ -138,6 +138,7 @@ fn outline(
         spec,
         name,
         category,
+        full_text: false,
     });
     None
 }
@@ -482,6 +483,7 @@ mod tests {
             spec: SourceSpec::Url("HTTPS://Harbour.example:443/feed.xml".into()),
             name: None,
             category: None,
+            full_text: false,
         }];
         let o = parse(OPML, Path::new("/home/me")).unwrap();
         let mut feeds = o.feeds;

@@ -390,6 +390,35 @@ fn fetch_options_merge_flags_over_config_over_defaults() {
 }
 
 #[test]
+fn full_text_is_set_per_source() {
+    let text = "[[sources]]\nurl = \"https://slow.example/feed.xml\"\nfull_text = true\n\n\
+                [[sources]]\nurl = \"https://full.example/feed.xml\"\n\n\
+                [[sources]]\npath = \"news\"\nfull_text = false\n\n\
+                [[sources]]\npath = \"teasers\"\nfull_text = true\n";
+    let c = config::parse(text, "c.toml", Path::new("/home/me/.config/tidings")).unwrap();
+    let flags: Vec<bool> = c.sources.iter().map(|s| s.full_text).collect();
+    assert_eq!(flags, [true, false, false, true]);
+    // Labels as `Config::apply` gets them: the sanitized URL, or the path as resolved.
+    assert!(c.full_text_for("https://slow.example/feed.xml"));
+    assert!(!c.full_text_for("https://full.example/feed.xml"));
+    assert!(!c.full_text_for("/home/me/.config/tidings/news"));
+    assert!(c.full_text_for(&SourceSpec::Path("/home/me/.config/tidings/teasers".into()).label()));
+    assert!(!c.full_text_for("https://elsewhere.example/feed.xml"));
+    assert!(!c.full_text_for(""));
+    assert!(!Config::default().full_text_for("https://slow.example/feed.xml"));
+    // A value that is not a boolean is an error at its place, like any other key.
+    let e = config::parse(
+        "[[sources]]\nurl = \"https://a.example/\"\nfull_text = \"yes\"\n",
+        "c.toml",
+        Path::new("/"),
+    )
+    .unwrap_err();
+    assert_eq!(e.at, Some((3, 13)), "{e}");
+    assert!(e.message.contains("invalid type: string \"yes\""), "{e}");
+    assert!(e.message.contains("expected a boolean"), "{e}");
+}
+
+#[test]
 fn the_example_config_parses_and_is_documented() {
     let home = Home::new();
     // A broken config does not stop `config --example`.
@@ -408,6 +437,7 @@ fn the_example_config_parses_and_is_documented() {
         "url",
         "name",
         "category",
+        "full_text",
         "timeout",
         "connect_timeout",
         "concurrency",

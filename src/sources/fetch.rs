@@ -10,7 +10,9 @@ use crate::core::model::Article;
 use crate::core::sanitize::sanitize_line;
 use futures_util::StreamExt;
 use reqwest::StatusCode;
-use reqwest::header::{ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
+use reqwest::header::{
+    ACCEPT, CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+};
 use std::collections::HashMap;
 use std::error::Error as StdError;
 use std::fmt;
@@ -318,6 +320,84 @@ pub fn cached(url: &str, opts: &FetchOptions) -> Option<Vec<Article>> {
     parse_body(url, &final_url, &entry.body).ok()
 }
 
+/// A web page (not a feed) fetched by [`fetch_page`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// The URL as asked for.
+    pub url: String,
+    /// Where the page was found after redirects.
+    pub final_url: String,
+    /// The `Content-Type` header as sent, if any and readable.
+    pub content_type: Option<String>,
+    /// The body within the size cap; `None` when `wanted` refused the response (not read).
+    pub body: Option<Vec<u8>>,
+}
+
+/// Fetches one page with exactly the limits of feeds (`opts`: timeouts, size cap, redirects,
+/// decompression; no cache). `wanted` sees the `Content-Type` (if any) before the body is read;
+/// when it says no, the body is not downloaded. A URL that is not `http`/`https` fails before
+/// any IO. Blocking; like [`fetch_all`], it runs its own runtime (on a thread of its own when
+/// called inside a tokio runtime).
+pub fn fetch_page(
+    url: &str,
+    opts: &FetchOptions,
+    wanted: &(dyn Fn(Option<&str>) -> bool + Sync),
+) -> Result<Page, FetchError> {
+    let parsed = parse_url(url).map_err(|kind| FetchError::new(url, kind))?;
+    if tokio::runtime::Handle::try_current().is_ok() {
+        std::thread::scope(|s| {
+            let worker = s.spawn(|| run_page(url, parsed, opts, wanted));
+            worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    } else {
+        run_page(url, parsed, opts, wanted)
+    }
+}
+
+fn run_page(
+    url: &str,
+    parsed: url::Url,
+    opts: &FetchOptions,
+    wanted: &(dyn Fn(Option<&str>) -> bool + Sync),
+) -> Result<Page, FetchError> {
+    let err = |kind| FetchError::new(url, kind);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            err(FetchErrorKind::Io(format!(
+                "could not start the fetcher: {e}"
+            )))
+        })?;
+    let client = build_client(opts).map_err(|e| {
+        err(FetchErrorKind::Io(format!(
+            "could not set up HTTP: {}",
+            root_message(&e)
+        )))
+    })?;
+    let content_type = |h: &HeaderMap| header_str(h, CONTENT_TYPE);
+    let header_check = |h: &HeaderMap| wanted(content_type(h).as_deref());
+    let page = PageRequest {
+        accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+        wanted: &header_check,
+    };
+    let exchange = request(&client, parsed, opts, None, Some(&page));
+    let (_, final_url, headers, body) = rt
+        .block_on(async { tokio::time::timeout(opts.timeout, exchange).await })
+        .map_err(|_| err(FetchErrorKind::Timeout))?
+        .map_err(err)?;
+    let content_type = content_type(&headers);
+    let read = wanted(content_type.as_deref());
+    Ok(Page {
+        url: url.to_string(),
+        final_url,
+        content_type: content_type.map(|c| sanitize_line(&c)),
+        body: read.then_some(body),
+    })
+}
+
 /// The context `parse_feed` needs for a body fetched from `url`, found at `final_url`.
 fn context(url: &str, final_url: &str) -> FeedContext {
     let host = url::Url::parse(final_url)
@@ -363,7 +443,7 @@ fn describe_start(body: &[u8]) -> String {
 }
 
 /// True when the first KiB holds `<html` or `<!doctype html` (any case).
-fn looks_like_html(body: &[u8]) -> bool {
+pub fn looks_like_html(body: &[u8]) -> bool {
     let head = body[..body.len().min(1024)].to_ascii_lowercase();
     memchr::memmem::find(&head, b"<html").is_some()
         || memchr::memmem::find(&head, b"<!doctype html").is_some()
@@ -513,7 +593,7 @@ async fn fetch_one(
     };
 
     // The whole exchange is bounded by the total timeout too, whatever reqwest does with bodies.
-    let exchange = request(client, parsed, opts, entry.as_ref());
+    let exchange = request(client, parsed, opts, entry.as_ref(), None);
     let (status, final_url, headers, body) =
         match tokio::time::timeout(opts.timeout, exchange).await {
             Ok(r) => r.map_err(err)?,
@@ -583,15 +663,27 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
+/// What a page request wants beyond a feed request: an `Accept` header, and a look at the
+/// response headers before the body is read (false: the body is not read).
+struct PageRequest<'a> {
+    accept: &'static str,
+    wanted: &'a (dyn Fn(&HeaderMap) -> bool + Sync),
+}
+
 /// Sends the request (conditional when there is a cache entry) and reads a 2xx body within the
-/// size cap. Returns the status, final URL, headers and body (empty unless 2xx).
+/// size cap. Returns the status, final URL, headers and body (empty unless 2xx, and empty when
+/// `page.wanted` refused the headers).
 async fn request(
     client: &reqwest::Client,
     url: url::Url,
     opts: &FetchOptions,
     entry: Option<&CacheEntry>,
+    page: Option<&PageRequest<'_>>,
 ) -> Result<(StatusCode, String, HeaderMap, Vec<u8>), FetchErrorKind> {
     let mut req = client.get(url);
+    if let Some(p) = page {
+        req = req.header(ACCEPT, p.accept);
+    }
     if let Some(e) = entry {
         if let Some(etag) = &e.meta.etag {
             req = req.header(IF_NONE_MATCH, etag.as_str());
@@ -609,6 +701,9 @@ async fn request(
     }
     if !status.is_success() {
         return Err(FetchErrorKind::Status(status.as_u16()));
+    }
+    if page.is_some_and(|p| !(p.wanted)(&headers)) {
+        return Ok((status, final_url, headers, Vec::new()));
     }
     let limit = opts.max_size;
     if resp.content_length().is_some_and(|n| n > limit) {

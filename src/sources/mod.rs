@@ -3,9 +3,11 @@
 
 pub mod cache;
 pub mod decode;
+pub mod extract;
 pub mod feed;
 pub mod fetch;
 pub mod files;
+pub mod fulltext;
 pub mod store;
 pub mod text;
 
