@@ -6,12 +6,14 @@
 //!
 //! `cargo bench --bench extract` (50 runs) or `cargo bench --bench extract -- 200`. Five warm-up
 //! runs, then the median, p99 and max in milliseconds; the rendering step (`html_to_blocks` on
-//! the extracted HTML, part of the total) is timed on its own too. No criterion: a tiny harness.
+//! the extracted HTML) and the depth pre-pass (`limit_depth`), both part of the total, are timed
+//! on their own too. Then hostile shapes (a 3 MB page, deep nesting, unclosed tags), a few runs
+//! each. No criterion: a tiny harness.
 
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
-use tidings::sources::extract::{extract, render};
+use tidings::sources::extract::{extract, limit_depth, render};
 
 const WARMUP: usize = 5;
 const DEFAULT_RUNS: usize = 50;
@@ -170,6 +172,7 @@ fn main() {
     let base = url::Url::parse(URL).ok();
     let mut total = Vec::with_capacity(runs);
     let mut rendering = Vec::with_capacity(runs);
+    let mut prepass = Vec::with_capacity(runs);
     for i in 0..WARMUP + runs {
         let t = Instant::now();
         let x = black_box(extract(black_box(&html), URL)).expect("story");
@@ -177,11 +180,51 @@ fn main() {
         let t = Instant::now();
         black_box(render(black_box(&x.html), base.as_ref()));
         let r = t.elapsed();
+        let t = Instant::now();
+        black_box(limit_depth(black_box(&html)));
+        let d = t.elapsed();
         if i >= WARMUP {
             total.push(whole);
             rendering.push(r);
+            prepass.push(d);
         }
     }
     stats("extract (all, 300 KB page)", total);
     stats("  of which html_to_blocks", rendering);
+    stats("  of which the depth pre-pass", prepass);
+
+    // Hostile shapes, a few runs each: extraction must stay bounded, story or not.
+    let story: String = (0..20)
+        .map(|i| format!("<p>{}</p>", SENTENCES[i % SENTENCES.len()].repeat(6)))
+        .collect();
+    let deep = |levels: usize| {
+        format!(
+            "<html><body>{}{story}{}</body></html>",
+            "<div><span>".repeat(levels),
+            "</span></div>".repeat(levels)
+        )
+    };
+    let cases = [
+        ("3 MB page (10x the above)", page(3 * 1024 * 1024)),
+        ("nested 2,000 levels", deep(2000)),
+        ("nested 20,000 levels", deep(20000)),
+        (
+            "50,000 sibling paragraphs",
+            format!(
+                "<html><body>{}</body></html>",
+                "<p>a b c</p>".repeat(50_000)
+            ),
+        ),
+        ("unclosed tags", "<div><p><b><i>".repeat(20_000) + &story),
+    ];
+    for (name, html) in cases {
+        let runs = 3;
+        let mut t = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let s = Instant::now();
+            let _ = black_box(extract(black_box(&html), URL));
+            t.push(s.elapsed());
+        }
+        stats(&format!("{name} ({} KB)", html.len() / 1024), t);
+    }
 }

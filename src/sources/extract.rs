@@ -59,7 +59,8 @@ pub fn extract(html: &str, url: &str) -> Result<Extracted, ExtractError> {
         .as_ref()
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .map(url::Url::as_str);
-    let doc = dom_query::Document::from(html);
+    // The HTML parser and the scorer both slow down with the square of the nesting depth.
+    let doc = dom_query::Document::from(limit_depth(html).as_ref());
     let walled = strip_boilerplate(&doc);
     let cfg = dom_smoothie::Config {
         // The byline, dates and the like come from the feed; only the story is wanted.
@@ -153,6 +154,188 @@ fn strip_boilerplate(doc: &dom_query::Document) -> bool {
         }
     }
     walled
+}
+
+/// Deeper than this (as estimated by [`limit_depth`]), start tags are dropped.
+pub const MAX_DEPTH: usize = 512;
+
+/// Elements without an end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// Elements whose content is text up to their end tag.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+/// Start tags that close an open `p` (HTML's "close a p element in button scope").
+const CLOSES_P: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "ul",
+    "li",
+    "dd",
+    "dt",
+];
+
+/// The page with every start tag dropped that would open an element deeper than
+/// [`MAX_DEPTH`] (its text is kept); the page itself, not copied, when none is that deep.
+///
+/// A hostile page of thousands of nested (or never closed) tags would otherwise cost the HTML
+/// parser and the scorer seconds to minutes: both are quadratic in the depth. The depth is
+/// estimated in one pass with a stack of open tag names, closing them as end tags and the
+/// common implicit ends (`p`, `li`, `dt`/`dd`, `td`/`th`, `tr`, `option`) do. Tags it cannot
+/// match stay open in the estimate, so it errs towards deeper, never shallower.
+pub fn limit_depth(html: &str) -> std::borrow::Cow<'_, str> {
+    let b = html.as_bytes();
+    let mut stack: Vec<String> = Vec::new();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    // The nearest open `name` within the top 64 entries, not beyond a `fence`.
+    let near = |stack: &[String], names: &[&str], fences: &[&str]| {
+        for (k, n) in stack.iter().enumerate().rev().take(64) {
+            if names.contains(&n.as_str()) {
+                return Some(k);
+            }
+            if fences.contains(&n.as_str()) {
+                return None;
+            }
+        }
+        None
+    };
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        let lt = i + off;
+        let rest = &b[lt + 1..];
+        if rest.starts_with(b"!--") {
+            i = memchr::memmem::find(&b[lt + 4..], b"-->").map_or(b.len(), |e| lt + 4 + e + 3);
+            continue;
+        }
+        if rest.first().is_some_and(|&c| c == b'!' || c == b'?') {
+            i = memchr::memchr(b'>', rest).map_or(b.len(), |e| lt + 1 + e + 1);
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let name_at = lt + 1 + usize::from(closing);
+        if !b.get(name_at).is_some_and(u8::is_ascii_alphabetic) {
+            i = lt + 1;
+            continue;
+        }
+        let name_len = b[name_at..]
+            .iter()
+            .position(|&c| c.is_ascii_whitespace() || c == b'/' || c == b'>')
+            .unwrap_or(b.len() - name_at);
+        let name = html[name_at..name_at + name_len].to_ascii_lowercase();
+        let end = tag_end(b, name_at + name_len);
+        i = (end + 1).min(b.len());
+        if closing {
+            if let Some(k) = near(&stack, &[name.as_str()], &[]) {
+                stack.truncate(k);
+            }
+            continue;
+        }
+        if VOID.contains(&name.as_str()) || (end > 0 && b[end - 1] == b'/') {
+            continue;
+        }
+        if RAW_TEXT.contains(&name.as_str()) {
+            i = raw_text_end(b, i, &name);
+            continue;
+        }
+        let implied: Option<usize> = match name.as_str() {
+            "li" => near(&stack, &["li"], &["ul", "ol", "menu"]),
+            "dt" | "dd" => near(&stack, &["dt", "dd"], &["dl"]),
+            "td" | "th" => near(&stack, &["td", "th"], &["tr", "table"]),
+            "tr" => near(&stack, &["tr"], &["table"]),
+            "option" => near(&stack, &["option"], &["select"]),
+            _ => None,
+        };
+        if let Some(k) = implied {
+            stack.truncate(k);
+        }
+        if CLOSES_P.contains(&name.as_str())
+            && let Some(k) = near(&stack, &["p"], &["button", "table"])
+        {
+            stack.truncate(k);
+        }
+        if stack.len() >= MAX_DEPTH {
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            o.push_str(&html[copied..lt]);
+            copied = i;
+            continue;
+        }
+        stack.push(name);
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(html),
+        Some(mut o) => {
+            o.push_str(&html[copied..]);
+            std::borrow::Cow::Owned(o)
+        }
+    }
+}
+
+/// The index of the `>` ending a tag whose attributes start at `from` (quotes respected), or
+/// the end of the input.
+fn tag_end(b: &[u8], from: usize) -> usize {
+    let mut quote = None;
+    for (k, &c) in b.iter().enumerate().skip(from) {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == b'"' || c == b'\'' => quote = Some(c),
+            None if c == b'>' => return k,
+            None => {}
+        }
+    }
+    b.len()
+}
+
+/// Where the raw text of a `name` element starting at `from` ends: after its end tag (any case),
+/// or the end of the input.
+fn raw_text_end(b: &[u8], from: usize, name: &str) -> usize {
+    let mut k = from;
+    while let Some(off) = memchr::memmem::find(&b[k..], b"</") {
+        let at = k + off + 2;
+        let n = name.len();
+        if b.len() >= at + n && b[at..at + n].eq_ignore_ascii_case(name.as_bytes()) {
+            return memchr::memchr(b'>', &b[at..]).map_or(b.len(), |e| at + e + 1);
+        }
+        k = at;
+    }
+    b.len()
 }
 
 /// A page that is all wall: little text, which speaks of cookies, consent or subscribing.
@@ -282,6 +465,80 @@ mod tests {
         let wall = "<html><body><h1>Before you continue</h1><p>We use cookies. Accept all \
                     or reject all.</p></body></html>";
         assert_eq!(extract(wall, "https://x.org/"), Err(ExtractError::Paywall));
+    }
+
+    #[test]
+    fn depth_is_limited_and_ordinary_pages_are_untouched() {
+        use std::borrow::Cow;
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pages");
+        for e in std::fs::read_dir(dir).unwrap() {
+            let bytes = std::fs::read(e.unwrap().path()).unwrap();
+            let page = String::from_utf8_lossy(&bytes);
+            assert!(matches!(limit_depth(&page), Cow::Borrowed(_)));
+        }
+        // Unclosed paragraphs, list items and cells do not add up.
+        let flat = format!(
+            "<table>{}</table><ul>{}</ul><div>{}</div><dl>{}</dl><select>{}</select>",
+            "<tr><td>a<td>b".repeat(2000),
+            "<li>x".repeat(2000),
+            "<p>para".repeat(2000),
+            "<dt>t<dd>d".repeat(2000),
+            "<option>o".repeat(2000)
+        );
+        assert!(matches!(limit_depth(&flat), Cow::Borrowed(_)));
+        // Scripts, styles and comments hold no tags.
+        let hidden = format!(
+            "<script>{}</SCRIPT><style>{}</style><!-- {} -->",
+            "<div>".repeat(2000),
+            "<div>".repeat(2000),
+            "<div>".repeat(2000)
+        );
+        assert!(matches!(limit_depth(&hidden), Cow::Borrowed(_)));
+        // Deep nesting is cut at MAX_DEPTH, keeping the text and the end tags.
+        let deep = format!(
+            "{}deep text{}",
+            "<div class=\"x>y\">".repeat(3000),
+            "</div>".repeat(3000)
+        );
+        let cut = limit_depth(&deep);
+        assert_eq!(cut.matches("<div").count(), MAX_DEPTH);
+        assert!(cut.contains("deep text"));
+        assert_eq!(cut.matches("</div>").count(), 3000);
+        let unclosed = "<b><i><font color=red>".repeat(5000) + "text";
+        let cut = limit_depth(&unclosed);
+        assert_eq!(cut.matches('<').count(), MAX_DEPTH);
+        // Odd input does not panic.
+        for s in [
+            "<",
+            "</",
+            "<a",
+            "<a href='",
+            "<!--",
+            "<!",
+            "<script",
+            "<script>",
+            "<1>",
+            "<é>",
+        ] {
+            let _ = limit_depth(s);
+        }
+    }
+
+    #[test]
+    fn hostile_nesting_stays_fast() {
+        // Unbounded, these took 50 s and 21 s in a release build; bounded, tens of milliseconds.
+        let deep = format!(
+            "<html><body>{}{}{}</body></html>",
+            "<div><span>".repeat(20_000),
+            story(200),
+            "</span></div>".repeat(20_000)
+        );
+        let unclosed = "<div><p><b><i>".repeat(20_000) + &story(200);
+        for page in [deep, unclosed] {
+            let t = std::time::Instant::now();
+            let _ = extract(&page, "https://x.org/");
+            assert!(t.elapsed().as_secs() < 10, "{:?}", t.elapsed());
+        }
     }
 
     #[test]
