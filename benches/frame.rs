@@ -255,6 +255,7 @@ fn article(
         meta: Vec::new(),
         origin: format!("bench/{i:07}.txt"),
         pending: None,
+        stored: None,
     }
 }
 

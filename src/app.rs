@@ -28,6 +28,8 @@ pub struct App<B: Backend> {
     pub pending: Vec<String>,
     /// URLs `update` asked to open.
     pub open: Vec<String>,
+    /// Background work `update` asked for (bodies to read), for the shell's workers.
+    pub work: Vec<Effect>,
     /// Read/star marks not yet saved, and when they were last saved.
     pub unsaved: Vec<(crate::core::model::ArticleId, bool, bool)>,
     last_save: std::time::Instant,
@@ -77,6 +79,7 @@ impl<B: Backend> App<B> {
             theme,
             pending: Vec::new(),
             open: Vec::new(),
+            work: Vec::new(),
             unsaved: Vec::new(),
             last_save: std::time::Instant::now(),
         };
@@ -137,6 +140,9 @@ impl<B: Backend> App<B> {
                         Effect::Reload(labels) => self.pending.extend(labels),
                         Effect::OpenUrl(url) => self.open.push(url),
                         Effect::SaveMarks(marks) => self.unsaved.extend(marks),
+                        work @ (Effect::LoadBody { .. } | Effect::LoadBodyTexts(_)) => {
+                            self.work.push(work)
+                        }
                     }
                 }
                 true
@@ -156,11 +162,13 @@ impl<B: Backend> App<B> {
     /// Runs until quit or until every sender is gone. Blocks between messages (0% CPU when idle);
     /// while sources load, wakes every 100 ms for the spinner. `reload` is called with the labels
     /// of sources to load again, `open` with URLs to open, `save` with changed read/star marks:
-    /// at most once a second while changes come, and once more on the way out.
+    /// at most once a second while changes come, and once more on the way out; `background`
+    /// with work for another thread, which answers on the channel.
     pub fn run(
         &mut self,
         rx: &Receiver<Msg>,
         mut reload: impl FnMut(Vec<String>),
+        mut background: impl FnMut(Effect),
         mut open: impl FnMut(&mut Terminal<B>, &str) -> Result<(), String>,
         mut save: impl FnMut(Vec<(crate::core::model::ArticleId, bool, bool)>) -> Result<(), String>,
     ) -> io::Result<()> {
@@ -211,6 +219,9 @@ impl<B: Backend> App<B> {
             }
             if !self.pending.is_empty() {
                 reload(std::mem::take(&mut self.pending));
+            }
+            for work in std::mem::take(&mut self.work) {
+                background(work);
             }
             for url in std::mem::take(&mut self.open) {
                 if let Err(e) = open(&mut self.terminal, &url) {

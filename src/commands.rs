@@ -6,7 +6,7 @@ use crate::core::category::CategoryTree;
 use crate::core::layout::layout;
 use crate::core::library::{FindError, Library};
 use crate::core::model::{Article, Block};
-use crate::core::text::{fit, format_date_short, truncate, width};
+use crate::core::text::{fit, truncate, width};
 use crate::sources::{self, LoadOutcome};
 use chrono::Local;
 use serde::Serialize;
@@ -112,9 +112,12 @@ fn load_into_reader(
             }
         }
     }
+    // Local files from the warm-start snapshot when unchanged; bodies stay on disk.
+    let mut snap = sources::snapshot::Snapshot::open(opts.cache_dir.as_deref());
     for spec in specs.iter().filter(|s| !matches!(s, SourceSpec::Url(_))) {
         send(state(spec.label(), SourceState::Loading));
-        let mut outcome = sources::load(std::slice::from_ref(spec));
+        let mut outcome =
+            sources::load_each(std::slice::from_ref(spec), opts, Some(&mut snap), |_, _| {});
         config.apply(&spec.label(), &mut outcome.articles);
         let warnings = outcome.warnings.iter().map(|w| w.to_string()).collect();
         let result = match outcome.reports.first().and_then(|r| r.failure.clone()) {
@@ -129,6 +132,14 @@ fn load_into_reader(
             warnings,
         });
         send(state(spec.label(), result));
+    }
+    if let Err(e) = snap.save() {
+        send(Action::Loaded {
+            articles: Vec::new(),
+            warnings: vec![format!(
+                "cannot save the start-up snapshot in the cache folder: {e}"
+            )],
+        });
     }
     let urls: Vec<String> = urls
         .iter()
@@ -181,6 +192,49 @@ fn load_into_reader(
     send(Action::LoadingDone);
 }
 
+/// Does background work the reader asked for, answering on its channel.
+fn background(work: crate::core::state::Effect, tx: &std::sync::mpsc::Sender<crate::app::Msg>) {
+    use crate::app::Msg;
+    use crate::core::state::{Action, Effect};
+    match work {
+        Effect::LoadBody { id, at } => {
+            let body = sources::files::load_body(&at, &id).map(|a| (a.blocks, a.words));
+            let _ = tx.send(Msg::Action(Action::BodyLoaded { id, body }));
+        }
+        Effect::LoadBodyTexts(mut wanted) => {
+            // A feed file's articles together, so each file is read once.
+            wanted.sort_by(|a, b| a.1.cmp(&b.1));
+            // In batches, so a search shows what it finds while the rest is read.
+            let batches: Vec<&[_]> = wanted.chunks(4096).collect();
+            let last = batches.len().saturating_sub(1);
+            for (n, batch) in batches.into_iter().enumerate() {
+                let (found, _) = sources::files::load_bodies(batch);
+                let texts = found
+                    .into_iter()
+                    .map(|(i, a)| {
+                        let text = crate::core::search::index_text(&a);
+                        (batch[i].0.clone(), std::sync::Arc::from(text))
+                    })
+                    .collect();
+                let done = n == last;
+                if tx
+                    .send(Msg::Action(Action::BodyTexts { texts, done }))
+                    .is_err()
+                {
+                    return;
+                }
+            }
+            if last == 0 && wanted.is_empty() {
+                let _ = tx.send(Msg::Action(Action::BodyTexts {
+                    texts: Vec::new(),
+                    done: true,
+                }));
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The full-screen reader. Sources load on a thread of their own, so the first frame never waits
 /// for them; `r`/`R` load them again on another.
 fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
@@ -231,6 +285,10 @@ fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
             let (opts, tx, config) = (opts.clone(), tx.clone(), args.settings.clone());
             std::thread::spawn(move || load_into_reader(&chosen, &opts, false, &tx, &config));
         },
+        |work| {
+            let tx = tx.clone();
+            std::thread::spawn(move || background(work, &tx));
+        },
         crate::terminal::open_url,
         |marks| match &store {
             Some(store) => store.save(&marks).map(|_| ()),
@@ -244,17 +302,28 @@ fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
 
 /// Loads the sources and prints each warning to stderr; `Err` holds the exit status when every
 /// source failed.
+///
+/// Local files come from the warm-start snapshot in the cache folder when unchanged, and the
+/// snapshot is saved again when anything changed; bodies stay on disk until needed.
 fn load(args: &SourceArgs) -> Result<Library, ExitCode> {
+    let opts = args.fetch_options();
+    let mut snap = sources::snapshot::Snapshot::open(opts.cache_dir.as_deref());
     let LoadOutcome {
         articles,
         warnings,
         reports,
-    } = sources::load_each(&args.specs(), &args.fetch_options(), |label, articles| {
+    } = sources::load_each(&args.specs(), &opts, Some(&mut snap), |label, articles| {
         args.settings.apply(label, articles)
     });
     let mut err = io::stderr().lock();
     for w in &warnings {
         let _ = writeln!(err, "tidings: warning: {w}");
+    }
+    if let Err(e) = snap.save() {
+        let _ = writeln!(
+            err,
+            "tidings: warning: cannot save the start-up snapshot in the cache folder: {e}"
+        );
     }
     if !reports.iter().any(|r| r.failure.is_none()) {
         let _ = writeln!(err, "tidings: error: no source could be loaded");
@@ -347,40 +416,84 @@ fn tree_names(articles: &[&Article]) -> std::collections::HashMap<Vec<String>, S
         .collect()
 }
 
+type Memo<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Remembers a value per distinct key: an archive has few distinct sources and categories.
+fn memo<K: std::hash::Hash + Eq, V: Clone>(
+    map: &mut Memo<K, V>,
+    key: K,
+    make: impl FnOnce(&K) -> V,
+) -> V {
+    if let Some(v) = map.get(&key) {
+        return v.clone();
+    }
+    let v = make(&key);
+    map.insert(key, v.clone());
+    v
+}
+
+/// `2026-11-24 08:15` (as `format_date_short`, without parsing a format string per line).
+fn date_cell(date: chrono::DateTime<chrono::Utc>, tz: &Local) -> String {
+    use chrono::{Datelike, Timelike};
+    let d = date.with_timezone(tz);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        d.year(),
+        d.month(),
+        d.day(),
+        d.hour(),
+        d.minute()
+    )
+}
+
 /// The lines `tidings list` prints: date, category, source, title, aligned by display width.
 /// `max_width` (a terminal's) truncates the title; `None` prints it whole.
 pub fn list_lines(articles: &[&Article], max_width: Option<usize>) -> Vec<String> {
     const DATE: usize = 16;
     let names = tree_names(articles);
-    let cats: Vec<String> = articles.iter().map(|a| category_cell(a, &names)).collect();
-    let cat_w = cats.iter().map(|c| width(c)).max().unwrap_or(0).min(28);
+    // Category cells by the article's category list; widths and fitted cells by their text.
+    let mut cat_memo: Memo<&[crate::core::model::CategoryPath], std::rc::Rc<str>> =
+        Default::default();
+    let cats: Vec<std::rc::Rc<str>> = articles
+        .iter()
+        .map(|a| {
+            memo(&mut cat_memo, a.categories.as_slice(), |_| {
+                category_cell(a, &names).into()
+            })
+        })
+        .collect();
+    let mut widths: Memo<&str, usize> = Default::default();
+    let cat_w = cats
+        .iter()
+        .map(|c| memo(&mut widths, &**c, |c| width(c)))
+        .max()
+        .unwrap_or(0)
+        .min(28);
     let src_w = articles
         .iter()
-        .map(|a| width(&a.source))
+        .map(|a| memo(&mut widths, a.source.as_str(), |s| width(s)))
         .max()
         .unwrap_or(0)
         .min(20);
     let tz = Local;
+    let mut fitted: Memo<(&str, &str), std::rc::Rc<str>> = Default::default();
     articles
         .iter()
         .zip(&cats)
         .map(|(a, cat)| {
             let date = if a.dated {
-                format_date_short(a.date, &tz)
+                date_cell(a.date, &tz)
             } else {
-                "undated".to_string()
+                fit("undated", DATE)
             };
-            let lead = format!(
-                "{}  {}  {}  ",
-                fit(&date, DATE),
-                fit(cat, cat_w),
-                fit(&a.source, src_w)
-            );
+            let rest = memo(&mut fitted, (&**cat, a.source.as_str()), |_| {
+                format!("{}  {}  ", fit(cat, cat_w), fit(&a.source, src_w)).into()
+            });
             let title = match max_width {
-                Some(w) => truncate(&a.title, w.saturating_sub(width(&lead)).max(10)),
+                Some(w) => truncate(&a.title, w.saturating_sub(DATE + 2 + width(&rest)).max(10)),
                 None => a.title.clone(),
             };
-            format!("{lead}{title}")
+            format!("{date}  {rest}{title}")
         })
         .collect()
 }
@@ -394,10 +507,18 @@ struct ListFilter {
 }
 
 fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
-    let lib = match load(args) {
+    let mut lib = match load(args) {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
+    // Searching reads the bodies, which the load left on disk.
+    if f.search.is_some() {
+        let mut articles = lib.into_articles();
+        for w in sources::load_bodies(&mut articles) {
+            eprintln!("tidings: warning: {w}");
+        }
+        lib = Library::new(articles);
+    }
     let filter = match f
         .category
         .as_deref()
@@ -482,7 +603,9 @@ fn show(
             )));
         }
     };
-    article.render();
+    if let Err(e) = sources::load_body(&mut article) {
+        eprintln!("tidings: warning: {e}");
+    }
     // `--full`: the story from the article's page (the cached copy, else fetched and cached)
     // replaces the feed's summary; when that fails, the summary is printed and the exit is 1.
     let mut full_story = None;

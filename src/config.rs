@@ -956,6 +956,7 @@ mod tests {
             meta: Vec::new(),
             origin: "o".into(),
             pending: None,
+            stored: None,
         }
     }
 

@@ -1249,6 +1249,7 @@ fn article(id: impl Strategy<Value = String>) -> impl Strategy<Value = Article> 
                             base: Some("https://example.com/news/".to_string()),
                         })
                     }),
+                    stored: None,
                 }
             },
         )
@@ -1334,6 +1335,7 @@ fn layout_emoji_presentation_regression() {
         meta: vec![],
         origin: String::new(),
         pending: None,
+        stored: None,
     });
     a.blocks = vec![Block::new(BlockKind::Paragraph, "❤\u{FE0F}".repeat(12))];
     for l in layout(&a, 10, &Utc) {

@@ -3,6 +3,9 @@
 use crate::core::model::{Article, CategoryPath};
 use std::collections::HashMap;
 
+/// A hash map with a fast, randomly seeded hasher (keys come from feeds: no fixed seed).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Splits one level into lowercase words; `-` and `_` separate words as spaces do, so
 /// `world-news` and `World News` read alike.
 fn level_words(level: &str) -> Vec<String> {
@@ -166,9 +169,12 @@ impl CategoryTree {
         let mut members: Vec<Vec<u32>> = Vec::new();
         let mut tree = CategoryTree::default();
         // (parent, lowercase level) -> node
-        let mut index: HashMap<(Option<usize>, String), usize> = HashMap::new();
+        let mut index: FastMap<(Option<usize>, String), usize> = FastMap::default();
+        // (parent, level as spelled) -> node: most levels are met spelled as before, and this
+        // finds them without lowercasing or allocating.
+        let mut exact: FastMap<(Option<usize>, &'a str), usize> = FastMap::default();
         // node -> spelling -> uses
-        let mut spellings: Vec<HashMap<String, usize>> = Vec::new();
+        let mut spellings: Vec<FastMap<&'a str, usize>> = Vec::new();
         let mut touched: Vec<usize> = Vec::new();
         for article in articles {
             tree.total += 1;
@@ -181,19 +187,26 @@ impl CategoryTree {
             for path in &article.categories {
                 let mut parent = None;
                 for (depth, level) in path.levels().iter().enumerate() {
-                    let key = (parent, level.to_lowercase());
-                    let node = *index.entry(key).or_insert_with(|| {
-                        tree.nodes.push(CategoryNode {
-                            name: level.clone(),
-                            depth,
-                            parent,
-                            children: Vec::new(),
-                            count: 0,
-                        });
-                        spellings.push(HashMap::new());
-                        tree.nodes.len() - 1
-                    });
-                    *spellings[node].entry(level.clone()).or_default() += 1;
+                    let node = match exact.get(&(parent, level.as_str())) {
+                        Some(&n) => n,
+                        None => {
+                            let key = (parent, level.to_lowercase());
+                            let n = *index.entry(key).or_insert_with(|| {
+                                tree.nodes.push(CategoryNode {
+                                    name: level.clone(),
+                                    depth,
+                                    parent,
+                                    children: Vec::new(),
+                                    count: 0,
+                                });
+                                spellings.push(FastMap::default());
+                                tree.nodes.len() - 1
+                            });
+                            exact.insert((parent, level.as_str()), n);
+                            n
+                        }
+                    };
+                    *spellings[node].entry(level.as_str()).or_default() += 1;
                     touched.push(node);
                     parent = Some(node);
                 }
@@ -209,9 +222,9 @@ impl CategoryTree {
             // Most used spelling; ties go to the one that sorts first, for a stable result.
             if let Some((name, _)) = uses
                 .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
             {
-                tree.nodes[i].name = name;
+                tree.nodes[i].name = name.to_string();
             }
         }
         for i in 0..tree.nodes.len() {
@@ -309,6 +322,7 @@ mod tests {
             meta: vec![],
             origin: title.into(),
             pending: None,
+            stored: None,
         }
     }
 

@@ -716,16 +716,24 @@ fn tag_name(s: &str) -> Option<String> {
     (end > 0 && s.as_bytes()[0].is_ascii_alphabetic()).then(|| s[..end].to_ascii_lowercase())
 }
 
-/// The index of the `>` that ends a tag, skipping quoted attribute values.
+/// The index of the `>` that ends a tag, skipping quoted attribute values. As in browsers, a
+/// quote opens a value only right after `=` (spaces allowed between): `<a"` is a tag name with
+/// a stray quote, and whatever follows up to the next `>` is still the tag.
 fn find_tag_end(s: &str) -> Option<usize> {
     let mut quote: Option<u8> = None;
+    let mut after_eq = false;
     for (i, &c) in s.as_bytes().iter().enumerate() {
         match quote {
             Some(q) if c == q => quote = None,
             Some(_) => {}
-            None if c == b'"' || c == b'\'' => quote = Some(c),
+            None if after_eq && (c == b'"' || c == b'\'') => {
+                quote = Some(c);
+                after_eq = false;
+            }
             None if c == b'>' => return Some(i),
-            None => {}
+            None if c == b'=' => after_eq = true,
+            None if c.is_ascii_whitespace() => {}
+            None => after_eq = false,
         }
     }
     None
@@ -993,5 +1001,18 @@ mod tests {
         );
         assert_eq!(html_to_line("Plain title"), "Plain title");
         assert_eq!(html_to_line("<p>Two</p><p>blocks</p>"), "Two blocks");
+    }
+
+    #[test]
+    fn a_stray_quote_in_a_tag_name_does_not_swallow_a_script() {
+        // Found by the props test: the quote after `<a` had run to a quote inside the script,
+        // so `<script>` was read as part of the `<a>` tag and the script's text was shown.
+        let html = "<p><a\"</p><p>x<script>secret\"</scriptx>secret</script>shown</p>";
+        let text: Vec<String> = html_to_blocks(html, None).into_iter().map(|b| b.text).collect();
+        assert!(!text.iter().any(|t| t.contains("secret")), "{text:?}");
+        assert!(text.iter().any(|t| t.contains("shown")), "{text:?}");
+        assert_eq!(find_tag_end("a href = \"x>y\">z"), Some(14));
+        assert_eq!(find_tag_end("a title='>'>"), Some(11));
+        assert_eq!(find_tag_end("a\"b>c\">"), Some(3));
     }
 }

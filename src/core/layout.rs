@@ -198,6 +198,18 @@ where
         blank(&mut out);
         push_wrapped(&mut out, LineKind::Standfirst, s, "", "", width);
     }
+    if article.body_unloaded() {
+        // The body is being read from disk (see `Article::stored`): a moment at most.
+        blank(&mut out);
+        push_wrapped(
+            &mut out,
+            LineKind::Byline,
+            "Loading the story…",
+            "",
+            "",
+            width,
+        );
+    }
     let mut prev: Option<BlockKind> = None;
     for block in &article.blocks {
         // List items of one list sit together; every other block is set off by a blank line.
@@ -295,6 +307,7 @@ mod tests {
             meta: vec![],
             origin: "k".into(),
             pending: None,
+            stored: None,
         }
     }
 

@@ -39,18 +39,44 @@ impl Library {
     /// replaces the cached copy) and sorts them newest first; ties by title, then id, so the
     /// order never depends on load order.
     pub fn new(articles: Vec<Article>) -> Library {
-        let mut seen = HashSet::with_capacity(articles.len());
-        let mut articles: Vec<Article> = articles
-            .into_iter()
-            .rev()
-            .filter(|a| seen.insert(a.id.clone()))
-            .collect();
-        articles.sort_by(|a, b| {
+        // Articles are large: sort their indices, then move each article once.
+        let mut order: Vec<usize> = {
+            let mut seen: HashSet<&str, foldhash::fast::RandomState> =
+                HashSet::with_capacity_and_hasher(articles.len(), Default::default());
+            let mut keep: Vec<usize> = (0..articles.len())
+                .rev()
+                .filter(|&i| seen.insert(articles[i].id.as_str()))
+                .collect();
+            keep.reverse();
+            keep
+        };
+        // Ids are unique by now, so the order is total and an unstable sort is deterministic.
+        order.sort_unstable_by(|&i, &j| {
+            let (a, b) = (&articles[i], &articles[j]);
             b.date
                 .cmp(&a.date)
                 .then_with(|| a.title.cmp(&b.title))
                 .then_with(|| a.id.cmp(&b.id))
         });
+        // Put each kept article at its place in the order in place (a big archive is not copied
+        // twice): `dest[i]` is where article `i` goes; dropped repeats go to the end.
+        let mut articles = articles;
+        let kept = order.len();
+        let mut dest = vec![usize::MAX; articles.len()];
+        for (k, &i) in order.iter().enumerate() {
+            dest[i] = k;
+        }
+        for (next, d) in (kept..).zip(dest.iter_mut().filter(|d| **d == usize::MAX)) {
+            *d = next;
+        }
+        for i in 0..articles.len() {
+            while dest[i] != i {
+                let j = dest[i];
+                articles.swap(i, j);
+                dest.swap(i, j);
+            }
+        }
+        articles.truncate(kept);
         Library { articles }
     }
 
@@ -68,6 +94,11 @@ impl Library {
         if let Some(a) = self.articles.get_mut(i) {
             a.render();
         }
+    }
+
+    /// Article `i`, to change in place (its id and date must stay: the order depends on them).
+    pub fn article_mut(&mut self, i: usize) -> &mut Article {
+        &mut self.articles[i]
     }
 
     pub fn len(&self) -> usize {
@@ -138,6 +169,7 @@ mod tests {
             meta: vec![],
             origin: key.into(),
             pending: None,
+            stored: None,
         }
     }
 

@@ -167,6 +167,21 @@ pub struct Article {
     /// A body still in HTML, turned into `blocks` when the article is opened (feeds carry much
     /// more markup than anyone reads; rendering it all up front would double a load's cost).
     pub pending: Option<Box<PendingHtml>>,
+    /// Where the body is when it is not in memory (`blocks` and `pending` empty): articles from
+    /// files and the warm-start snapshot keep only their headers, and the body is read again
+    /// when the article is opened or searched.
+    pub stored: Option<std::sync::Arc<BodyRef>>,
+}
+
+/// Where an article's body can be read again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BodyRef {
+    /// A local file (an article, or a feed holding the article among others), and the key its
+    /// ids were made from.
+    File {
+        path: std::path::PathBuf,
+        key: String,
+    },
 }
 
 /// HTML waiting to become blocks, with the URL its relative links resolve against.
@@ -186,6 +201,27 @@ impl Article {
                 .extend(crate::core::html::html_to_blocks(&p.html, base.as_ref()));
             self.words = Article::count_words(self.standfirst.as_deref(), &self.blocks);
         }
+    }
+
+    /// True when the body is elsewhere (see [`Article::stored`]) and must be loaded to be shown.
+    pub fn body_unloaded(&self) -> bool {
+        self.stored.is_some()
+    }
+
+    /// Drops the body from memory, remembering where it can be read again.
+    /// (The articles of one file share one `BodyRef`.)
+    pub fn unload(&mut self, at: std::sync::Arc<BodyRef>) {
+        self.blocks = Vec::new();
+        self.pending = None;
+        self.stored = Some(at);
+    }
+
+    /// Puts a body read again (see [`Article::unload`]) back in place, rendered.
+    pub fn restore(&mut self, blocks: Vec<Block>, pending: Option<Box<PendingHtml>>) {
+        self.blocks = blocks;
+        self.pending = pending;
+        self.stored = None;
+        self.render();
     }
 
     /// Minutes to read at 230 words a minute, at least one.

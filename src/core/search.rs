@@ -182,6 +182,7 @@ mod tests {
                 html: "<p>Hidden <b>gem</b></p>".into(),
                 base: None,
             })),
+            stored: None,
         };
         let t = index_text(&a);
         for q in ["title", "harbour", "standfirst", "unicode", "hidden", "gem"] {

@@ -5,9 +5,10 @@ use crate::core::category::{CategoryFilter, CategoryTree};
 use crate::core::geometry::{Focus, Geometry, Mode};
 use crate::core::layout::{Line, first_line_of, layout};
 use crate::core::library::Library;
-use crate::core::model::{Article, ArticleId};
+use crate::core::model::{Article, ArticleId, Block, BlockKind, BodyRef};
 use chrono::{DateTime, FixedOffset, Utc};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Everything that can happen: what a key or the mouse means, and what a loader found.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +90,18 @@ pub enum Action {
     /// `n` / `N`: next / previous search match while reading.
     NextMatch,
     PrevMatch,
+    /// An article's body, read again from disk (see `Effect::LoadBody`): its blocks and word
+    /// count, or why it could not be read.
+    BodyLoaded {
+        id: ArticleId,
+        body: Result<(Vec<Block>, usize), String>,
+    },
+    /// Folded search text (see `search::index_text`) of articles whose bodies are on disk (see
+    /// `Effect::LoadBodyTexts`); `done` on the last batch.
+    BodyTexts {
+        texts: Vec<(ArticleId, Arc<str>)>,
+        done: bool,
+    },
 }
 
 /// What a key does in the search box.
@@ -133,6 +146,25 @@ pub enum Effect {
     OpenUrl(String),
     /// Read or star marks changed: `(id, read, starred)`, to be saved.
     SaveMarks(Vec<(ArticleId, bool, bool)>),
+    /// Read this article's body from disk and send `Action::BodyLoaded`.
+    LoadBody {
+        id: ArticleId,
+        at: BodyRef,
+    },
+    /// Read these articles' bodies and send their search text back in `Action::BodyTexts`
+    /// batches.
+    LoadBodyTexts(Vec<(ArticleId, BodyRef)>),
+}
+
+/// How far the search text of bodies on disk has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BodySearch {
+    /// Not asked for yet (no search since the last load).
+    #[default]
+    Idle,
+    /// Being read: searches cover the headers (and bodies in memory) meanwhile.
+    Loading,
+    Done,
 }
 
 /// The wall clock and time zone used for dates, fixed in tests.
@@ -219,7 +251,14 @@ pub struct State {
     /// The search box while it is open: its text and the cursor (in chars).
     pub search_box: Option<(String, usize)>,
     /// Folded text per library article, built on the first search.
-    search_index: Vec<String>,
+    search_index: Vec<Arc<str>>,
+    /// Folded text of articles whose bodies are on disk, as it arrives (kept across loads).
+    body_texts: HashMap<ArticleId, Arc<str>>,
+    pub body_search: BodySearch,
+    /// Bodies asked for and not yet arrived.
+    bodies_requested: HashSet<ArticleId>,
+    /// Background work asked for by the action being handled.
+    work: Vec<Effect>,
     pub tree: CategoryTree,
     /// Per library index: the tree nodes the article belongs to (with ancestors), sorted.
     members: Vec<Vec<u32>>,
@@ -470,15 +509,96 @@ impl State {
         }
     }
 
-    /// Builds the search index if it is missing or stale.
+    /// Builds the search index if it is missing or stale. Articles whose bodies are on disk
+    /// are indexed by their headers until their text arrives (asked for here, once per load).
     fn ensure_index(&mut self) {
         if self.search_index.len() != self.lib.len() {
+            let texts = &self.body_texts;
             self.search_index = self
                 .lib
                 .articles()
                 .iter()
-                .map(crate::core::search::index_text)
+                .map(|a| match (a.body_unloaded(), texts.get(&a.id)) {
+                    (true, Some(t)) => t.clone(),
+                    _ => Arc::from(crate::core::search::index_text(a)),
+                })
                 .collect();
+        }
+        if self.body_search == BodySearch::Idle {
+            let wanted: Vec<(ArticleId, BodyRef)> = self
+                .lib
+                .articles()
+                .iter()
+                .filter(|a| !self.body_texts.contains_key(&a.id))
+                .filter_map(|a| Some((a.id.clone(), (**a.stored.as_ref()?).clone())))
+                .collect();
+            if wanted.is_empty() {
+                self.body_search = BodySearch::Done;
+            } else {
+                self.body_search = BodySearch::Loading;
+                self.work.push(Effect::LoadBodyTexts(wanted));
+            }
+        }
+    }
+
+    /// Takes in search text of bodies on disk and searches again.
+    fn add_body_texts(&mut self, texts: Vec<(ArticleId, Arc<str>)>, done: bool) {
+        if done {
+            self.body_search = BodySearch::Done;
+        }
+        if texts.is_empty() {
+            return;
+        }
+        if self.search_index.len() == self.lib.len() {
+            let index: HashMap<&ArticleId, usize> = self
+                .lib
+                .articles()
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (&a.id, i))
+                .collect();
+            for (id, text) in &texts {
+                if let Some(&i) = index.get(id)
+                    && self.lib.articles()[i].body_unloaded()
+                {
+                    self.search_index[i] = text.clone();
+                }
+            }
+        }
+        self.body_texts.extend(texts);
+        if !self.search.is_empty() {
+            let f = std::mem::take(&mut self.filter);
+            self.set_filter(f);
+        }
+    }
+
+    /// Puts a body read from disk in place; the reader shows it if it is open.
+    fn body_loaded(&mut self, id: ArticleId, body: Result<(Vec<Block>, usize), String>) {
+        self.bodies_requested.remove(&id);
+        let Some(i) = self.lib.articles().iter().position(|a| a.id == id) else {
+            return;
+        };
+        if !self.lib.articles()[i].body_unloaded() {
+            return;
+        }
+        let (blocks, words) = match body {
+            Ok(b) => b,
+            Err(e) => {
+                self.warnings.push(e.clone());
+                let note = format!("The story could not be read: {e}");
+                (vec![Block::new(BlockKind::Paragraph, note)], 0)
+            }
+        };
+        let a = self.lib.article_mut(i);
+        a.restore(blocks, None);
+        if words > 0 {
+            a.words = words;
+        }
+        if let Some(r) = &mut self.reader
+            && r.article == i
+        {
+            r.lines.clear();
+            self.relayout_reader();
         }
     }
 
@@ -633,6 +753,15 @@ impl State {
         };
         self.mark_read(article);
         self.lib.render(article);
+        let a = &self.lib.articles()[article];
+        if let Some(at) = &a.stored
+            && self.bodies_requested.insert(a.id.clone())
+        {
+            self.work.push(Effect::LoadBody {
+                id: a.id.clone(),
+                at: (**at).clone(),
+            });
+        }
         self.reader = Some(Reader {
             article,
             lines: Vec::new(),
@@ -727,6 +856,11 @@ impl State {
         all.extend(articles);
         self.lib = Library::new(all);
         self.search_index.clear();
+        if self.body_search == BodySearch::Done {
+            // New articles' bodies may be on disk: asked for at the next search.
+            self.body_search = BodySearch::Idle;
+        }
+        self.bodies_requested.clear();
         let (tree, members) = CategoryTree::build_indexed(self.lib.articles());
         self.tree = tree;
         self.members = members;
@@ -828,6 +962,7 @@ fn keep_in_view(offset: usize, selected: usize, height: usize, len: usize) -> us
 /// The only writer of state.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let mut effects = update_inner(state, action);
+    effects.append(&mut state.work);
     if !state.unsaved.is_empty() {
         effects.push(Effect::SaveMarks(std::mem::take(&mut state.unsaved)));
     }
@@ -843,6 +978,8 @@ fn update_inner(state: &mut State, action: Action) -> Vec<Effect> {
             | Action::Quit
             | Action::Source { .. }
             | Action::Tick
+            | Action::BodyLoaded { .. }
+            | Action::BodyTexts { .. }
     );
     if state.links.is_some() && !background {
         return links_overlay(state, action);
@@ -1040,6 +1177,8 @@ fn update_inner(state: &mut State, action: Action) -> Vec<Effect> {
             state.search_box = Some((state.search.clone(), chars));
         }
         Action::SearchInput(key) => search_key(state, key),
+        Action::BodyLoaded { id, body } => state.body_loaded(id, body),
+        Action::BodyTexts { texts, done } => state.add_body_texts(texts, done),
         Action::NextMatch => state.jump_to_match(true),
         Action::PrevMatch => state.jump_to_match(false),
         Action::ShowLinks => {

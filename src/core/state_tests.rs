@@ -30,6 +30,7 @@ fn art(key: &str, day: u32, cats: &str, paragraphs: usize) -> Article {
         meta: vec![],
         origin: key.into(),
         pending: None,
+        stored: None,
     }
 }
 
@@ -807,4 +808,171 @@ fn n_and_shift_n_jump_between_matches() {
     assert_eq!(line(&s), "Heading 9");
     update(&mut s, Action::PrevMatch);
     assert_eq!(line(&s), "Heading 4");
+}
+
+/// The corpus with the bodies of `a` and `long` on disk (see `Article::unload`).
+fn state_with_bodies_on_disk() -> (State, Vec<Article>) {
+    let full = corpus();
+    let mut articles = full.clone();
+    for a in &mut articles {
+        if a.title == "Title a" || a.title == "Title long" {
+            a.unload(Arc::new(BodyRef::File {
+                path: format!("/feeds/{}.xml", a.title).into(),
+                key: "k".into(),
+            }));
+        }
+    }
+    let mut s = State::new(clock(), None);
+    update(
+        &mut s,
+        Action::Resize {
+            width: 160,
+            height: 48,
+        },
+    );
+    update(
+        &mut s,
+        Action::Loaded {
+            articles,
+            warnings: vec![],
+        },
+    );
+    update(&mut s, Action::LoadingDone);
+    (s, full)
+}
+
+fn body_of(full: &[Article], title: &str) -> (Vec<Block>, usize) {
+    let a = full.iter().find(|a| a.title == title).unwrap();
+    (a.blocks.clone(), a.words)
+}
+
+fn reader_text(s: &State) -> Vec<String> {
+    s.reader
+        .as_ref()
+        .unwrap()
+        .lines
+        .iter()
+        .map(|l| l.text.clone())
+        .collect()
+}
+
+#[test]
+fn opening_an_article_on_disk_asks_for_its_body_once_and_shows_it_when_it_comes() {
+    let (mut s, full) = state_with_bodies_on_disk();
+    assert_eq!(selected_title(&s), "Title a");
+    let effects = update(&mut s, Action::Choose);
+    let id = s.lib.articles()[s.selected_article().unwrap()].id.clone();
+    let want = Effect::LoadBody {
+        id: id.clone(),
+        at: BodyRef::File {
+            path: "/feeds/Title a.xml".into(),
+            key: "k".into(),
+        },
+    };
+    assert!(effects.contains(&want), "{effects:?}");
+    assert!(reader_text(&s).iter().any(|l| l == "Loading the story…"));
+    // Opening it again while the body is on its way does not ask twice.
+    update(&mut s, Action::Back);
+    let again = update(&mut s, Action::Choose);
+    assert!(
+        !again.iter().any(|e| matches!(e, Effect::LoadBody { .. })),
+        "{again:?}"
+    );
+    update(
+        &mut s,
+        Action::BodyLoaded {
+            id,
+            body: Ok(body_of(&full, "Title a")),
+        },
+    );
+    let text = reader_text(&s);
+    assert!(!text.iter().any(|l| l == "Loading the story…"));
+    assert!(
+        text.iter().any(|l| l.starts_with("Paragraph 0 of a.")),
+        "{text:?}"
+    );
+    // Loaded once: opening it later asks for nothing.
+    update(&mut s, Action::Back);
+    assert!(
+        !update(&mut s, Action::Choose)
+            .iter()
+            .any(|e| matches!(e, Effect::LoadBody { .. }))
+    );
+}
+
+#[test]
+fn a_body_that_cannot_be_read_says_why_in_the_reader_and_the_status() {
+    let (mut s, _) = state_with_bodies_on_disk();
+    update(&mut s, Action::Choose);
+    let id = s.lib.articles()[s.selected_article().unwrap()].id.clone();
+    update(
+        &mut s,
+        Action::BodyLoaded {
+            id,
+            body: Err("/feeds/a.xml: cannot read: gone".into()),
+        },
+    );
+    assert_eq!(
+        s.warnings.last().unwrap(),
+        "/feeds/a.xml: cannot read: gone"
+    );
+    assert!(
+        reader_text(&s)
+            .iter()
+            .any(|l| l.contains("could not be read: /feeds/a.xml: cannot read: gone"))
+    );
+}
+
+#[test]
+fn searching_asks_for_the_text_of_bodies_on_disk_and_finds_it_when_it_comes() {
+    let (mut s, full) = state_with_bodies_on_disk();
+    update(&mut s, Action::StartSearch);
+    let effects = update(&mut s, Action::SearchInput(SearchKey::Char('P')));
+    let asked: Vec<Vec<String>> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::LoadBodyTexts(w) => Some(
+                w.iter()
+                    .map(|(id, _)| {
+                        let a = s.lib.articles().iter().find(|a| &a.id == id).unwrap();
+                        a.title.clone()
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked.len(), 1, "{effects:?}");
+    let mut asked = asked[0].clone();
+    asked.sort();
+    assert_eq!(asked, ["Title a", "Title long"]);
+    assert_eq!(s.body_search, BodySearch::Loading);
+    for c in "aragraph 3 of long".chars() {
+        let e = update(&mut s, Action::SearchInput(SearchKey::Char(c)));
+        assert!(
+            !e.iter().any(|e| matches!(e, Effect::LoadBodyTexts(_))),
+            "asked once"
+        );
+    }
+    assert!(titles(&s).is_empty(), "long's body is not here yet");
+    let long = full.iter().find(|a| a.title == "Title long").unwrap();
+    let text: Arc<str> = Arc::from(crate::core::search::index_text(long));
+    update(
+        &mut s,
+        Action::BodyTexts {
+            texts: vec![(long.id.clone(), text)],
+            done: true,
+        },
+    );
+    assert_eq!(titles(&s), ["Title long"]);
+    assert_eq!(s.body_search, BodySearch::Done);
+    // A later load keeps the text it already has.
+    update(
+        &mut s,
+        Action::Loaded {
+            articles: vec![art("z", 1, "", 1)],
+            warnings: vec![],
+        },
+    );
+    assert_eq!(titles(&s), ["Title long"]);
 }

@@ -373,6 +373,7 @@ fn entry_to_article(
         meta: Vec::new(),
         origin: sanitize_line(&ctx.key),
         pending,
+        stored: None,
     }
 }
 

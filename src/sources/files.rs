@@ -3,8 +3,9 @@
 use super::Warning;
 use super::decode::{MAX_FILE_BYTES, Skip, decode};
 use super::feed::{FeedContext, looks_like_feed, parse_feed};
+use super::snapshot::{Snapshot, Stamp};
 use super::text::{FileContext, parse_article};
-use crate::core::model::{Article, ArticleId, CategoryPath};
+use crate::core::model::{Article, ArticleId, BodyRef, CategoryPath};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -58,6 +59,8 @@ pub const MAX_FEED_BYTES: u64 = 32 * 1024 * 1024;
 /// One file to read: its path, the path that makes its id, and what its folder says.
 struct Job {
     path: PathBuf,
+    /// The absolute path, to read the body again later from wherever tidings runs.
+    body_path: PathBuf,
     id_key: String,
     folder_category: Option<CategoryPath>,
     default_source: String,
@@ -126,8 +129,88 @@ fn name_of(path: &Path) -> String {
         .unwrap_or_else(|| path.to_string_lossy().into_owned())
 }
 
-/// Loads a file or a folder (recursively; hidden entries skipped).
+/// Loads a file or a folder (recursively; hidden entries skipped), bodies and all.
 pub fn load_path(path: &Path) -> PathLoad {
+    load_path_with(path, None)
+}
+
+impl Job {
+    /// Everything besides the file's content that its articles depend on: a file reached
+    /// another way is parsed again.
+    fn context(&self) -> String {
+        let folder = self
+            .folder_category
+            .as_ref()
+            .map(|c| c.to_string())
+            .unwrap_or_default();
+        format!(
+            "{}\0{}\0{}\0{}",
+            self.path.to_string_lossy(),
+            folder,
+            self.default_source,
+            u8::from(self.sniff)
+        )
+    }
+
+    /// Reads and parses the file, leaving the bodies out of memory (see [`Article::unload`]).
+    fn read_unloaded(&self) -> JobResult {
+        let mut result = read_job(self);
+        if let Ok((articles, _)) = &mut result {
+            let at = std::sync::Arc::new(BodyRef::File {
+                path: self.body_path.clone(),
+                key: self.id_key.clone(),
+            });
+            for a in articles {
+                if !a.blocks.is_empty() || a.pending.is_some() {
+                    a.unload(at.clone());
+                }
+            }
+        }
+        result
+    }
+}
+
+/// Reads the jobs' files, taking those unchanged since the snapshot from it, and records what
+/// each gave for the next snapshot. Bodies are left out of memory.
+fn read_with_snapshot(jobs: &[Job], root: &str, snap: &mut Snapshot) -> Vec<JobResult> {
+    snap.begin_root(root);
+    let stamps: Vec<Option<Stamp>> = jobs
+        .par_iter()
+        .map(|j| std::fs::metadata(&j.path).ok().and_then(|m| Stamp::of(&m)))
+        .collect();
+    let contexts: Vec<String> = jobs.iter().map(Job::context).collect();
+    let found: Vec<_> = jobs
+        .iter()
+        .zip(&stamps)
+        .zip(&contexts)
+        .map(|((j, s), c)| s.and_then(|s| snap.lookup(&j.id_key, c, s)))
+        .collect();
+    let snap_ref: &Snapshot = snap;
+    let results: Vec<(JobResult, bool)> = jobs
+        .par_iter()
+        .zip(found.into_par_iter())
+        .map(|(j, f)| match f.and_then(|r| snap_ref.decode(r)) {
+            Some(r) => (r, true),
+            None => (j.read_unloaded(), false),
+        })
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    for (((job, stamp), context), (result, reused)) in
+        jobs.iter().zip(stamps).zip(&contexts).zip(results)
+    {
+        match (reused, stamp) {
+            (true, _) => snap.keep(&job.id_key, root),
+            (false, Some(stamp)) => snap.record(&job.id_key, root, context, stamp, &result),
+            (false, None) => {}
+        }
+        out.push(result);
+    }
+    out
+}
+
+/// [`load_path`]; with a snapshot, files unchanged since it are not read again and bodies are
+/// left on disk (each article's [`Article::stored`] says where).
+pub fn load_path_with(path: &Path, snap: Option<&mut Snapshot>) -> PathLoad {
     let label = path.to_string_lossy().into_owned();
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -142,6 +225,7 @@ pub fn load_path(path: &Path) -> PathLoad {
         let parent = canonical.parent().map(name_of).unwrap_or_default();
         vec![Job {
             path: path.to_path_buf(),
+            body_path: canonical.clone(),
             id_key: format!("file:{}", canonical.to_string_lossy()),
             folder_category: None,
             default_source: parent,
@@ -160,6 +244,7 @@ pub fn load_path(path: &Path) -> PathLoad {
                     let rel = e.path().strip_prefix(path).unwrap_or(e.path());
                     jobs.push(Job {
                         path: e.path().to_path_buf(),
+                        body_path: canonical.join(rel),
                         id_key: format!("file:{}", canonical.join(rel).to_string_lossy()),
                         folder_category: folder_category(rel),
                         default_source: source_name.clone(),
@@ -175,8 +260,18 @@ pub fn load_path(path: &Path) -> PathLoad {
         }
         jobs
     };
-    let results: Vec<JobResult> = jobs.par_iter().map(read_job).collect();
-    let mut articles = Vec::with_capacity(results.len());
+    let results: Vec<JobResult> = match snap {
+        Some(snap) => {
+            let root = format!("files:{}", canonical.to_string_lossy());
+            read_with_snapshot(&jobs, &root, snap)
+        }
+        None => jobs.par_iter().map(read_job).collect(),
+    };
+    let total = results
+        .iter()
+        .map(|r| r.as_ref().map_or(0, |(a, _)| a.len()))
+        .sum();
+    let mut articles = Vec::with_capacity(total);
     let mut skipped = 0;
     for r in results {
         match r {
@@ -249,4 +344,74 @@ pub fn load_bundled() -> PathLoad {
 /// The number of bundled sample files.
 pub fn bundled_count() -> usize {
     bundled::SAMPLES.len()
+}
+
+/// Reads the body of article `id` again from `at` (see [`Article::unload`]), rendered; `Err`
+/// says why it could not be.
+pub fn load_body(at: &BodyRef, id: &ArticleId) -> Result<Article, String> {
+    let BodyRef::File { path, key } = at;
+    let job = Job {
+        path: path.clone(),
+        body_path: path.clone(),
+        id_key: key.clone(),
+        folder_category: None,
+        default_source: String::new(),
+        sniff: false,
+    };
+    let (articles, _) = read_job(&job).map_err(|w| w.to_string())?;
+    let mut article = articles
+        .into_iter()
+        .find(|a| &a.id == id)
+        .ok_or_else(|| format!("{}: the article is no longer in this file", path.display()))?;
+    article.render();
+    Ok(article)
+}
+
+/// Reads the bodies of many articles again, one read per file (files in parallel): for each
+/// article whose body could be read, its index in `wanted` and the article, rendered. Files that
+/// fail are reported as warnings.
+pub fn load_bodies(wanted: &[(ArticleId, BodyRef)]) -> (Vec<(usize, Article)>, Vec<Warning>) {
+    let mut groups: std::collections::HashMap<&BodyRef, Vec<usize>> = Default::default();
+    for (i, (_, at)) in wanted.iter().enumerate() {
+        groups.entry(at).or_default().push(i);
+    }
+    let groups: Vec<(&BodyRef, Vec<usize>)> = groups.into_iter().collect();
+    type Found = (Vec<(usize, Article)>, Option<Warning>);
+    let results: Vec<Found> = groups
+        .par_iter()
+        .map(|(at, indices)| {
+            let BodyRef::File { path, key } = at;
+            let job = Job {
+                path: path.clone(),
+                body_path: path.clone(),
+                id_key: key.clone(),
+                folder_category: None,
+                default_source: String::new(),
+                sniff: false,
+            };
+            match read_job(&job) {
+                Ok((articles, _)) => {
+                    let mut by_id: std::collections::HashMap<ArticleId, Article> =
+                        articles.into_iter().map(|a| (a.id.clone(), a)).collect();
+                    let found = indices
+                        .iter()
+                        .filter_map(|&i| {
+                            let mut a = by_id.remove(&wanted[i].0)?;
+                            a.render();
+                            Some((i, a))
+                        })
+                        .collect();
+                    (found, None)
+                }
+                Err(w) => (Vec::new(), Some(w)),
+            }
+        })
+        .collect();
+    let mut found = Vec::with_capacity(wanted.len());
+    let mut warnings = Vec::new();
+    for (f, w) in results {
+        found.extend(f);
+        warnings.extend(w);
+    }
+    (found, warnings)
 }

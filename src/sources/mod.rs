@@ -8,6 +8,7 @@ pub mod feed;
 pub mod fetch;
 pub mod files;
 pub mod fulltext;
+pub mod snapshot;
 pub mod store;
 pub mod text;
 
@@ -104,28 +105,77 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "tidings").map(|d| d.cache_dir().to_path_buf())
 }
 
+/// Brings an article's body back into memory when it was left on disk (see
+/// [`Article::unload`]), rendered; `Err` says why it could not be read.
+pub fn load_body(a: &mut Article) -> Result<(), String> {
+    if let Some(at) = a.stored.take() {
+        match files::load_body(&at, &a.id) {
+            Ok(full) => {
+                a.restore(full.blocks, None);
+                a.words = full.words;
+            }
+            Err(e) => {
+                a.stored = Some(at);
+                return Err(e);
+            }
+        }
+    }
+    a.render();
+    Ok(())
+}
+
+/// [`load_body`] for every article that needs it, one read per file; the warnings name the
+/// files that could not be read.
+pub fn load_bodies(articles: &mut [Article]) -> Vec<Warning> {
+    let wanted: Vec<(
+        usize,
+        (crate::core::model::ArticleId, crate::core::model::BodyRef),
+    )> = articles
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| Some((i, (a.id.clone(), (**a.stored.as_ref()?).clone()))))
+        .collect();
+    let (slots, wanted): (Vec<usize>, Vec<_>) = wanted.into_iter().unzip();
+    let (found, warnings) = files::load_bodies(&wanted);
+    for (j, full) in found {
+        let a = &mut articles[slots[j]];
+        a.restore(full.blocks, None);
+        a.words = full.words;
+    }
+    warnings
+}
+
 /// Loads every source with default fetch options.
 pub fn load(specs: &[SourceSpec]) -> LoadOutcome {
     load_with(specs, &fetch::FetchOptions::default())
 }
 
-/// Loads every source: files are read and parsed in parallel, feed URLs fetched concurrently.
+/// Loads every source, bodies and all: files are read and parsed in parallel, feed URLs
+/// fetched concurrently.
 pub fn load_with(specs: &[SourceSpec], opts: &fetch::FetchOptions) -> LoadOutcome {
-    load_each(specs, opts, |_, _| {})
+    load_each(specs, opts, None, |_, _| {})
 }
 
 /// [`load_with`], handing each source's articles to `each` with the source's label (its
 /// [`SourceSpec::label`]; for a feed URL, the sanitized URL) before they join the rest.
+///
+/// With a snapshot (the warm start), local files unchanged since it are taken from it, what the
+/// others give is recorded in it, and the bodies of local articles stay on disk until opened
+/// (see [`files::load_body`]); the caller saves the snapshot.
 pub fn load_each(
     specs: &[SourceSpec],
     opts: &fetch::FetchOptions,
+    mut snap: Option<&mut snapshot::Snapshot>,
     mut each: impl FnMut(&str, &mut Vec<Article>) + Send,
 ) -> LoadOutcome {
     let mut outcome = LoadOutcome::default();
+    if let Some(w) = snap.as_mut().and_then(|s| s.take_warning()) {
+        outcome.warnings.push(Warning::new("", w));
+    }
     let mut urls = Vec::new();
     for spec in specs {
         let (mut articles, warnings, failure) = match spec {
-            SourceSpec::Path(p) => files::load_path(p),
+            SourceSpec::Path(p) => files::load_path_with(p, snap.as_deref_mut()),
             SourceSpec::Bundled => files::load_bundled(),
             SourceSpec::Url(u) => {
                 urls.push(u.clone());
@@ -138,7 +188,12 @@ pub fn load_each(
             articles: articles.len(),
             failure,
         });
-        outcome.articles.extend(articles);
+        // Moved when it is the first (articles are large: no second copy of a big archive).
+        if outcome.articles.is_empty() {
+            outcome.articles = articles;
+        } else {
+            outcome.articles.extend(articles);
+        }
         outcome.warnings.extend(warnings);
     }
     if !urls.is_empty() {

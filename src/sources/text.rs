@@ -506,6 +506,7 @@ pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String
             meta: header.meta,
             origin: sanitize_line(&ctx.origin),
             pending: None,
+            stored: None,
         },
         warnings,
     })

@@ -1,0 +1,118 @@
+//! Start-up of the reader, in process: from nothing to the first frame that shows the articles,
+//! cold (empty cache folder) and warm (the snapshot of the previous run in place).
+//!
+//! `cargo bench --bench startup -- DIR...` where each DIR is a folder of articles or feeds (by
+//! default the seed-1 corpus of `scripts/bench.sh`: `/tmp/tidings-bench/corpus-10000/feeds` and
+//! `.../articles`). Each run does what `tidings` does before its first full frame: open the
+//! snapshot, load every folder through it (files unchanged since the snapshot are not parsed),
+//! save the snapshot, hand the articles to the state (`Loaded`, `LoadingDone`) and draw one
+//! 200x60 frame on a `TestBackend`. Five cold and five warm runs; medians are printed.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use tidings::app::App;
+use tidings::core::state::{Action, Clock, State};
+use tidings::keymap::Keymap;
+use tidings::sources::snapshot::Snapshot;
+use tidings::sources::{SourceSpec, fetch::FetchOptions, load_each};
+use tidings::ui::theme::Theme;
+
+const RUNS: usize = 5;
+
+struct Times {
+    load: Duration,
+    frame: Duration,
+    articles: usize,
+}
+
+fn start(specs: &[SourceSpec], cache: &std::path::Path) -> std::io::Result<Times> {
+    let t = Instant::now();
+    let opts = FetchOptions {
+        cache_dir: Some(cache.to_path_buf()),
+        ..Default::default()
+    };
+    let mut snap = Snapshot::open(opts.cache_dir.as_deref());
+    let outcome = load_each(specs, &opts, Some(&mut snap), |_, _| {});
+    snap.save()?;
+    let load = t.elapsed();
+    let articles = outcome.articles.len();
+    let state = State::new(
+        Clock {
+            now: chrono::Utc::now(),
+            tz: chrono::FixedOffset::east_opt(0).expect("offset"),
+        },
+        None,
+    );
+    let Ok(terminal) = Terminal::new(TestBackend::new(200, 60));
+    let mut app = App::new(terminal, state, Keymap::default(), Theme::default())?;
+    app.dispatch(Action::Resize {
+        width: 200,
+        height: 60,
+    });
+    app.dispatch(Action::Loaded {
+        articles: outcome.articles,
+        warnings: Vec::new(),
+    });
+    app.dispatch(Action::LoadingDone);
+    app.draw()?;
+    let frame = t.elapsed() - load;
+    // Like the binary, leave the archive to the OS rather than free it piece by piece.
+    std::mem::forget(app);
+    Ok(Times {
+        load,
+        frame,
+        articles,
+    })
+}
+
+fn median(mut v: Vec<Duration>) -> f64 {
+    v.sort();
+    v[v.len() / 2].as_secs_f64() * 1e3
+}
+
+fn report(name: &str, runs: &[Times]) {
+    let load = median(runs.iter().map(|t| t.load).collect());
+    let frame = median(runs.iter().map(|t| t.frame).collect());
+    println!(
+        "{name}: {} articles; load {load:.0} ms + state and first frame {frame:.0} ms = {:.0} ms (medians of {})",
+        runs[0].articles,
+        load + frame,
+        runs.len()
+    );
+}
+
+fn main() -> std::io::Result<()> {
+    let mut dirs: Vec<PathBuf> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .map(PathBuf::from)
+        .collect();
+    if dirs.is_empty() {
+        let base = PathBuf::from("/tmp/tidings-bench/corpus-10000");
+        dirs = vec![base.join("feeds"), base.join("articles")];
+    }
+    if let Some(missing) = dirs.iter().find(|d| !d.exists()) {
+        eprintln!(
+            "{} does not exist: run scripts/bench.sh first (it generates the corpora), or pass folders",
+            missing.display()
+        );
+        return Ok(());
+    }
+    let specs: Vec<SourceSpec> = dirs.into_iter().map(SourceSpec::Path).collect();
+    let work = std::env::temp_dir().join(format!("tidings-startup-{}", std::process::id()));
+    let mut cold = Vec::new();
+    for _ in 0..RUNS {
+        let _ = std::fs::remove_dir_all(&work);
+        cold.push(start(&specs, &work)?);
+    }
+    let mut warm = Vec::new();
+    for _ in 0..RUNS {
+        warm.push(start(&specs, &work)?);
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    report("cold", &cold);
+    report("warm", &warm);
+    Ok(())
+}

@@ -1,0 +1,219 @@
+use super::*;
+use crate::core::model::{Article, ArticleId, BodyRef, CategoryPath};
+
+fn article(n: u32) -> Article {
+    Article {
+        id: ArticleId::from_key(&format!("a{n}")),
+        title: format!("Title {n} — Zürich 台北"),
+        source: "Source".into(),
+        author: n.is_multiple_of(2).then(|| "Ann Author".to_string()),
+        date: DateTime::from_timestamp(1_700_000_000 + i64::from(n), 123_456_789).unwrap(),
+        dated: !n.is_multiple_of(3),
+        link: Some(format!("https://example.com/{n}")),
+        categories: vec![
+            CategoryPath::parse("World News / Europe").unwrap(),
+            CategoryPath::parse("Tech").unwrap(),
+        ],
+        standfirst: Some("A standfirst.".into()),
+        blocks: Vec::new(),
+        words: 400 + n as usize,
+        meta: vec![("X-Thing".into(), "value".into())],
+        origin: "/tmp/f.xml".into(),
+        pending: None,
+        stored: Some(std::sync::Arc::new(BodyRef::File {
+            path: "/tmp/f.xml".into(),
+            key: "file:/tmp/f.xml".into(),
+        })),
+    }
+}
+
+fn stamp(size: u64) -> Stamp {
+    Stamp {
+        size,
+        mtime_secs: 1_600_000_000,
+        mtime_nanos: 5,
+        inode: 77,
+    }
+}
+
+fn ok(n: u32) -> FileResult {
+    Ok((
+        (0..n).map(article).collect(),
+        vec![Warning::new("/tmp/f.xml", "decoded as Windows-1252")],
+    ))
+}
+
+/// Saves a snapshot holding `entries` (key, root, result) under `dir`.
+fn save(dir: &Path, entries: &[(&str, &str, FileResult)]) {
+    let mut s = Snapshot::open(Some(dir));
+    for (key, root, result) in entries {
+        s.begin_root(root);
+        s.record(key, root, "ctx", stamp(10), result);
+    }
+    s.save().unwrap();
+}
+
+fn get(s: &Snapshot, key: &str) -> Option<FileResult> {
+    s.lookup(key, "ctx", stamp(10)).and_then(|r| s.decode(r))
+}
+
+#[test]
+fn round_trip_keeps_every_header_field_and_the_body_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let skipped: FileResult = Err(Warning::new("/tmp/empty.txt", "empty file"));
+    save(
+        dir.path(),
+        &[("k1", "r", ok(5)), ("k2", "r", skipped.clone())],
+    );
+    let s = Snapshot::open(Some(dir.path()));
+    assert_eq!(s.len(), 2);
+    assert_eq!(get(&s, "k1"), Some(ok(5)));
+    assert_eq!(get(&s, "k2"), Some(skipped));
+}
+
+#[test]
+fn a_changed_stamp_or_context_misses() {
+    let dir = tempfile::tempdir().unwrap();
+    save(dir.path(), &[("k1", "r", ok(2))]);
+    let s = Snapshot::open(Some(dir.path()));
+    assert!(s.lookup("k1", "ctx", stamp(10)).is_some());
+    assert!(s.lookup("k1", "ctx", stamp(11)).is_none());
+    let mut newer = stamp(10);
+    newer.mtime_nanos += 1;
+    assert!(s.lookup("k1", "ctx", newer).is_none());
+    let mut moved = stamp(10);
+    moved.inode += 1;
+    assert!(s.lookup("k1", "ctx", moved).is_none());
+    assert!(s.lookup("k1", "other folder", stamp(10)).is_none());
+    assert!(s.lookup("k9", "ctx", stamp(10)).is_none());
+}
+
+#[test]
+fn a_damaged_snapshot_is_ignored_with_a_warning_and_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    save(dir.path(), &[("k1", "r", ok(3))]);
+    let path = dir.path().join(FILE_NAME);
+    let good = std::fs::read(&path).unwrap();
+    let mut damaged = good.clone();
+    let at = damaged.len() - 20;
+    damaged[at] ^= 0x40;
+    for bytes in [
+        damaged,
+        good[..good.len() / 2].to_vec(),
+        b"garbage".to_vec(),
+    ] {
+        std::fs::write(&path, &bytes).unwrap();
+        let mut s = Snapshot::open(Some(dir.path()));
+        assert!(s.is_empty());
+        let w = s.take_warning().expect("a warning");
+        assert!(w.contains("snapshot.bin") && w.contains("rebuilt"), "{w}");
+        s.begin_root("r");
+        s.record("k1", "r", "ctx", stamp(10), &ok(1));
+        s.save().unwrap();
+        let s = Snapshot::open(Some(dir.path()));
+        assert_eq!(get(&s, "k1"), Some(ok(1)));
+    }
+}
+
+#[test]
+fn another_format_is_replaced_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    save(dir.path(), &[("k1", "r", ok(1))]);
+    let path = dir.path().join(FILE_NAME);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[16..20].copy_from_slice(&(FORMAT + 1).to_le_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let mut s = Snapshot::open(Some(dir.path()));
+    assert!(s.is_empty());
+    assert_eq!(s.take_warning(), None);
+    s.save().unwrap();
+    assert_ne!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "rewritten in this format"
+    );
+}
+
+#[test]
+fn a_payload_that_does_not_decode_is_a_miss_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Snapshot::open(Some(dir.path()));
+    s.bytes = vec![0, 255, 255, 255, 255];
+    assert_eq!(s.decode(0..5), None);
+    assert_eq!(s.decode(3..99), None);
+    s.bytes = vec![7];
+    assert_eq!(s.decode(0..1), None);
+}
+
+#[test]
+fn recently_modified_files_are_not_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Snapshot::open(Some(dir.path()));
+    let mut fresh = stamp(10);
+    fresh.mtime_secs = chrono::Utc::now().timestamp();
+    s.begin_root("r");
+    s.record("k1", "r", "ctx", fresh, &ok(1));
+    s.record("k2", "r", "ctx", stamp(10), &ok(1));
+    s.save().unwrap();
+    let s = Snapshot::open(Some(dir.path()));
+    assert!(s.lookup("k1", "ctx", fresh).is_none());
+    assert!(get(&s, "k2").is_some());
+}
+
+#[test]
+fn other_roots_are_carried_over_and_vanished_files_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    save(
+        dir.path(),
+        &[("a1", "A", ok(1)), ("a2", "A", ok(1)), ("b1", "B", ok(2))],
+    );
+    // A run that loads root A and sees only a1 (a2 was deleted); B is not loaded.
+    let mut s = Snapshot::open(Some(dir.path()));
+    s.begin_root("A");
+    assert!(s.lookup("a1", "ctx", stamp(10)).is_some());
+    s.keep("a1", "A");
+    s.save().unwrap();
+    let s = Snapshot::open(Some(dir.path()));
+    assert!(get(&s, "a1").is_some());
+    assert!(get(&s, "a2").is_none());
+    assert_eq!(get(&s, "b1"), Some(ok(2)));
+    assert_eq!(s.len(), 2);
+}
+
+#[test]
+fn an_unchanged_run_does_not_rewrite_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    save(dir.path(), &[("a1", "A", ok(1))]);
+    let path = dir.path().join(FILE_NAME);
+    let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let mut s = Snapshot::open(Some(dir.path()));
+    s.begin_root("A");
+    s.keep("a1", "A");
+    s.save().unwrap();
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        before
+    );
+}
+
+#[test]
+fn without_a_cache_folder_nothing_is_written() {
+    let mut s = Snapshot::open(None);
+    s.begin_root("A");
+    s.record("a1", "A", "ctx", stamp(10), &ok(1));
+    assert!(s.save().is_ok());
+}
+
+#[test]
+fn the_hash_sees_single_bit_changes_and_lengths() {
+    let data: Vec<u8> = (0..1000u32).map(|i| (i * 7) as u8).collect();
+    let h = hash(&data);
+    for i in [0, 31, 32, 500, 999] {
+        let mut d = data.clone();
+        d[i] ^= 1;
+        assert_ne!(hash(&d), h, "bit at {i}");
+    }
+    assert_ne!(hash(&data[..999]), h);
+    assert_ne!(hash(&[]), hash(&[0]));
+}
