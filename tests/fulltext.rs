@@ -29,6 +29,8 @@ enum Reply {
     Slow(Duration),
     /// 200 HTML streamed in 16 KiB chunks without a length, `n` chunks.
     Endless(usize),
+    /// 200 HTML, gzip-compressed (`Content-Encoding: gzip`).
+    Gzip(Vec<u8>),
 }
 
 /// A server on 127.0.0.1 answering by path, for at most 30 seconds; stopped when dropped.
@@ -117,6 +119,12 @@ fn answer(mut stream: TcpStream, routes: &HashMap<String, Reply>) {
         }
         Some(Reply::Status(status)) => respond(&mut stream, status, &[], status.as_bytes()),
         Some(Reply::Redirect(to)) => respond(&mut stream, "302 Found", &[("Location", to)], b""),
+        Some(Reply::Gzip(body)) => {
+            let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            z.write_all(body).unwrap();
+            let headers = [("Content-Type", "text/html"), ("Content-Encoding", "gzip")];
+            respond(&mut stream, "200 OK", &headers, &z.finish().unwrap());
+        }
         Some(Reply::Slow(wait)) => {
             thread::sleep(*wait);
             respond(
@@ -512,6 +520,32 @@ fn failures_say_what_happened() {
     }
     // Within the cap, the big page is a story.
     assert!(fetch_full(&id("big"), &server.url("/big"), &o).is_ok());
+}
+
+#[test]
+fn gzip_pages_are_read_and_capped_after_decompression() {
+    // 2 MiB of HTML that compresses to a few KiB: a small bomb.
+    let mut bomb = b"<html><body><article>".to_vec();
+    bomb.extend(
+        "<p>Plenty of words in this paragraph.</p>"
+            .repeat(52_000)
+            .as_bytes(),
+    );
+    let server = Server::start(vec![
+        ("/news/bridge", Reply::Gzip(fixture("herald.html"))),
+        ("/bomb", Reply::Gzip(bomb)),
+    ]);
+    let s = fetch_full(&id("z"), &server.url("/news/bridge"), &opts(None)).unwrap();
+    assert!(story_text(&s).contains("A repair that grew"));
+    let small = FetchOptions {
+        max_size: 1024 * 1024,
+        ..opts(None)
+    };
+    let e = fetch_full(&id("b"), &server.url("/bomb"), &small).unwrap_err();
+    assert!(
+        matches!(&e, FullError::Fetch(f) if f.kind == FetchErrorKind::TooLarge { limit: 1 << 20 }),
+        "{e:?}"
+    );
 }
 
 #[test]
