@@ -140,9 +140,9 @@ impl<B: Backend> App<B> {
                         Effect::Reload(labels) => self.pending.extend(labels),
                         Effect::OpenUrl(url) => self.open.push(url),
                         Effect::SaveMarks(marks) => self.unsaved.extend(marks),
-                        work @ (Effect::LoadBody { .. } | Effect::LoadBodyTexts(_)) => {
-                            self.work.push(work)
-                        }
+                        work @ (Effect::LoadBody { .. }
+                        | Effect::LoadBodyTexts(_)
+                        | Effect::FetchFull { .. }) => self.work.push(work),
                     }
                 }
                 true

@@ -96,6 +96,9 @@ fn load_into_reader(
                 && let Some(mut articles) = sources::fetch::cached(u, opts)
             {
                 config.apply(&spec.label(), &mut articles);
+                if config.full_text_for(&spec.label()) {
+                    fetch_full_stories(&articles, opts, tx);
+                }
                 let n = articles.len();
                 send(Action::Loaded {
                     articles,
@@ -119,6 +122,9 @@ fn load_into_reader(
         let mut outcome =
             sources::load_each(std::slice::from_ref(spec), opts, Some(&mut snap), |_, _| {});
         config.apply(&spec.label(), &mut outcome.articles);
+        if config.full_text_for(&spec.label()) {
+            fetch_full_stories(&outcome.articles, opts, tx);
+        }
         let warnings = outcome.warnings.iter().map(|w| w.to_string()).collect();
         let result = match outcome.reports.first().and_then(|r| r.failure.clone()) {
             Some(reason) => SourceState::Failed(reason),
@@ -158,10 +164,11 @@ fn load_into_reader(
         sources::fetch::fetch_all(urls, opts, |result| {
             let (label, articles, warnings, result) = match result {
                 Ok(mut f) => {
-                    config.apply(
-                        &crate::core::sanitize::sanitize_line(&f.url),
-                        &mut f.articles,
-                    );
+                    let label = crate::core::sanitize::sanitize_line(&f.url);
+                    config.apply(&label, &mut f.articles);
+                    if config.full_text_for(&label) {
+                        fetch_full_stories(&f.articles, opts, tx);
+                    }
                     let n = f.articles.len();
                     (
                         f.url,
@@ -192,11 +199,78 @@ fn load_into_reader(
     send(Action::LoadingDone);
 }
 
+/// An article's full story for the reader: the cached copy, else fetched (and cached).
+fn full_story(
+    id: &crate::core::model::ArticleId,
+    link: &str,
+    opts: &sources::fetch::FetchOptions,
+) -> Result<crate::core::state::FullText, String> {
+    let story = match sources::fulltext::cached_full(id, opts) {
+        Some(s) => s,
+        None => sources::fulltext::fetch_full(id, link, opts).map_err(|e| e.to_string())?,
+    };
+    Ok(crate::core::state::FullText {
+        note: story.note(),
+        blocks: story.blocks,
+        words: story.words,
+    })
+}
+
+/// Fetches the full stories of a `full_text` source's articles in the background, two at a
+/// time (as feeds are fetched per host), cached ones first.
+fn fetch_full_stories(
+    articles: &[Article],
+    opts: &sources::fetch::FetchOptions,
+    tx: &std::sync::mpsc::Sender<crate::app::Msg>,
+) {
+    use crate::app::Msg;
+    use crate::core::state::{Action, fetchable};
+    let jobs: Vec<(crate::core::model::ArticleId, String)> = articles
+        .iter()
+        .filter_map(|a| Some((a.id.clone(), a.link.clone().filter(|l| fetchable(l))?)))
+        .collect();
+    if jobs.is_empty() {
+        return;
+    }
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(jobs.into_iter()));
+    for _ in 0..2 {
+        let (queue, opts, tx) = (queue.clone(), opts.clone(), tx.clone());
+        std::thread::spawn(move || {
+            loop {
+                let next = queue.lock().ok().and_then(|mut q| q.next());
+                let Some((id, link)) = next else {
+                    return;
+                };
+                let story = full_story(&id, &link, &opts);
+                let auto = true;
+                if tx
+                    .send(Msg::Action(Action::FullLoaded { id, story, auto }))
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
+    }
+}
+
 /// Does background work the reader asked for, answering on its channel.
-fn background(work: crate::core::state::Effect, tx: &std::sync::mpsc::Sender<crate::app::Msg>) {
+fn background(
+    work: crate::core::state::Effect,
+    opts: &sources::fetch::FetchOptions,
+    tx: &std::sync::mpsc::Sender<crate::app::Msg>,
+) {
     use crate::app::Msg;
     use crate::core::state::{Action, Effect};
     match work {
+        Effect::FetchFull { id, link } => {
+            let story = full_story(&id, &link, opts);
+            let _ = tx.send(Msg::Action(Action::FullLoaded {
+                id,
+                story,
+                auto: false,
+            }));
+        }
         Effect::LoadBody { id, at } => {
             let body = sources::files::load_body(&at, &id).map(|a| (a.blocks, a.words));
             let _ = tx.send(Msg::Action(Action::BodyLoaded { id, body }));
@@ -287,7 +361,8 @@ fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
         },
         |work| {
             let tx = tx.clone();
-            std::thread::spawn(move || background(work, &tx));
+            let opts = opts.clone();
+            std::thread::spawn(move || background(work, &opts, &tx));
         },
         crate::terminal::open_url,
         |marks| match &store {

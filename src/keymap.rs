@@ -225,6 +225,13 @@ impl Default for Keymap {
                     Some("links"),
                 ),
                 b(
+                    Reader,
+                    &[c('f')],
+                    Action::ToggleFull,
+                    "full story / summary",
+                    Some("full story"),
+                ),
+                b(
                     Help,
                     &[p(K::Esc), c('?'), c('q')],
                     Action::CloseHelp,
@@ -473,6 +480,7 @@ pub fn action_names() -> Vec<(&'static str, Action)> {
         ("toggle_sources", Action::ToggleSources),
         ("open_link", Action::OpenLink),
         ("show_links", Action::ShowLinks),
+        ("toggle_full", Action::ToggleFull),
         ("search", Action::StartSearch),
         ("next_match", Action::NextMatch),
         ("prev_match", Action::PrevMatch),

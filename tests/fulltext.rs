@@ -1008,3 +1008,119 @@ fn show_full_reports_http_errors() {
 fn unicode_width(s: &str) -> usize {
     tidings::core::text::width(s)
 }
+
+// The reader: `f` in a real terminal (tmux, a server of its own), against the loopback server.
+
+/// Runs tmux on socket `sock` with no user configuration; panics if it fails.
+fn tmux(sock: &str, args: &[&str]) -> String {
+    let out = Command::new("tmux")
+        .args(["-u", "-f", "/dev/null", "-L", sock])
+        .args(args)
+        .env_remove("TMUX")
+        .output()
+        .expect("runs tmux");
+    assert!(
+        out.status.success(),
+        "tmux {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Captures the pane until `ready` holds (10 s at most, then panics with the screen).
+fn wait_screen(sock: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let screen = tmux(sock, &["capture-pane", "-p", "-t", "full"]);
+        if ready(&screen) {
+            return screen;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting for {what}; screen:\n{screen}"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn f_in_the_reader_fetches_the_full_story_and_toggles_back() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
+        eprintln!("tmux is not installed: skipped");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let server = Server::start(vec![
+        ("/news/bridge", html("herald.html")),
+        ("/news/gone", Reply::Status("404 Not Found")),
+    ]);
+    let folder = feed_folder(
+        home,
+        &[
+            ("Bridge reopens", server.url("/news/bridge")),
+            ("Gone story", server.url("/news/gone")),
+        ],
+    );
+    let sock = format!("tidings-full-{}", std::process::id());
+    let env = |k: &str, v: &Path| format!("{k}={}", v.display());
+    let cmd = [
+        "env".to_string(),
+        env("HOME", &home.join("home")),
+        env("XDG_CONFIG_HOME", &home.join("config")),
+        env("XDG_CACHE_HOME", &home.join("cache")),
+        env("XDG_DATA_HOME", &home.join("data")),
+        "TZ=UTC".into(),
+        "NO_COLOR=1".into(),
+        env!("CARGO_BIN_EXE_tidings").into(),
+        folder.display().to_string(),
+    ];
+    let mut args = vec!["new-session", "-d", "-s", "full", "-x", "160", "-y", "40"];
+    args.extend(cmd.iter().map(String::as_str));
+    tmux(&sock, &args);
+    struct Kill(String);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = Command::new("tmux")
+                .args(["-L", &self.0, "kill-server"])
+                .output();
+        }
+    }
+    let _kill = Kill(sock.clone());
+    let summary = "one-sentence summary of Bridge";
+    wait_screen(&sock, "the headlines", |s| s.contains("Bridge reopens"));
+    // Both items share a date; the list is sorted by title then: "Bridge" first.
+    tmux(&sock, &["send-keys", "-t", "full", "Enter"]);
+    wait_screen(&sock, "the summary", |s| s.contains(summary));
+    tmux(&sock, &["send-keys", "-t", "full", "f"]);
+    let full = wait_screen(&sock, "the full story", |s| {
+        s.contains("The harbour bridge reopened") && s.contains("Full story from")
+    });
+    assert!(!full.contains(summary), "{full}");
+    assert!(full.contains("A repair that grew"), "{full}");
+    assert!(full.contains("full story (f: summary)"), "{full}");
+    for boilerplate in ["Accept all cookies", "Share on", "Related stories"] {
+        assert!(!full.contains(boilerplate), "{boilerplate} in {full}");
+    }
+    tmux(&sock, &["send-keys", "-t", "full", "f"]);
+    wait_screen(&sock, "the summary again", |s| {
+        s.contains(summary) && !s.contains("The harbour bridge reopened")
+    });
+    // A story that fails: the status bar says why and the summary stays.
+    tmux(&sock, &["send-keys", "-t", "full", "J", "f"]);
+    let failed = wait_screen(&sock, "the 404", |s| s.contains("404"));
+    assert!(
+        failed.contains("one-sentence summary of Gone story"),
+        "{failed}"
+    );
+    // Cached with the article: later starts read it without the server.
+    let hits = server.hits();
+    drop(server);
+    tmux(&sock, &["send-keys", "-t", "full", "q"]);
+    assert!(hits >= 2);
+    let cached = std::fs::read_dir(home.join("cache/tidings/full"))
+        .unwrap()
+        .count();
+    assert_eq!(cached, 1, "the fetched story is cached");
+}

@@ -1008,7 +1008,10 @@ mod tests {
         // Found by the props test: the quote after `<a` had run to a quote inside the script,
         // so `<script>` was read as part of the `<a>` tag and the script's text was shown.
         let html = "<p><a\"</p><p>x<script>secret\"</scriptx>secret</script>shown</p>";
-        let text: Vec<String> = html_to_blocks(html, None).into_iter().map(|b| b.text).collect();
+        let text: Vec<String> = html_to_blocks(html, None)
+            .into_iter()
+            .map(|b| b.text)
+            .collect();
         assert!(!text.iter().any(|t| t.contains("secret")), "{text:?}");
         assert!(text.iter().any(|t| t.contains("shown")), "{text:?}");
         assert_eq!(find_tag_end("a href = \"x>y\">z"), Some(14));

@@ -102,6 +102,34 @@ pub enum Action {
         texts: Vec<(ArticleId, Arc<str>)>,
         done: bool,
     },
+    /// `f`: show the full story from the article's web page (fetched the first time), or the
+    /// feed's summary again.
+    ToggleFull,
+    /// A full story fetched (see `Effect::FetchFull`), or why not. `auto`: fetched without
+    /// being asked (a `full_text` source); failures are then not reported.
+    FullLoaded {
+        id: ArticleId,
+        story: Result<FullText, String>,
+        auto: bool,
+    },
+}
+
+/// A full story extracted from an article's web page, ready to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FullText {
+    /// Where and when it was fetched, shown above the story.
+    pub note: String,
+    pub blocks: Vec<Block>,
+    pub words: usize,
+}
+
+/// The version of an article's body not on display (the summary while the full story shows, or
+/// the other way round).
+#[derive(Debug, Clone, PartialEq)]
+struct Stash {
+    blocks: Vec<Block>,
+    words: usize,
+    stored: Option<Arc<BodyRef>>,
 }
 
 /// What a key does in the search box.
@@ -146,6 +174,12 @@ pub enum Effect {
     OpenUrl(String),
     /// Read or star marks changed: `(id, read, starred)`, to be saved.
     SaveMarks(Vec<(ArticleId, bool, bool)>),
+    /// Fetch the full story of this article from its link (the cached copy if there is one) and
+    /// send `Action::FullLoaded`.
+    FetchFull {
+        id: ArticleId,
+        link: String,
+    },
     /// Read this article's body from disk and send `Action::BodyLoaded`.
     LoadBody {
         id: ArticleId,
@@ -259,6 +293,12 @@ pub struct State {
     bodies_requested: HashSet<ArticleId>,
     /// Background work asked for by the action being handled.
     work: Vec<Effect>,
+    /// Articles with a full story: the body not on display.
+    full_stash: HashMap<ArticleId, Stash>,
+    /// Articles whose full story is on display.
+    pub full_shown: HashSet<ArticleId>,
+    /// Full stories being fetched.
+    pub full_fetching: HashSet<ArticleId>,
     pub tree: CategoryTree,
     /// Per library index: the tree nodes the article belongs to (with ancestors), sorted.
     members: Vec<Vec<u32>>,
@@ -572,6 +612,95 @@ impl State {
         }
     }
 
+    /// Swaps the article's body with its stash (full story <-> summary) and lays it out again.
+    fn swap_full(&mut self, i: usize) {
+        let id = self.lib.articles()[i].id.clone();
+        let Some(stash) = self.full_stash.get_mut(&id) else {
+            return;
+        };
+        let a = self.lib.article_mut(i);
+        std::mem::swap(&mut a.blocks, &mut stash.blocks);
+        std::mem::swap(&mut a.words, &mut stash.words);
+        std::mem::swap(&mut a.stored, &mut stash.stored);
+        if !self.full_shown.remove(&id) {
+            self.full_shown.insert(id.clone());
+        }
+        // The summary may be on disk still.
+        if let Some(at) = &self.lib.articles()[i].stored
+            && self.bodies_requested.insert(id.clone())
+        {
+            self.work.push(Effect::LoadBody {
+                id,
+                at: (**at).clone(),
+            });
+        }
+        if let Some(r) = &mut self.reader
+            && r.article == i
+        {
+            r.lines.clear();
+            r.scroll = 0;
+            self.relayout_reader();
+        }
+    }
+
+    /// `f` on the open (or selected) article.
+    fn toggle_full(&mut self) {
+        let Some(i) = self.target() else {
+            return;
+        };
+        let a = &self.lib.articles()[i];
+        if self.full_stash.contains_key(&a.id) {
+            self.swap_full(i);
+        } else if self.full_fetching.contains(&a.id) {
+            // Already on its way.
+        } else if let Some(link) = a.link.clone().filter(|l| fetchable(l)) {
+            self.full_fetching.insert(a.id.clone());
+            self.work.push(Effect::FetchFull {
+                id: a.id.clone(),
+                link,
+            });
+        } else {
+            self.warnings
+                .push("no full story: this article has no web page link".into());
+        }
+    }
+
+    /// A full story arrived: shown at once when asked for (or fetched in the background for an
+    /// article not being read); kept for `f` otherwise.
+    fn full_loaded(&mut self, id: ArticleId, story: Result<FullText, String>, auto: bool) {
+        self.full_fetching.remove(&id);
+        let story = match story {
+            Ok(s) => s,
+            Err(e) => {
+                if !auto {
+                    self.warnings.push(e);
+                }
+                return;
+            }
+        };
+        if self.full_stash.contains_key(&id) {
+            return;
+        }
+        let Some(i) = self.lib.articles().iter().position(|a| a.id == id) else {
+            return;
+        };
+        let mut blocks = Vec::with_capacity(story.blocks.len() + 1);
+        blocks.push(Block::new(BlockKind::Paragraph, story.note));
+        blocks.extend(story.blocks);
+        self.full_stash.insert(
+            id.clone(),
+            Stash {
+                blocks,
+                words: story.words,
+                stored: None,
+            },
+        );
+        let reading = self.reader.as_ref().is_some_and(|r| r.article == i);
+        if !auto || !reading {
+            self.swap_full(i);
+        }
+    }
+
     /// Puts a body read from disk in place; the reader shows it if it is open.
     fn body_loaded(&mut self, id: ArticleId, body: Result<(Vec<Block>, usize), String>) {
         self.bodies_requested.remove(&id);
@@ -853,8 +982,28 @@ impl State {
             .collect();
 
         let mut all: Vec<Article> = std::mem::take(&mut self.lib).into_articles();
+        // Full stories on display stay on display when their article is loaded again.
+        let shown_full: HashMap<ArticleId, (Vec<Block>, usize)> = all
+            .iter_mut()
+            .filter(|a| self.full_shown.contains(&a.id))
+            .map(|a| (a.id.clone(), (std::mem::take(&mut a.blocks), a.words)))
+            .collect();
         all.extend(articles);
         self.lib = Library::new(all);
+        if !shown_full.is_empty() {
+            for i in 0..self.lib.len() {
+                let id = self.lib.articles()[i].id.clone();
+                if let Some((blocks, words)) = shown_full.get(&id) {
+                    let a = self.lib.article_mut(i);
+                    let stash = Stash {
+                        blocks: std::mem::replace(&mut a.blocks, blocks.clone()),
+                        words: std::mem::replace(&mut a.words, *words),
+                        stored: a.stored.take(),
+                    };
+                    self.full_stash.insert(id, stash);
+                }
+            }
+        }
         self.search_index.clear();
         if self.body_search == BodySearch::Done {
             // New articles' bodies may be on disk: asked for at the next search.
@@ -980,6 +1129,7 @@ fn update_inner(state: &mut State, action: Action) -> Vec<Effect> {
             | Action::Tick
             | Action::BodyLoaded { .. }
             | Action::BodyTexts { .. }
+            | Action::FullLoaded { .. }
     );
     if state.links.is_some() && !background {
         return links_overlay(state, action);
@@ -1179,6 +1329,8 @@ fn update_inner(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SearchInput(key) => search_key(state, key),
         Action::BodyLoaded { id, body } => state.body_loaded(id, body),
         Action::BodyTexts { texts, done } => state.add_body_texts(texts, done),
+        Action::ToggleFull => state.toggle_full(),
+        Action::FullLoaded { id, story, auto } => state.full_loaded(id, story, auto),
         Action::NextMatch => state.jump_to_match(true),
         Action::PrevMatch => state.jump_to_match(false),
         Action::ShowLinks => {
@@ -1239,6 +1391,12 @@ fn search_key(state: &mut State, key: SearchKey) {
         state.set_search(text.clone());
     }
     state.search_box = Some((text, cursor));
+}
+
+/// Whether a link's page can be fetched for its full story: `http`/`https` only.
+pub fn fetchable(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
 }
 
 /// Only these schemes are ever handed to a browser.

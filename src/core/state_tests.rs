@@ -976,3 +976,183 @@ fn searching_asks_for_the_text_of_bodies_on_disk_and_finds_it_when_it_comes() {
     );
     assert_eq!(titles(&s), ["Title long"]);
 }
+
+fn full_text(words: &str) -> FullText {
+    FullText {
+        note: "Full story from example.com/a, fetched 2026-11-27 16:20 UTC".into(),
+        blocks: vec![
+            Block::new(BlockKind::Heading, "The whole story"),
+            Block::new(BlockKind::Paragraph, words),
+        ],
+        words: 3,
+    }
+}
+
+/// The corpus with a link on `a`, `a` open in the reader.
+fn reading_a_with_link() -> (State, ArticleId) {
+    let mut articles = corpus();
+    articles[0].link = Some("https://example.com/a".into());
+    let mut s = State::new(clock(), None);
+    update(
+        &mut s,
+        Action::Resize {
+            width: 160,
+            height: 48,
+        },
+    );
+    update(
+        &mut s,
+        Action::Loaded {
+            articles,
+            warnings: vec![],
+        },
+    );
+    update(&mut s, Action::LoadingDone);
+    update(&mut s, Action::Choose);
+    let id = s.reader_article().unwrap().id.clone();
+    (s, id)
+}
+
+#[test]
+fn f_fetches_the_full_story_shows_it_with_its_note_and_toggles_back() {
+    let (mut s, id) = reading_a_with_link();
+    let summary = reader_text(&s);
+    let effects = update(&mut s, Action::ToggleFull);
+    assert_eq!(
+        effects,
+        vec![Effect::FetchFull {
+            id: id.clone(),
+            link: "https://example.com/a".into()
+        }]
+    );
+    assert!(s.full_fetching.contains(&id));
+    assert!(
+        update(&mut s, Action::ToggleFull).is_empty(),
+        "not asked twice"
+    );
+    update(
+        &mut s,
+        Action::FullLoaded {
+            id: id.clone(),
+            story: Ok(full_text("Every word of it.")),
+            auto: false,
+        },
+    );
+    let text = reader_text(&s);
+    let note = text
+        .iter()
+        .position(|l| l.starts_with("Full story from example.com/a"));
+    let heading = text.iter().position(|l| l == "The whole story");
+    assert!(note.is_some() && heading > note, "{text:?}");
+    assert!(text.iter().any(|l| l == "Every word of it."));
+    assert!(
+        !text.iter().any(|l| l.starts_with("Paragraph 0 of a")),
+        "{text:?}"
+    );
+    assert!(s.full_shown.contains(&id));
+    // f: the summary again, without fetching; f: the story again.
+    assert!(update(&mut s, Action::ToggleFull).is_empty());
+    assert_eq!(reader_text(&s), summary);
+    assert!(!s.full_shown.contains(&id));
+    assert!(update(&mut s, Action::ToggleFull).is_empty());
+    assert!(reader_text(&s).iter().any(|l| l == "Every word of it."));
+    // A reload of the source keeps the full story on display.
+    update(
+        &mut s,
+        Action::Loaded {
+            articles: corpus(),
+            warnings: vec![],
+        },
+    );
+    assert!(reader_text(&s).iter().any(|l| l == "Every word of it."));
+    update(&mut s, Action::ToggleFull);
+    assert!(
+        reader_text(&s)
+            .iter()
+            .any(|l| l.starts_with("Paragraph 0 of a"))
+    );
+}
+
+#[test]
+fn a_failed_full_story_says_why_and_the_summary_stays() {
+    let (mut s, id) = reading_a_with_link();
+    let summary = reader_text(&s);
+    update(&mut s, Action::ToggleFull);
+    update(
+        &mut s,
+        Action::FullLoaded {
+            id: id.clone(),
+            story: Err("full story: https://example.com/a: HTTP 404 Not Found".into()),
+            auto: false,
+        },
+    );
+    assert_eq!(
+        s.warnings.last().unwrap(),
+        "full story: https://example.com/a: HTTP 404 Not Found"
+    );
+    assert_eq!(reader_text(&s), summary);
+    assert!(!s.full_fetching.contains(&id));
+    // It can be asked for again.
+    assert_eq!(update(&mut s, Action::ToggleFull).len(), 1);
+}
+
+#[test]
+fn f_without_a_web_link_says_so_and_fetches_nothing() {
+    let mut s = state();
+    update(&mut s, Action::Choose);
+    assert!(update(&mut s, Action::ToggleFull).is_empty());
+    assert!(s.warnings.last().unwrap().contains("no web page link"));
+    let mut articles = corpus();
+    articles[0].link = Some("javascript:alert(1)".into());
+    update(
+        &mut s,
+        Action::Loaded {
+            articles,
+            warnings: vec![],
+        },
+    );
+    assert!(update(&mut s, Action::ToggleFull).is_empty());
+}
+
+#[test]
+fn background_full_stories_show_by_default_but_not_under_the_reader() {
+    let (mut s, id) = reading_a_with_link();
+    let summary = reader_text(&s);
+    // Fetched for a full_text source while `a` is being read: the summary stays on screen.
+    update(
+        &mut s,
+        Action::FullLoaded {
+            id: id.clone(),
+            story: Ok(full_text("Quietly arrived.")),
+            auto: true,
+        },
+    );
+    assert_eq!(reader_text(&s), summary);
+    assert!(
+        update(&mut s, Action::ToggleFull).is_empty(),
+        "already here"
+    );
+    assert!(reader_text(&s).iter().any(|l| l == "Quietly arrived."));
+    // A background failure is not shouted about.
+    let warnings = s.warnings.len();
+    let other = s.lib.articles()[1].id.clone();
+    update(
+        &mut s,
+        Action::FullLoaded {
+            id: other.clone(),
+            story: Err("HTTP 500".into()),
+            auto: true,
+        },
+    );
+    assert_eq!(s.warnings.len(), warnings);
+    // One that is not being read shows its full story when opened.
+    update(
+        &mut s,
+        Action::FullLoaded {
+            id: other.clone(),
+            story: Ok(full_text("Ready when opened.")),
+            auto: true,
+        },
+    );
+    assert!(s.full_shown.contains(&other));
+}

@@ -36,6 +36,16 @@ pub fn left_text(state: &State) -> String {
     if state.unread_only {
         s.push_str(" · unread only");
     }
+    if let Some(a) = state.reader_article() {
+        if state.full_fetching.contains(&a.id) {
+            s.push_str(" · fetching the full story…");
+        } else if state.full_shown.contains(&a.id) {
+            s.push_str(" · full story (f: summary)");
+        }
+    }
+    if !state.search.is_empty() && state.body_search == crate::core::state::BodySearch::Loading {
+        s.push_str(" · reading stories to search…");
+    }
     if let Some((done, total)) = state.progress() {
         let frame = SPINNER[state.spinner % SPINNER.len()];
         s.push_str(&format!(" · {frame} Loading {done}/{total}"));
