@@ -253,7 +253,7 @@ fn article(
         standfirst,
         blocks,
         meta: Vec::new(),
-        origin: format!("bench/{i:07}.txt"),
+        origin: format!("bench/{i:07}.txt").into(),
         pending: None,
         stored: None,
     }

@@ -166,7 +166,7 @@ fn article_strings(a: &Article) -> Vec<(&'static str, &str)> {
     let mut out = vec![
         ("title", a.title.as_str()),
         ("source", a.source.as_str()),
-        ("origin", a.origin.as_str()),
+        ("origin", &*a.origin),
     ];
     if let Some(x) = &a.author {
         out.push(("author", x));
@@ -1242,7 +1242,7 @@ fn article(id: impl Strategy<Value = String>) -> impl Strategy<Value = Article> 
                     blocks,
                     words,
                     meta: Vec::new(),
-                    origin: origin.to_string(),
+                    origin: origin.into(),
                     pending: pending.map(|html| {
                         Box::new(PendingHtml {
                             html,
@@ -1333,7 +1333,7 @@ fn layout_emoji_presentation_regression() {
         blocks: vec![],
         words: 0,
         meta: vec![],
-        origin: String::new(),
+        origin: "".into(),
         pending: None,
         stored: None,
     });

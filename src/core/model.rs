@@ -5,7 +5,7 @@ use std::fmt;
 
 /// One level-by-level category path, e.g. `World News / Europe`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CategoryPath(Vec<String>);
+pub struct CategoryPath(std::sync::Arc<[String]>);
 
 impl CategoryPath {
     /// Parses `World News / Europe` or `World News/Europe`: levels split on `/`, whitespace trimmed
@@ -25,7 +25,7 @@ impl CategoryPath {
             .map(|l| crate::core::sanitize::sanitize_line(l.as_ref()))
             .filter(|l| !l.is_empty())
             .collect();
-        (!levels.is_empty()).then_some(CategoryPath(levels))
+        (!levels.is_empty()).then(|| CategoryPath(levels.into()))
     }
 
     /// Parses a `Categories:` value: several paths separated by `,` or `;`, duplicates dropped.
@@ -162,8 +162,8 @@ pub struct Article {
     pub words: usize,
     /// Header fields tidings does not know, kept as they were.
     pub meta: Vec<(String, String)>,
-    /// Where the article came from (a file path), for messages.
-    pub origin: String,
+    /// Where the article came from (a file path), for messages; shared by a file's articles.
+    pub origin: std::sync::Arc<str>,
     /// A body still in HTML, turned into `blocks` when the article is opened (feeds carry much
     /// more markup than anyone reads; rendering it all up front would double a load's cost).
     pub pending: Option<Box<PendingHtml>>,

@@ -177,7 +177,7 @@ mod tests {
             blocks: vec![Block::new(BlockKind::Paragraph, "Body Ünïcode")],
             words: 0,
             meta: vec![],
-            origin: String::new(),
+            origin: "".into(),
             pending: Some(Box::new(PendingHtml {
                 html: "<p>Hidden <b>gem</b></p>".into(),
                 base: None,

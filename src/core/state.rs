@@ -405,12 +405,12 @@ impl State {
 
     /// The source an article came from: the one whose label is its origin or a folder above it.
     pub fn source_of(&self, article: usize) -> Option<&str> {
-        let origin = &self.lib.articles().get(article)?.origin;
+        let origin: &str = &self.lib.articles().get(article)?.origin;
         self.sources
             .iter()
             .map(|s| s.label.as_str())
             .filter(|l| {
-                origin == l
+                origin == *l
                     || origin
                         .strip_prefix(l)
                         .is_some_and(|rest| rest.starts_with('/') || l.ends_with('/'))

@@ -371,7 +371,7 @@ fn entry_to_article(
         blocks,
         words,
         meta: Vec::new(),
-        origin: sanitize_line(&ctx.key),
+        origin: sanitize_line(&ctx.key).into(),
         pending,
         stored: None,
     }

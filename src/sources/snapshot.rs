@@ -4,20 +4,23 @@
 //! parsed again; bodies are not kept (they are read again from the file when an article is
 //! opened), which keeps the snapshot small and the warm start's memory low.
 //!
-//! The file, `snapshot.bin` in the cache folder, is one binary blob:
+//! The file, `snapshot.bin` in the cache folder:
 //!
 //! ```text
-//! "tidings-snapshot" u32:FORMAT str:crate-version u64:body-length u64:body-hash body
-//! body = u32:count { str:key str:root str:context u64:size i64:mtime-secs u32:mtime-nanos
-//!                    u64:inode i64:last-used u32:payload-length payload }
+//! "tidings-snapshot" u32:FORMAT str:crate-version u64:index-length u64:index-hash index payloads
+//! index = u32:count { str:key str:root str:context u64:size i64:mtime-secs u32:mtime-nanos
+//!                     u64:inode i64:last-used u64:payload-offset u32:payload-length
+//!                     u64:payload-hash }
 //! ```
 //!
 //! Strings are a `u32` length and UTF-8 bytes, integers little-endian. A payload holds one file's
-//! result (see [`encode_result`]) and is decoded only when its stamp still matches, so entries
-//! carried over unchanged are copied as bytes. Safety: the file is written whole to a temporary
-//! file and renamed over the old one; a snapshot from another format or version, with a wrong
-//! length or hash, or that fails to decode, is ignored (and replaced at the next save) — losing it
-//! costs one cold load, never data.
+//! result (see [`encode_result`]). Only the index is read at start-up; a payload is read (with a
+//! positioned read, from any thread) and decoded only when its file's stamp still matches, so the
+//! snapshot is never in memory whole, and entries carried over unchanged are copied as bytes.
+//! Safety: the file is written to a temporary file, synced and renamed over the old one; a
+//! snapshot from another format or version is replaced quietly; one with a wrong length or hash
+//! is ignored with a warning (a payload with a wrong hash, alone: its file is parsed again) and
+//! replaced at the next save. Losing it costs one cold load, never data.
 
 use super::Warning;
 use crate::core::model::{Article, ArticleId, BodyRef, CategoryPath};
@@ -26,13 +29,13 @@ use std::collections::HashSet;
 
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::io;
-use std::ops::Range;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 const MAGIC: &[u8; 16] = b"tidings-snapshot";
 /// Bumped whenever the layout or what a payload means changes.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 /// Parsers change between versions: a snapshot written by another version is not trusted.
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Entries not used for this long are dropped at the next save.
@@ -75,14 +78,22 @@ impl Stamp {
     }
 }
 
-/// One entry of the snapshot file, its payload still encoded.
+/// Where one payload is in the file (from the start of the payload area), and its hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PayloadRef {
+    offset: u64,
+    len: u32,
+    hash: u64,
+}
+
+/// One entry of the snapshot file's index.
 #[derive(Debug, Clone)]
 struct OldEntry {
     root: String,
     context: String,
     stamp: Stamp,
     last_used: i64,
-    payload: Range<usize>,
+    payload: PayloadRef,
 }
 
 /// An entry of the next snapshot.
@@ -94,16 +105,24 @@ struct NewEntry {
 }
 
 enum Payload {
-    /// Unchanged: these bytes of the old snapshot.
-    Old(Range<usize>),
+    /// Unchanged: this payload of the old snapshot.
+    Old(PayloadRef),
     New(Vec<u8>),
+}
+
+/// The open snapshot file: payloads are read from it one at a time, when a file's stamp still
+/// matches, so the file is never held in memory whole.
+struct OldFile {
+    file: std::fs::File,
+    /// Where the payload area starts.
+    base: u64,
 }
 
 /// The snapshot read at start-up and the one being built for the next save.
 pub struct Snapshot {
     /// Where it is saved; `None`: nothing is read or written.
     path: Option<PathBuf>,
-    bytes: Vec<u8>,
+    file: Option<OldFile>,
     old: HashMap<String, OldEntry>,
     new: HashMap<String, NewEntry>,
     /// The source roots loaded this run: their old entries not seen again are gone.
@@ -124,8 +143,8 @@ impl std::fmt::Debug for Snapshot {
     }
 }
 
-/// A 64-bit hash of the body, to notice a torn or damaged file (not an adversary: anyone who
-/// can write the cache folder can write anything there).
+/// A 64-bit hash of the index and of each payload, to notice a torn or damaged file (not an
+/// adversary: anyone who can write the cache folder can write anything there).
 fn hash(bytes: &[u8]) -> u64 {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut lanes = [
@@ -151,12 +170,41 @@ fn hash(bytes: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
+/// Reads `len` bytes at `offset` without moving a shared cursor (payloads are read from several
+/// threads at once).
+fn read_at(file: &std::fs::File, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+    let mut buf = vec![0; len];
+    #[cfg(unix)]
+    std::os::unix::fs::FileExt::read_exact_at(file, &mut buf, offset)?;
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < len {
+            let n = std::os::windows::fs::FileExt::seek_read(
+                file,
+                &mut buf[done..],
+                offset + done as u64,
+            )?;
+            if n == 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            done += n;
+        }
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = (file, offset);
+        return Err(io::ErrorKind::Unsupported.into());
+    }
+    Ok(buf)
+}
+
 impl Snapshot {
     /// A snapshot that is neither read nor saved (no cache folder).
     pub fn none() -> Snapshot {
         Snapshot {
             path: None,
-            bytes: Vec::new(),
+            file: None,
             old: HashMap::default(),
             new: HashMap::default(),
             roots: HashSet::new(),
@@ -166,19 +214,20 @@ impl Snapshot {
         }
     }
 
-    /// Reads `snapshot.bin` from the cache folder. A missing, old or damaged one gives an empty
-    /// snapshot (a damaged one with a [`Snapshot::warning`]).
+    /// Opens `snapshot.bin` in the cache folder and reads its index. A missing, old or damaged
+    /// one gives an empty snapshot (a damaged one with a warning, see
+    /// [`Snapshot::take_warning`]).
     pub fn open(cache_dir: Option<&Path>) -> Snapshot {
         let mut s = Snapshot::none();
         let Some(dir) = cache_dir else {
             return s;
         };
         let path = dir.join(FILE_NAME);
-        match std::fs::read(&path) {
-            Ok(bytes) => match parse_index(&bytes) {
-                Ok(Some(old)) => {
+        match std::fs::File::open(&path) {
+            Ok(file) => match read_index(&file) {
+                Ok(Some((old, base))) => {
                     s.old = old;
-                    s.bytes = bytes;
+                    s.file = Some(OldFile { file, base });
                 }
                 // Another format or version: replaced quietly.
                 Ok(None) => s.changed = true,
@@ -219,17 +268,26 @@ impl Snapshot {
     }
 
     /// The stored result for `key`, when its context and stamp match.
-    pub fn lookup(&self, key: &str, context: &str, stamp: Stamp) -> Option<Range<usize>> {
+    pub fn lookup(&self, key: &str, context: &str, stamp: Stamp) -> Option<PayloadRef> {
         self.old
             .get(key)
             .filter(|e| e.context == context && e.stamp == stamp)
-            .map(|e| e.payload.clone())
+            .map(|e| e.payload)
     }
 
-    /// Decodes a payload found by [`Snapshot::lookup`]; `None` if it does not decode.
-    pub fn decode(&self, payload: Range<usize>) -> Option<FileResult> {
+    /// The bytes of an old payload, checked against its hash.
+    fn payload(&self, p: PayloadRef) -> Option<Vec<u8>> {
+        let f = self.file.as_ref()?;
+        let bytes = read_at(&f.file, f.base.checked_add(p.offset)?, p.len as usize).ok()?;
+        (hash(&bytes) == p.hash).then_some(bytes)
+    }
+
+    /// Reads and decodes a payload found by [`Snapshot::lookup`]; `None` if it cannot be read
+    /// or does not decode (the file is then parsed again).
+    pub fn decode(&self, p: PayloadRef) -> Option<FileResult> {
+        let bytes = self.payload(p)?;
         let mut r = Reader {
-            bytes: self.bytes.get(payload)?,
+            bytes: &bytes,
             at: 0,
         };
         let result = decode_result(&mut r).ok()?;
@@ -244,7 +302,7 @@ impl Snapshot {
                 root: root.to_string(),
                 context: e.context.clone(),
                 stamp: e.stamp,
-                payload: Payload::Old(e.payload.clone()),
+                payload: Payload::Old(e.payload),
             };
             self.new.insert(key.to_string(), entry);
         }
@@ -276,7 +334,9 @@ impl Snapshot {
     }
 
     /// Writes the next snapshot (this run's entries, and the old entries of roots not loaded
-    /// this run that were used recently) when anything changed.
+    /// this run that were used recently) when anything changed: to a temporary file beside
+    /// it, streamed (unchanged payloads are copied from the old file a piece at a time), synced
+    /// and renamed over the old one.
     pub fn save(mut self) -> io::Result<()> {
         let Some(path) = self.path.take() else {
             return Ok(());
@@ -288,8 +348,22 @@ impl Snapshot {
         if !self.changed && !dropped {
             return Ok(());
         }
-        let mut body = Vec::with_capacity(self.bytes.len() + 1024);
-        let carried: Vec<(&String, &OldEntry)> = self
+        // (key, root, context, stamp, last used, payload) in the order written.
+        let mut entries: Vec<(&str, &str, &str, Stamp, i64, &Payload)> = self
+            .new
+            .iter()
+            .map(|(k, e)| {
+                (
+                    k.as_str(),
+                    e.root.as_str(),
+                    e.context.as_str(),
+                    e.stamp,
+                    self.now,
+                    &e.payload,
+                )
+            })
+            .collect();
+        let carried: Vec<(&String, &OldEntry, Payload)> = self
             .old
             .iter()
             .filter(|(k, e)| {
@@ -297,83 +371,123 @@ impl Snapshot {
                     && !self.roots.contains(&e.root)
                     && e.last_used >= self.now - MAX_IDLE_SECS
             })
+            .map(|(k, e)| (k, e, Payload::Old(e.payload)))
             .collect();
-        put_u32(&mut body, (self.new.len() + carried.len()) as u32);
-        for (key, e) in &self.new {
-            let payload = match &e.payload {
-                Payload::Old(r) => &self.bytes[r.clone()],
-                Payload::New(v) => v.as_slice(),
+        for (k, e, p) in &carried {
+            entries.push((k.as_str(), &e.root, &e.context, e.stamp, e.last_used, p));
+        }
+        // Old payloads that cannot be read back (the file changed under us) are left out.
+        let mut index = Vec::new();
+        let mut written: Vec<(PayloadRef, Option<&[u8]>)> = Vec::with_capacity(entries.len());
+        let mut kept = Vec::with_capacity(entries.len());
+        let mut offset = 0u64;
+        for &(key, root, context, stamp, last_used, payload) in &entries {
+            let (len, hash_of) = match payload {
+                Payload::Old(p) => (p.len, p.hash),
+                Payload::New(v) => (v.len() as u32, hash(v)),
             };
-            put_entry(
-                &mut body, key, &e.root, &e.context, e.stamp, self.now, payload,
-            );
+            let at = PayloadRef {
+                offset,
+                len,
+                hash: hash_of,
+            };
+            offset += u64::from(len);
+            kept.push((key, root, context, stamp, last_used, at));
+            written.push((
+                match payload {
+                    Payload::Old(p) => *p,
+                    Payload::New(_) => at,
+                },
+                match payload {
+                    Payload::Old(_) => None,
+                    Payload::New(v) => Some(v.as_slice()),
+                },
+            ));
         }
-        for (key, e) in carried {
-            let payload = &self.bytes[e.payload.clone()];
-            put_entry(
-                &mut body,
-                key,
-                &e.root,
-                &e.context,
-                e.stamp,
-                e.last_used,
-                payload,
-            );
+        put_u32(&mut index, kept.len() as u32);
+        for (key, root, context, stamp, last_used, at) in &kept {
+            put_str(&mut index, key);
+            put_str(&mut index, root);
+            put_str(&mut index, context);
+            put_u64(&mut index, stamp.size);
+            put_u64(&mut index, stamp.mtime_secs as u64);
+            put_u32(&mut index, stamp.mtime_nanos);
+            put_u64(&mut index, stamp.inode);
+            put_u64(&mut index, *last_used as u64);
+            put_u64(&mut index, at.offset);
+            put_u32(&mut index, at.len);
+            put_u64(&mut index, at.hash);
         }
-        let mut out = Vec::with_capacity(body.len() + 64);
-        out.extend_from_slice(MAGIC);
-        put_u32(&mut out, FORMAT);
-        put_str(&mut out, VERSION);
-        put_u64(&mut out, body.len() as u64);
-        put_u64(&mut out, hash(&body));
-        out.extend_from_slice(&body);
+        let mut head = Vec::with_capacity(64);
+        head.extend_from_slice(MAGIC);
+        put_u32(&mut head, FORMAT);
+        put_str(&mut head, VERSION);
+        put_u64(&mut head, index.len() as u64);
+        put_u64(&mut head, hash(&index));
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        super::cache::write_atomic(&path, &out)
+        let old = self.file.as_ref();
+        super::cache::write_atomic_with(&path, |out| {
+            out.write_all(&head)?;
+            out.write_all(&index)?;
+            for (from, bytes) in &written {
+                match bytes {
+                    Some(b) => out.write_all(b)?,
+                    None => {
+                        let f = old.ok_or(io::ErrorKind::NotFound)?;
+                        let b = read_at(&f.file, f.base + from.offset, from.len as usize)?;
+                        if hash(&b) != from.hash {
+                            return Err(io::Error::other("the old snapshot changed while saving"));
+                        }
+                        out.write_all(&b)?;
+                    }
+                }
+            }
+            Ok(())
+        })
     }
 }
 
-fn put_entry(
-    out: &mut Vec<u8>,
-    key: &str,
-    root: &str,
-    context: &str,
-    stamp: Stamp,
-    last_used: i64,
-    payload: &[u8],
-) {
-    put_str(out, key);
-    put_str(out, root);
-    put_str(out, context);
-    put_u64(out, stamp.size);
-    put_u64(out, stamp.mtime_secs as u64);
-    put_u32(out, stamp.mtime_nanos);
-    put_u64(out, stamp.inode);
-    put_u64(out, last_used as u64);
-    put_u32(out, payload.len() as u32);
-    out.extend_from_slice(payload);
-}
+/// Reads the header and the index of a snapshot file: the entries and where the payloads
+/// start. `Ok(None)`: another format or version.
+/// A snapshot's index: the entries by key, and where the payloads start.
+type Index = (HashMap<String, OldEntry>, u64);
 
-/// Reads the entry index of a snapshot file. `Ok(None)`: another format or version.
-fn parse_index(bytes: &[u8]) -> Result<Option<HashMap<String, OldEntry>>, String> {
-    let mut r = Reader { bytes, at: 0 };
+fn read_index(file: &std::fs::File) -> Result<Option<Index>, String> {
+    let file_len = file.metadata().map_err(|e| e.to_string())?.len();
+    let head_len = (MAGIC.len() + 4 + 4 + VERSION.len() + 16) as u64;
+    let head = read_at(file, 0, head_len.min(file_len) as usize).map_err(|e| e.to_string())?;
+    let mut r = Reader {
+        bytes: &head,
+        at: 0,
+    };
     if r.take(MAGIC.len()).ok() != Some(MAGIC.as_slice()) {
         return Err("not a tidings snapshot".into());
     }
-    if r.u32()? != FORMAT || r.str()? != VERSION {
+    if r.u32()? != FORMAT || r.str().ok() != Some(VERSION) {
         return Ok(None);
     }
-    let len = r.u64()?;
+    let index_len = r.u64()?;
     let want = r.u64()?;
-    if len != (bytes.len() - r.at) as u64 {
-        return Err(format!("{} bytes of {len} expected", bytes.len() - r.at));
+    if head_len
+        .checked_add(index_len)
+        .is_none_or(|end| end > file_len)
+    {
+        return Err("it ends too early".into());
     }
-    if hash(&bytes[r.at..]) != want {
+    let index = read_at(file, head_len, index_len as usize).map_err(|e| e.to_string())?;
+    if hash(&index) != want {
         return Err("its checksum does not match".into());
     }
-    let count = r.u32()? as usize;
-    let mut map = HashMap::with_capacity_and_hasher(count.min(1 << 20), Default::default());
+    let base = head_len + index_len;
+    let area = file_len - base;
+    let mut r = Reader {
+        bytes: &index,
+        at: 0,
+    };
+    let count = r.count(40)?;
+    let mut map = HashMap::with_capacity_and_hasher(count, Default::default());
     for _ in 0..count {
         let key = r.str()?.to_string();
         let root = r.str()?.to_string();
@@ -385,9 +499,18 @@ fn parse_index(bytes: &[u8]) -> Result<Option<HashMap<String, OldEntry>>, String
             inode: r.u64()?,
         };
         let last_used = r.u64()? as i64;
-        let n = r.u32()? as usize;
-        let start = r.at;
-        r.take(n)?;
+        let payload = PayloadRef {
+            offset: r.u64()?,
+            len: r.u32()?,
+            hash: r.u64()?,
+        };
+        if payload
+            .offset
+            .checked_add(u64::from(payload.len))
+            .is_none_or(|end| end > area)
+        {
+            return Err("it ends too early".into());
+        }
         map.insert(
             key,
             OldEntry {
@@ -395,14 +518,14 @@ fn parse_index(bytes: &[u8]) -> Result<Option<HashMap<String, OldEntry>>, String
                 context,
                 stamp,
                 last_used,
-                payload: start..start + n,
+                payload,
             },
         );
     }
-    if r.at != bytes.len() {
+    if r.at != index.len() {
         return Err("trailing bytes".into());
     }
-    Ok(Some(map))
+    Ok(Some((map, base)))
 }
 
 fn put_u32(out: &mut Vec<u8>, v: u32) {
@@ -446,7 +569,7 @@ pub fn encode_result(out: &mut Vec<u8>, result: &FileResult) {
     match result {
         Ok((articles, warnings)) => {
             out.push(0);
-            let origin = articles.first().map_or("", |a| a.origin.as_str());
+            let origin = articles.first().map_or("", |a| &*a.origin);
             let shared = articles.iter().find_map(|a| a.stored.as_deref());
             put_str(out, origin);
             match shared {
@@ -495,7 +618,7 @@ fn encode_article(out: &mut Vec<u8>, a: &Article, origin: &str, shared: Option<&
         put_str(out, k);
         put_str(out, v);
     }
-    if a.origin == origin {
+    if &*a.origin == origin {
         out.push(0);
     } else {
         out.push(1);
@@ -588,7 +711,7 @@ impl<'a> Reader<'a> {
 fn decode_result(r: &mut Reader<'_>) -> Decoded<FileResult> {
     match r.u8()? {
         0 => {
-            let origin = r.str()?;
+            let origin: Arc<str> = r.str()?.into();
             let shared = match r.u8()? {
                 0 => None,
                 1 => Some(r.body_ref()?),
@@ -596,8 +719,9 @@ fn decode_result(r: &mut Reader<'_>) -> Decoded<FileResult> {
             };
             let n = r.count(40)?;
             let mut articles = Vec::with_capacity(n);
+            let mut paths = Vec::new();
             for _ in 0..n {
-                articles.push(decode_article(r, origin, shared.as_ref())?);
+                articles.push(decode_article(r, &origin, shared.as_ref(), &mut paths)?);
             }
             let n = r.count(8)?;
             let mut warnings = Vec::with_capacity(n);
@@ -613,8 +737,9 @@ fn decode_result(r: &mut Reader<'_>) -> Decoded<FileResult> {
 
 fn decode_article(
     r: &mut Reader<'_>,
-    shared_origin: &str,
+    shared_origin: &Arc<str>,
     shared: Option<&Arc<BodyRef>>,
+    paths: &mut Vec<CategoryPath>,
 ) -> Decoded<Article> {
     let id = ArticleId::parse(r.str()?).ok_or("bad id")?;
     let title = r.string()?;
@@ -633,7 +758,21 @@ fn decode_article(
         for _ in 0..levels {
             v.push(r.str()?);
         }
-        categories.extend(CategoryPath::from_levels(v));
+        // A feed's items share a few categories: one copy of each per file.
+        match paths
+            .iter()
+            .find(|p| p.levels().iter().map(String::as_str).eq(v.iter().copied()))
+        {
+            Some(p) => categories.push(p.clone()),
+            None => {
+                if let Some(p) = CategoryPath::from_levels(v) {
+                    if paths.len() < 256 {
+                        paths.push(p.clone());
+                    }
+                    categories.push(p);
+                }
+            }
+        }
     }
     let standfirst = r.opt()?;
     let words = r.u64()? as usize;
@@ -643,8 +782,8 @@ fn decode_article(
         meta.push((r.string()?, r.string()?));
     }
     let origin = match r.u8()? {
-        0 => shared_origin.to_string(),
-        1 => r.string()?,
+        0 => shared_origin.clone(),
+        1 => r.str()?.into(),
         _ => return Err("bad origin tag".into()),
     };
     let stored = match r.u8()? {

@@ -88,19 +88,28 @@ fn a_changed_stamp_or_context_misses() {
     assert!(s.lookup("k9", "ctx", stamp(10)).is_none());
 }
 
+/// Where the payloads start in a snapshot file.
+fn payload_base(bytes: &[u8]) -> usize {
+    let head = MAGIC.len() + 4 + 4 + VERSION.len();
+    let index_len = u64::from_le_bytes(bytes[head..head + 8].try_into().unwrap()) as usize;
+    head + 16 + index_len
+}
+
 #[test]
 fn a_damaged_snapshot_is_ignored_with_a_warning_and_replaced() {
     let dir = tempfile::tempdir().unwrap();
     save(dir.path(), &[("k1", "r", ok(3))]);
     let path = dir.path().join(FILE_NAME);
     let good = std::fs::read(&path).unwrap();
-    let mut damaged = good.clone();
-    let at = damaged.len() - 20;
-    damaged[at] ^= 0x40;
+    let mut damaged_index = good.clone();
+    let at = payload_base(&good) - 5;
+    damaged_index[at] ^= 0x40;
     for bytes in [
-        damaged,
-        good[..good.len() / 2].to_vec(),
+        damaged_index,
+        good[..payload_base(&good) - 1].to_vec(),
+        good[..payload_base(&good) + 10].to_vec(),
         b"garbage".to_vec(),
+        Vec::new(),
     ] {
         std::fs::write(&path, &bytes).unwrap();
         let mut s = Snapshot::open(Some(dir.path()));
@@ -113,6 +122,27 @@ fn a_damaged_snapshot_is_ignored_with_a_warning_and_replaced() {
         let s = Snapshot::open(Some(dir.path()));
         assert_eq!(get(&s, "k1"), Some(ok(1)));
     }
+}
+
+#[test]
+fn a_damaged_payload_is_a_miss_and_the_others_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    save(dir.path(), &[("k1", "r", ok(3)), ("k2", "r", ok(4))]);
+    let path = dir.path().join(FILE_NAME);
+    let mut bytes = std::fs::read(&path).unwrap();
+    // Payloads follow the index in the order of the entries; damage the last byte of the file.
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+    let s = Snapshot::open(Some(dir.path()));
+    assert_eq!(s.len(), 2);
+    let results = [get(&s, "k1"), get(&s, "k2")];
+    assert_eq!(
+        results.iter().filter(|r| r.is_none()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(results.contains(&Some(ok(3))) || results.contains(&Some(ok(4))));
 }
 
 #[test]
@@ -136,13 +166,18 @@ fn another_format_is_replaced_quietly() {
 
 #[test]
 fn a_payload_that_does_not_decode_is_a_miss_not_a_panic() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = Snapshot::open(Some(dir.path()));
-    s.bytes = vec![0, 255, 255, 255, 255];
-    assert_eq!(s.decode(0..5), None);
-    assert_eq!(s.decode(3..99), None);
-    s.bytes = vec![7];
-    assert_eq!(s.decode(0..1), None);
+    for bytes in [
+        vec![0, 255, 255, 255, 255],
+        vec![7],
+        Vec::new(),
+        vec![0, 0, 0, 0, 0, 9],
+    ] {
+        let mut r = Reader {
+            bytes: &bytes,
+            at: 0,
+        };
+        assert!(decode_result(&mut r).is_err(), "{bytes:?}");
+    }
 }
 
 #[test]

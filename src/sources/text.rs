@@ -504,7 +504,7 @@ pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String
             blocks,
             words,
             meta: header.meta,
-            origin: sanitize_line(&ctx.origin),
+            origin: sanitize_line(&ctx.origin).into(),
             pending: None,
             stored: None,
         },

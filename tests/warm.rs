@@ -1,0 +1,190 @@
+//! The warm start through the real binary: the snapshot in the cache folder gives the same
+//! output as a cold load, notices changed, new and deleted files, survives damage, and bodies
+//! are read from disk when shown or searched.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, SystemTime};
+
+fn tidings(cache: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args(args)
+        .arg("--cache-dir")
+        .arg(cache)
+        .arg("--data-dir")
+        .arg(cache.with_extension("data"))
+        .env("TZ", "UTC")
+        .env("XDG_CONFIG_HOME", cache.with_extension("config"))
+        .output()
+        .expect("runs tidings")
+}
+
+fn out(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "exit {}: {}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+/// Writes a file and dates it an hour back (files changed in the last two seconds are not put
+/// in the snapshot: their timestamps could hide a second change).
+fn write_old(path: &Path, text: &str, age_secs: u64) {
+    std::fs::write(path, text).unwrap();
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(SystemTime::now() - Duration::from_secs(age_secs))
+        .unwrap();
+}
+
+fn article(title: &str, category: &str, body: &str) -> String {
+    format!("Categories: {category}\n\n{title}\n\nA standfirst for {title}.\n\n{body}\n")
+}
+
+const FEED: &str = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+<item><title>Feed item one</title><link>https://example.com/1</link><guid>1</guid>
+<pubDate>Tue, 24 Nov 2026 08:15:00 +0000</pubDate>
+<description>&lt;p&gt;Body of item one mentions zanzibar.&lt;/p&gt;</description></item>
+<item><title>Feed item two</title><link>https://example.com/2</link><guid>2</guid>
+<pubDate>Mon, 23 Nov 2026 08:15:00 +0000</pubDate>
+<description>&lt;p&gt;Body of item two.&lt;/p&gt;</description></item>
+</channel></rss>"#;
+
+#[test]
+fn the_snapshot_gives_what_a_cold_load_gives_and_follows_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("news");
+    std::fs::create_dir_all(src.join("World/Europe")).unwrap();
+    write_old(
+        &src.join("World/Europe/a.txt"),
+        &article("Alpha story", "World / Europe", "Alpha body with quokka."),
+        3600,
+    );
+    write_old(
+        &src.join("b.txt"),
+        &article("Beta story", "Tech", "Beta body."),
+        3600,
+    );
+    write_old(&src.join("wire.xml"), FEED, 3600);
+    write_old(&src.join("empty.txt"), "", 3600);
+    let cache = dir.path().join("cache");
+    let folder = src.to_str().unwrap();
+
+    let cold = tidings(&cache, &["list", folder]);
+    let cold_json = out(&tidings(&cache, &["list", folder, "--json"]));
+    let snapshot = cache.join("snapshot.bin");
+    assert!(snapshot.exists(), "the first load writes the snapshot");
+    let written = std::fs::metadata(&snapshot).unwrap().modified().unwrap();
+
+    // Warm: the same lines, the same JSON, the same warning for the empty file, no rewrite.
+    let warm = tidings(&cache, &["list", folder]);
+    assert_eq!(out(&warm), out(&cold));
+    assert_eq!(warm.stderr, cold.stderr);
+    assert!(String::from_utf8_lossy(&warm.stderr).contains("empty.txt"));
+    assert_eq!(
+        out(&tidings(&cache, &["list", folder, "--json"])),
+        cold_json
+    );
+    assert_eq!(
+        std::fs::metadata(&snapshot).unwrap().modified().unwrap(),
+        written,
+        "an unchanged run leaves the snapshot alone"
+    );
+
+    // Bodies come from the files: show, and search in body text.
+    let json: serde_json::Value = serde_json::from_str(&cold_json).unwrap();
+    let id_of = |title: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["title"] == title)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let shown = out(&tidings(&cache, &["show", &id_of("Alpha story"), folder]));
+    assert!(shown.contains("Alpha body with quokka."), "{shown}");
+    let shown = out(&tidings(&cache, &["show", &id_of("Feed item one"), folder]));
+    assert!(
+        shown.contains("Body of item one mentions zanzibar."),
+        "{shown}"
+    );
+    let found = out(&tidings(&cache, &["list", folder, "--search", "zanzibar"]));
+    assert_eq!(found.lines().count(), 1, "{found}");
+    assert!(found.contains("Feed item one"));
+    let found = out(&tidings(&cache, &["list", folder, "--search", "quokka"]));
+    assert!(
+        found.contains("Alpha story") && found.lines().count() == 1,
+        "{found}"
+    );
+
+    // A changed file, a new one and a deleted one.
+    write_old(
+        &src.join("b.txt"),
+        &article("Beta story, revised", "Tech", "Beta body, longer now."),
+        1800,
+    );
+    write_old(
+        &src.join("c.txt"),
+        &article("Gamma story", "Tech", "Gamma."),
+        3600,
+    );
+    std::fs::remove_file(src.join("World/Europe/a.txt")).unwrap();
+    let after = out(&tidings(&cache, &["list", folder]));
+    assert!(after.contains("Beta story, revised"), "{after}");
+    assert!(!after.contains("Beta story\n") && !after.contains("Alpha story"));
+    assert!(after.contains("Gamma story"));
+    assert_eq!(after.lines().count(), 4, "{after}");
+
+    // A file changed a moment ago is read again next time too (not trusted to its timestamp).
+    write_old(
+        &src.join("c.txt"),
+        &article("Gamma story", "Tech", "Gamma."),
+        0,
+    );
+    let _ = out(&tidings(&cache, &["list", folder]));
+    write_old(
+        &src.join("c.txt"),
+        &article("Gamma story", "Tech", "Gamma!"),
+        0,
+    );
+    let shown = out(&tidings(&cache, &["list", folder, "--search", "gamma!"]));
+    assert!(shown.contains("Gamma story"), "{shown}");
+
+    // Damage: a warning, the right output, and a good snapshot again afterwards.
+    let after = out(&tidings(&cache, &["list", folder]));
+    let mut bytes = std::fs::read(&snapshot).unwrap();
+    bytes.truncate(bytes.len() / 3);
+    std::fs::write(&snapshot, &bytes).unwrap();
+    let damaged = tidings(&cache, &["list", folder]);
+    assert_eq!(out(&damaged), after);
+    let warning = String::from_utf8_lossy(&damaged.stderr).into_owned();
+    assert!(
+        warning.contains("snapshot.bin") && warning.contains("rebuilt"),
+        "{warning}"
+    );
+    let again = tidings(&cache, &["list", folder]);
+    assert_eq!(out(&again), after);
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("snapshot"));
+}
+
+#[test]
+fn an_unwritable_cache_folder_is_a_warning_not_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("news");
+    std::fs::create_dir_all(&src).unwrap();
+    write_old(
+        &src.join("a.txt"),
+        &article("Alpha", "World", "Body."),
+        3600,
+    );
+    // The cache "folder" is a file: nothing can be written under it.
+    let cache = dir.path().join("cache-file");
+    std::fs::write(&cache, "not a folder").unwrap();
+    let o = tidings(&cache, &["list", src.to_str().unwrap()]);
+    assert!(out(&o).contains("Alpha"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("cannot save the start-up snapshot"), "{err}");
+}
