@@ -243,7 +243,7 @@ fn article(
     Article {
         id: ArticleId::from_key(&format!("bench/{i:07}.txt")),
         title: title(rng),
-        source: rng.pick(&SOURCES).to_string(),
+        source: (*rng.pick(&SOURCES)).into(),
         author,
         date: now - Span::seconds(secs),
         dated: true,

@@ -5,9 +5,11 @@
 #   warm: again, with what the previous run left in place,
 # as the median of RUNS runs with the peak RSS; and, when newsboat is installed, newsboat on the
 # same corpus's RSS and Atom feeds (`-x reload` into an empty cache, `-x print-unread` on the full
-# cache), printing the ratios.
+# cache), printing the ratios. Then the reader's start-up in process (`cargo bench --bench
+# startup`): load through the snapshot, hand the articles to the state, draw the first 200x60
+# frame, cold and warm.
 #
-# Usage: scripts/bench.sh [SIZES] [RUNS]     e.g. scripts/bench.sh "10000 100000" 5
+# Usage: scripts/bench.sh [SIZES] [RUNS]     e.g. scripts/bench.sh "1000 10000 100000" 5
 # Corpora go to $BENCH_DIR (default /tmp/tidings-bench); they are reused when present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +18,7 @@ runs=${2:-5}
 base=${BENCH_DIR:-/tmp/tidings-bench}
 gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
 cargo build --release --quiet
+cargo bench --bench startup --no-run --quiet 2>/dev/null
 bin=$PWD/target/release/tidings
 mkdir -p "$base"
 
@@ -66,5 +69,7 @@ for n in $sizes; do
   else
     echo "newsboat is not installed: no peer column (apt-get install newsboat)"
   fi
+  echo "reader start-up, in process (to the first frame with the articles):"
+  cargo bench --quiet --bench startup -- "$corpus/feeds" "$corpus/articles" 2>/dev/null | sed 's/^/  /'
   rm -rf "$work"
 done

@@ -90,10 +90,13 @@ fn load_into_reader(
         .iter()
         .filter(|s| matches!(s, SourceSpec::Url(_)))
         .collect();
+    // Local files and cached feeds from the warm-start snapshot when unchanged; bodies stay on
+    // disk.
+    let mut snap = sources::snapshot::Snapshot::open(opts.cache_dir.as_deref());
     if with_cache {
         for spec in &urls {
             if let SourceSpec::Url(u) = spec
-                && let Some(mut articles) = sources::fetch::cached(u, opts)
+                && let Some(mut articles) = sources::cached_feed(u, opts, &mut snap)
             {
                 config.apply(&spec.label(), &mut articles);
                 if config.full_text_for(&spec.label()) {
@@ -115,8 +118,6 @@ fn load_into_reader(
             }
         }
     }
-    // Local files from the warm-start snapshot when unchanged; bodies stay on disk.
-    let mut snap = sources::snapshot::Snapshot::open(opts.cache_dir.as_deref());
     for spec in specs.iter().filter(|s| !matches!(s, SourceSpec::Url(_))) {
         send(state(spec.label(), SourceState::Loading));
         let mut outcome =
@@ -546,7 +547,7 @@ pub fn list_lines(articles: &[&Article], max_width: Option<usize>) -> Vec<String
         .min(28);
     let src_w = articles
         .iter()
-        .map(|a| memo(&mut widths, a.source.as_str(), |s| width(s)))
+        .map(|a| memo(&mut widths, &*a.source, |s| width(s)))
         .max()
         .unwrap_or(0)
         .min(20);
@@ -561,7 +562,7 @@ pub fn list_lines(articles: &[&Article], max_width: Option<usize>) -> Vec<String
             } else {
                 fit("undated", DATE)
             };
-            let rest = memo(&mut fitted, (&**cat, a.source.as_str()), |_| {
+            let rest = memo(&mut fitted, (&**cat, &*a.source), |_| {
                 format!("{}  {}  ", fit(cat, cat_w), fit(&a.source, src_w)).into()
             });
             let title = match max_width {

@@ -326,9 +326,10 @@ impl Config {
     /// default category (for articles without one), then the category aliases (any source).
     pub fn apply(&self, source_label: &str, articles: &mut [Article]) {
         if let Some(s) = self.sources.iter().find(|s| s.spec.label() == source_label) {
+            let name: Option<std::sync::Arc<str>> = s.name.as_deref().map(Into::into);
             for a in articles.iter_mut() {
-                if let Some(name) = &s.name {
-                    a.source.clone_from(name);
+                if let Some(name) = &name {
+                    a.source = name.clone();
                 }
                 if a.categories.is_empty()
                     && let Some(c) = &s.category
@@ -981,12 +982,12 @@ mod tests {
         assert_eq!(cats(&arts[0]), ["World / Misc"]);
         assert_eq!(cats(&arts[1]), ["World News / Europe"]);
         assert_eq!(cats(&arts[2]), ["Technology / AI", "Sport"]);
-        assert!(arts.iter().all(|a| a.source == "A"));
+        assert!(arts.iter().all(|a| &*a.source == "A"));
         // Another source: aliases only.
         let mut other = vec![article(&[]), article(&["europe"])];
         c.apply("https://b.org/feed", &mut other);
         assert!(other[0].categories.is_empty());
-        assert_eq!(other[0].source, "Feed");
+        assert_eq!(&*other[0].source, "Feed");
         assert_eq!(cats(&other[1]), ["World News / Europe"]);
     }
 

@@ -182,7 +182,7 @@ fn rss_atom_and_json_feed() {
     assert_eq!(f.url, s.url("/rss"));
     assert_eq!(f.final_url, s.url("/rss"));
     assert!(!f.not_modified);
-    assert_eq!(f.articles[0].source, "Local News");
+    assert_eq!(&*f.articles[0].source, "Local News");
     // The User-Agent names us.
     let ua = s.seen()[0].header("user-agent").unwrap_or("").to_string();
     assert!(ua.starts_with("tidings/"), "{ua}");

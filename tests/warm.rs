@@ -188,3 +188,66 @@ fn an_unwritable_cache_folder_is_a_warning_not_a_failure() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("cannot save the start-up snapshot"), "{err}");
 }
+
+/// A feed URL's cached copy goes through the snapshot as files do, and its bodies are read
+/// from the cache when needed.
+#[test]
+fn cached_feeds_come_from_the_snapshot_and_bodies_from_the_cache() {
+    use tidings::core::model::BodyRef;
+    use tidings::sources::{cache::Cache, cached_feed, fetch::FetchOptions, snapshot::Snapshot};
+    let dir = tempfile::tempdir().unwrap();
+    let url = "http://feeds.example.invalid/wire.xml";
+    let cache = Cache::new(dir.path());
+    cache.store(url, None, FEED.as_bytes(), None, None).unwrap();
+    // Old enough to be trusted to its stamp.
+    let body = cache.body_path(url);
+    let f = std::fs::File::options().write(true).open(&body).unwrap();
+    f.set_modified(SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+    drop(f);
+    let opts = FetchOptions {
+        cache_dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+
+    let mut snap = Snapshot::open(opts.cache_dir.as_deref());
+    let first = cached_feed(url, &opts, &mut snap).expect("the cached copy");
+    snap.save().unwrap();
+    assert_eq!(first.len(), 2);
+    let at = first[0]
+        .stored
+        .clone()
+        .expect("the body stays in the cache");
+    assert!(first[0].blocks.is_empty());
+    assert_eq!(
+        *at,
+        BodyRef::CachedFeed {
+            url: url.to_string(),
+            cache_dir: dir.path().to_path_buf()
+        }
+    );
+    let full = tidings::sources::files::load_body(&at, &first[0].id).unwrap();
+    assert!(
+        full.blocks
+            .iter()
+            .any(|b| b.text.contains("Body of item one mentions zanzibar.")),
+        "{:?}",
+        full.blocks
+    );
+
+    // With the meta file gone the cache has no usable entry, yet the unchanged body's articles
+    // come from the snapshot: they were not parsed again.
+    let meta = dir
+        .path()
+        .join(format!("{}.json", tidings::sources::cache::key(url)));
+    let saved_meta = std::fs::read(&meta).unwrap();
+    std::fs::remove_file(&meta).unwrap();
+    assert!(tidings::sources::fetch::cached(url, &opts).is_none());
+    let mut snap = Snapshot::open(opts.cache_dir.as_deref());
+    let second = cached_feed(url, &opts, &mut snap).expect("from the snapshot");
+    assert_eq!(second, first);
+    let err = tidings::sources::files::load_body(&at, &first[0].id).unwrap_err();
+    assert!(err.contains("cached copy is gone"), "{err}");
+    std::fs::write(&meta, saved_meta).unwrap();
+    assert!(tidings::sources::files::load_body(&at, &first[0].id).is_ok());
+}

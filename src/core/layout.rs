@@ -64,7 +64,7 @@ where
 {
     let mut parts: Vec<String> = Vec::new();
     if !article.source.is_empty() {
-        parts.push(article.source.clone());
+        parts.push(article.source.to_string());
     }
     if let Some(a) = &article.author {
         parts.push(a.clone());

@@ -148,7 +148,8 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 pub struct Article {
     pub id: ArticleId,
     pub title: String,
-    pub source: String,
+    /// Shared by the articles of a feed (and of a configured source).
+    pub source: std::sync::Arc<str>,
     pub author: Option<String>,
     /// The article's date; for an undated article, the time its file was last modified.
     pub date: DateTime<Utc>,
@@ -181,6 +182,11 @@ pub enum BodyRef {
     File {
         path: std::path::PathBuf,
         key: String,
+    },
+    /// The cached copy of a feed URL in this cache folder.
+    CachedFeed {
+        url: String,
+        cache_dir: std::path::PathBuf,
     },
 }
 

@@ -61,7 +61,8 @@ impl Cache {
         &self.dir
     }
 
-    fn body_path(&self, url: &str) -> PathBuf {
+    /// The file holding `url`'s cached body (it may not exist).
+    pub fn body_path(&self, url: &str) -> PathBuf {
         self.dir.join(format!("{}.body", key(url)))
     }
 

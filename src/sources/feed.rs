@@ -361,7 +361,7 @@ fn entry_to_article(
     Article {
         id: ArticleId::from_key(&format!("feed:{}#{local}", ctx.key)),
         title,
-        source: source.to_string(),
+        source: source.into(),
         author,
         date: date.unwrap_or(ctx.fallback_date),
         dated: date.is_some(),

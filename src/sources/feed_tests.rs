@@ -52,7 +52,7 @@ fn rss_mapping() {
     assert_eq!(arts.len(), 3);
     let a = &arts[0];
     assert_eq!(a.title, "Rock & Roll live ’26");
-    assert_eq!(a.source, "Harbour & Wire");
+    assert_eq!(&*a.source, "Harbour & Wire");
     assert_eq!(a.link.as_deref(), Some("https://example.com/2026/11/rock"));
     assert_eq!(a.author.as_deref(), Some("Ann Lee"));
     assert_eq!(
@@ -129,7 +129,7 @@ const ATOM: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 #[test]
 fn atom_mapping() {
     let arts = parse(ATOM);
-    assert_eq!(arts[0].source, "Northern Signal");
+    assert_eq!(&*arts[0].source, "Northern Signal");
     assert_eq!(
         arts[0].author.as_deref(),
         Some("Desk"),

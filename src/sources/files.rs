@@ -349,22 +349,42 @@ pub fn bundled_count() -> usize {
 /// Reads the body of article `id` again from `at` (see [`Article::unload`]), rendered; `Err`
 /// says why it could not be.
 pub fn load_body(at: &BodyRef, id: &ArticleId) -> Result<Article, String> {
-    let BodyRef::File { path, key } = at;
-    let job = Job {
-        path: path.clone(),
-        body_path: path.clone(),
-        id_key: key.clone(),
-        folder_category: None,
-        default_source: String::new(),
-        sniff: false,
-    };
-    let (articles, _) = read_job(&job).map_err(|w| w.to_string())?;
-    let mut article = articles
-        .into_iter()
-        .find(|a| &a.id == id)
-        .ok_or_else(|| format!("{}: the article is no longer in this file", path.display()))?;
+    let articles = read_source(at)?;
+    let mut article = articles.into_iter().find(|a| &a.id == id).ok_or_else(|| {
+        let (BodyRef::File { path, .. }
+        | BodyRef::CachedFeed {
+            cache_dir: path, ..
+        }) = at;
+        format!("{}: the article is no longer there", path.display())
+    })?;
     article.render();
     Ok(article)
+}
+
+/// Every article (bodies and all) of the file or cached feed a body reference points to.
+fn read_source(at: &BodyRef) -> Result<Vec<Article>, String> {
+    match at {
+        BodyRef::File { path, key } => {
+            let job = Job {
+                path: path.clone(),
+                body_path: path.clone(),
+                id_key: key.clone(),
+                folder_category: None,
+                default_source: String::new(),
+                sniff: false,
+            };
+            read_job(&job).map(|(a, _)| a).map_err(|w| w.to_string())
+        }
+        BodyRef::CachedFeed { url, cache_dir } => {
+            let opts = super::fetch::FetchOptions {
+                cache_dir: Some(cache_dir.clone()),
+                ..Default::default()
+            };
+            super::fetch::cached(url, &opts).ok_or_else(|| {
+                crate::core::sanitize::sanitize_line(&format!("{url}: the cached copy is gone"))
+            })
+        }
+    }
 }
 
 /// Reads the bodies of many articles again, one read per file (files in parallel): for each
@@ -379,32 +399,21 @@ pub fn load_bodies(wanted: &[(ArticleId, BodyRef)]) -> (Vec<(usize, Article)>, V
     type Found = (Vec<(usize, Article)>, Option<Warning>);
     let results: Vec<Found> = groups
         .par_iter()
-        .map(|(at, indices)| {
-            let BodyRef::File { path, key } = at;
-            let job = Job {
-                path: path.clone(),
-                body_path: path.clone(),
-                id_key: key.clone(),
-                folder_category: None,
-                default_source: String::new(),
-                sniff: false,
-            };
-            match read_job(&job) {
-                Ok((articles, _)) => {
-                    let mut by_id: std::collections::HashMap<ArticleId, Article> =
-                        articles.into_iter().map(|a| (a.id.clone(), a)).collect();
-                    let found = indices
-                        .iter()
-                        .filter_map(|&i| {
-                            let mut a = by_id.remove(&wanted[i].0)?;
-                            a.render();
-                            Some((i, a))
-                        })
-                        .collect();
-                    (found, None)
-                }
-                Err(w) => (Vec::new(), Some(w)),
+        .map(|(at, indices)| match read_source(at) {
+            Ok(articles) => {
+                let mut by_id: std::collections::HashMap<ArticleId, Article> =
+                    articles.into_iter().map(|a| (a.id.clone(), a)).collect();
+                let found = indices
+                    .iter()
+                    .filter_map(|&i| {
+                        let mut a = by_id.remove(&wanted[i].0)?;
+                        a.render();
+                        Some((i, a))
+                    })
+                    .collect();
+                (found, None)
             }
+            Err(w) => (Vec::new(), Some(Warning::new("", w))),
         })
         .collect();
     let mut found = Vec::with_capacity(wanted.len());

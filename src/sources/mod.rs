@@ -145,6 +145,45 @@ pub fn load_bodies(articles: &mut [Article]) -> Vec<Warning> {
     warnings
 }
 
+/// The articles of the cached copy of feed `url` (see [`fetch::cached`]) through the snapshot:
+/// when the cached body is unchanged since it was recorded they are decoded rather than parsed.
+/// Their bodies stay in the cache (see [`crate::core::model::BodyRef::CachedFeed`]).
+pub fn cached_feed(
+    url: &str,
+    opts: &fetch::FetchOptions,
+    snap: &mut snapshot::Snapshot,
+) -> Option<Vec<Article>> {
+    let dir = opts.cache_dir.as_ref()?;
+    let body = cache::Cache::new(dir).body_path(url);
+    let stamp = std::fs::metadata(&body)
+        .ok()
+        .and_then(|m| snapshot::Stamp::of(&m));
+    let key = format!("url:{url}");
+    snap.begin_root(&key);
+    if let Some(stamp) = stamp
+        && let Some(p) = snap.lookup(&key, "", stamp)
+        && let Some(Ok((articles, _))) = snap.decode(p)
+    {
+        snap.keep(&key, &key);
+        return Some(articles);
+    }
+    let mut articles = fetch::cached(url, opts)?;
+    let at = std::sync::Arc::new(crate::core::model::BodyRef::CachedFeed {
+        url: url.to_string(),
+        cache_dir: dir.clone(),
+    });
+    for a in &mut articles {
+        if !a.blocks.is_empty() || a.pending.is_some() {
+            a.unload(at.clone());
+        }
+    }
+    let result = Ok((articles, Vec::new()));
+    if let Some(stamp) = stamp {
+        snap.record(&key, &key, "", stamp, &result);
+    }
+    result.ok().map(|(a, _)| a)
+}
+
 /// Loads every source with default fetch options.
 pub fn load(specs: &[SourceSpec]) -> LoadOutcome {
     load_with(specs, &fetch::FetchOptions::default())

@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 const MAGIC: &[u8; 16] = b"tidings-snapshot";
 /// Bumped whenever the layout or what a payload means changes.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 /// Parsers change between versions: a snapshot written by another version is not trusted.
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Entries not used for this long are dropped at the next save.
@@ -557,9 +557,18 @@ fn put_warning(out: &mut Vec<u8>, w: &Warning) {
 }
 
 fn put_body_ref(out: &mut Vec<u8>, at: &BodyRef) {
-    let BodyRef::File { path, key } = at;
-    put_str(out, &path.to_string_lossy());
-    put_str(out, key);
+    match at {
+        BodyRef::File { path, key } => {
+            out.push(0);
+            put_str(out, &path.to_string_lossy());
+            put_str(out, key);
+        }
+        BodyRef::CachedFeed { url, cache_dir } => {
+            out.push(1);
+            put_str(out, url);
+            put_str(out, &cache_dir.to_string_lossy());
+        }
+    }
 }
 
 /// Encodes one file's result: a tag, then the articles' headers (and where each body is) and
@@ -671,6 +680,14 @@ impl<'a> Reader<'a> {
         std::str::from_utf8(self.take(n)?).map_err(|_| "a string is not UTF-8".to_string())
     }
 
+    /// The next string, without moving past it.
+    fn peek_str(&mut self) -> Decoded<&'a str> {
+        let at = self.at;
+        let s = self.str();
+        self.at = at;
+        s
+    }
+
     fn string(&mut self) -> Decoded<String> {
         self.str().map(str::to_string)
     }
@@ -694,9 +711,16 @@ impl<'a> Reader<'a> {
     }
 
     fn body_ref(&mut self) -> Decoded<Arc<BodyRef>> {
-        Ok(Arc::new(BodyRef::File {
-            path: PathBuf::from(self.str()?),
-            key: self.string()?,
+        Ok(Arc::new(match self.u8()? {
+            0 => BodyRef::File {
+                path: PathBuf::from(self.str()?),
+                key: self.string()?,
+            },
+            1 => BodyRef::CachedFeed {
+                url: self.string()?,
+                cache_dir: PathBuf::from(self.str()?),
+            },
+            _ => return Err("bad body reference".into()),
         }))
     }
 
@@ -712,16 +736,21 @@ fn decode_result(r: &mut Reader<'_>) -> Decoded<FileResult> {
     match r.u8()? {
         0 => {
             let origin: Arc<str> = r.str()?.into();
-            let shared = match r.u8()? {
+            let body = match r.u8()? {
                 0 => None,
                 1 => Some(r.body_ref()?),
                 _ => return Err("bad body tag".into()),
             };
             let n = r.count(40)?;
             let mut articles = Vec::with_capacity(n);
-            let mut paths = Vec::new();
+            let mut shared = PerFile {
+                origin,
+                body,
+                source: None,
+                paths: Vec::new(),
+            };
             for _ in 0..n {
-                articles.push(decode_article(r, &origin, shared.as_ref(), &mut paths)?);
+                articles.push(decode_article(r, &mut shared)?);
             }
             let n = r.count(8)?;
             let mut warnings = Vec::with_capacity(n);
@@ -735,15 +764,30 @@ fn decode_result(r: &mut Reader<'_>) -> Decoded<FileResult> {
     }
 }
 
-fn decode_article(
-    r: &mut Reader<'_>,
-    shared_origin: &Arc<str>,
-    shared: Option<&Arc<BodyRef>>,
-    paths: &mut Vec<CategoryPath>,
-) -> Decoded<Article> {
+/// What the articles of one file share, decoded once (one copy in memory for all of them).
+struct PerFile {
+    origin: Arc<str>,
+    body: Option<Arc<BodyRef>>,
+    /// The last source seen (a feed's items share it).
+    source: Option<Arc<str>>,
+    /// Category paths seen so far (up to 256).
+    paths: Vec<CategoryPath>,
+}
+
+fn decode_article(r: &mut Reader<'_>, shared: &mut PerFile) -> Decoded<Article> {
     let id = ArticleId::parse(r.str()?).ok_or("bad id")?;
     let title = r.string()?;
-    let source = r.string()?;
+    let source = match &shared.source {
+        Some(s) if **s == *r.peek_str()? => {
+            r.str()?;
+            s.clone()
+        }
+        _ => {
+            let s: Arc<str> = r.str()?.into();
+            shared.source = Some(s.clone());
+            s
+        }
+    };
     let author = r.opt()?;
     let secs = r.u64()? as i64;
     let nanos = r.u32()?;
@@ -759,15 +803,16 @@ fn decode_article(
             v.push(r.str()?);
         }
         // A feed's items share a few categories: one copy of each per file.
-        match paths
+        match shared
+            .paths
             .iter()
             .find(|p| p.levels().iter().map(String::as_str).eq(v.iter().copied()))
         {
             Some(p) => categories.push(p.clone()),
             None => {
                 if let Some(p) = CategoryPath::from_levels(v) {
-                    if paths.len() < 256 {
-                        paths.push(p.clone());
+                    if shared.paths.len() < 256 {
+                        shared.paths.push(p.clone());
                     }
                     categories.push(p);
                 }
@@ -782,13 +827,13 @@ fn decode_article(
         meta.push((r.string()?, r.string()?));
     }
     let origin = match r.u8()? {
-        0 => shared_origin.clone(),
+        0 => shared.origin.clone(),
         1 => r.str()?.into(),
         _ => return Err("bad origin tag".into()),
     };
     let stored = match r.u8()? {
         0 => None,
-        1 => Some(shared.ok_or("no shared body reference")?.clone()),
+        1 => Some(shared.body.clone().ok_or("no shared body reference")?),
         2 => Some(r.body_ref()?),
         _ => return Err("bad body tag".into()),
     };

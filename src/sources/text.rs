@@ -494,7 +494,8 @@ pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String
             },
             source: header
                 .source
-                .unwrap_or_else(|| sanitize_line(&ctx.default_source)),
+                .unwrap_or_else(|| sanitize_line(&ctx.default_source))
+                .into(),
             author: header.author,
             date: date.unwrap_or(ctx.mtime),
             dated: date.is_some(),

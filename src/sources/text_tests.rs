@@ -66,7 +66,7 @@ fn header_keys_are_case_insensitive_and_unknown_keys_are_metadata() {
          link: https://example.com/x\nX-Scraper: v2\nMood: calm\n\nTitle line\n\nBody text here.",
     );
     assert_eq!(a.title, "Title line");
-    assert_eq!(a.source, "The Wire");
+    assert_eq!(&*a.source, "The Wire");
     assert_eq!(a.author.as_deref(), Some("Ann Lee"));
     assert_eq!(a.link.as_deref(), Some("https://example.com/x"));
     assert_eq!(a.categories[0].to_string(), "Business");
@@ -277,7 +277,7 @@ fn escape_sequences_never_enter_the_model() {
          Body \x1b]0;set title\x07with\x00 nul and \u{9B}31m c1.",
     );
     assert_eq!(a.title, "Title red");
-    assert_eq!(a.source, "Evil Wire");
+    assert_eq!(&*a.source, "Evil Wire");
     assert_eq!(kinds(&a), [(Paragraph, "Body with nul and c1.")]);
 }
 
