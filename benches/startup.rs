@@ -6,14 +6,16 @@
 //! `.../articles`). Each run does what `tidings` does before its first full frame: open the
 //! snapshot, load every folder through it (files unchanged since the snapshot are not parsed),
 //! save the snapshot, hand the articles to the state (`Loaded`, `LoadingDone`) and draw one
-//! 200x60 frame on a `TestBackend`. Five cold and five warm runs; medians are printed.
+//! 200x60 frame on a `TestBackend`. Then the first search keystroke (the header index is
+//! folded then) and, apart, what the background worker does for that search: read every body
+//! on disk back and fold it. Five cold and five warm runs; medians are printed.
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tidings::app::App;
-use tidings::core::state::{Action, Clock, State};
+use tidings::core::state::{Action, Clock, Effect, SearchKey, State};
 use tidings::keymap::Keymap;
 use tidings::sources::snapshot::Snapshot;
 use tidings::sources::{SourceSpec, fetch::FetchOptions, load_each};
@@ -24,6 +26,10 @@ const RUNS: usize = 5;
 struct Times {
     load: Duration,
     frame: Duration,
+    /// The first search keystroke and its frame (the header index is built then).
+    first_key: Duration,
+    /// Reading every body on disk back for search (the background worker's job).
+    bodies: Duration,
     articles: usize,
 }
 
@@ -58,11 +64,34 @@ fn start(specs: &[SourceSpec], cache: &std::path::Path) -> std::io::Result<Times
     app.dispatch(Action::LoadingDone);
     app.draw()?;
     let frame = t.elapsed() - load;
+    let t = Instant::now();
+    app.dispatch(Action::StartSearch);
+    let work = app.dispatch(Action::SearchInput(SearchKey::Char('m')));
+    app.draw()?;
+    let first_key = t.elapsed();
+    let t = Instant::now();
+    for effect in work {
+        if let Effect::LoadBodyTexts(mut wanted) = effect {
+            wanted.sort_by(|a, b| a.1.cmp(&b.1));
+            for batch in wanted.chunks(4096) {
+                let (found, _) = tidings::sources::files::load_bodies(batch);
+                std::hint::black_box(
+                    found
+                        .iter()
+                        .map(|(_, a)| tidings::core::search::index_text(a).len())
+                        .sum::<usize>(),
+                );
+            }
+        }
+    }
+    let bodies = t.elapsed();
     // Like the binary, leave the archive to the OS rather than free it piece by piece.
     std::mem::forget(app);
     Ok(Times {
         load,
         frame,
+        first_key,
+        bodies,
         articles,
     })
 }
@@ -75,8 +104,12 @@ fn median(mut v: Vec<Duration>) -> f64 {
 fn report(name: &str, runs: &[Times]) {
     let load = median(runs.iter().map(|t| t.load).collect());
     let frame = median(runs.iter().map(|t| t.frame).collect());
+    let key = median(runs.iter().map(|t| t.first_key).collect());
+    let bodies = median(runs.iter().map(|t| t.bodies).collect());
     println!(
-        "{name}: {} articles; load {load:.0} ms + state and first frame {frame:.0} ms = {:.0} ms (medians of {})",
+        "{name}: {} articles; load {load:.0} ms + state and first frame {frame:.0} ms = {:.0} ms; \
+         first search keystroke {key:.0} ms; all bodies read back for search (background) {bodies:.0} ms \
+         (medians of {})",
         runs[0].articles,
         load + frame,
         runs.len()

@@ -11,10 +11,12 @@
 #
 # Usage: scripts/bench.sh [SIZES] [RUNS]     e.g. scripts/bench.sh "1000 10000 100000" 5
 # Corpora go to $BENCH_DIR (default /tmp/tidings-bench); they are reused when present.
+# NB_RUNS sets newsboat's runs apart (at 100,000 items one newsboat run takes minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=${1:-"10000 100000"}
 runs=${2:-5}
+nb_runs=${NB_RUNS:-$runs}
 base=${BENCH_DIR:-/tmp/tidings-bench}
 gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
 cargo build --release --quiet
@@ -56,11 +58,11 @@ for n in $sizes; do
     done | summarize)
   echo "tidings, $n feed items + $((n / 10)) articles ($items listed): cold $cold; warm $warm"
   if command -v newsboat >/dev/null; then
-    nb_cold=$(for _ in $(seq "$runs"); do
+    nb_cold=$(for _ in $(seq "$nb_runs"); do
         rm -f "$work/cache.db"
         measure newsboat -u "$corpus/newsboat/urls" -C "$corpus/newsboat/config" -c "$work/cache.db" -x reload
       done | summarize)
-    nb_warm=$(for _ in $(seq "$runs"); do
+    nb_warm=$(for _ in $(seq "$nb_runs"); do
         measure newsboat -u "$corpus/newsboat/urls" -C "$corpus/newsboat/config" -c "$work/cache.db" -x print-unread
       done | summarize)
     echo "newsboat, same RSS + Atom feeds: reload into an empty cache $nb_cold; print-unread on the full cache $nb_warm"
