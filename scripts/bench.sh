@@ -24,12 +24,15 @@ cargo bench --bench startup --no-run --quiet 2>/dev/null
 bin=$PWD/target/release/tidings
 mkdir -p "$base"
 
-# Runs "$@" once under /usr/bin/time; prints "SECONDS KB".
+# Runs "$@" once under /usr/bin/time (for the peak RSS); prints "SECONDS KB", the seconds
+# from the clock in milliseconds (time's own %e has only hundredths).
 measure() {
-  local out
+  local out start end
   out=$(mktemp)
-  /usr/bin/time -f "%e %M" -o "$out" "$@" >/dev/null 2>&1 || true
-  tail -1 "$out"
+  start=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$out" "$@" >/dev/null 2>&1 || true
+  end=$(date +%s%N)
+  echo "$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.3f", (b - a) / 1e9}') $(tail -1 "$out")"
   rm -f "$out"
 }
 
@@ -67,7 +70,7 @@ for n in $sizes; do
       done | summarize)
     echo "newsboat, same RSS + Atom feeds: reload into an empty cache $nb_cold; print-unread on the full cache $nb_warm"
     awk -v a="$(median_of "$nb_cold")" -v b="$(median_of "$cold")" -v c="$(median_of "$nb_warm")" -v d="$(median_of "$warm")" \
-      'BEGIN {printf "ratios: cold newsboat/tidings %.1fx; warm newsboat/tidings %.1fx\n", a/b, c/d}'
+      'BEGIN {printf "ratios: cold newsboat/tidings %.1fx; warm newsboat/tidings %.1fx\n", a/(b>0?b:0.001), c/(d>0?d:0.001)}'
   else
     echo "newsboat is not installed: no peer column (apt-get install newsboat)"
   fi
