@@ -9,7 +9,7 @@ use proptest::sample::select;
 use tidings::core::html::{html_to_blocks, html_to_line};
 use tidings::core::layout::{LineKind, layout};
 use tidings::core::model::{
-    Article, ArticleId, Block, BlockKind, CategoryPath, Inline, PendingHtml, Span,
+    Article, ArticleId, Block, BlockKind, BodyRef, CategoryPath, Inline, PendingHtml, Span,
 };
 use tidings::core::sanitize::{is_clean, sanitize, sanitize_line};
 use tidings::sources::feed::{FeedContext, parse_feed};
@@ -1353,7 +1353,7 @@ mod app_props {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     use tidings::app::{App, Msg};
-    use tidings::core::state::{Action, Clock, SearchKey, SourceState, State};
+    use tidings::core::state::{Action, Clock, FullText, SearchKey, SourceState, State};
     use tidings::keymap::Keymap;
     use tidings::ui::theme::Theme;
 
@@ -1400,6 +1400,54 @@ mod app_props {
             StartSearch,
             NextMatch,
             PrevMatch,
+            ToggleFull,
+        ]
+    }
+
+    /// Results of background work (bodies read back, search text, full stories), for articles
+    /// of the pool whether they are loaded or not.
+    fn background_result() -> impl Strategy<Value = Action> {
+        let id = (0u8..16).prop_map(|i| ArticleId::from_key(&format!("a{i}")));
+        prop_oneof![
+            (
+                id.clone(),
+                vec(block(), 0..4),
+                proptest::option::of(text(4))
+            )
+                .prop_map(|(id, blocks, err)| Action::BodyLoaded {
+                    id,
+                    body: match err {
+                        Some(e) => Err(e),
+                        None => Ok((blocks, 7)),
+                    },
+                }),
+            (vec((id.clone(), text(6)), 0..4), any::<bool>()).prop_map(|(texts, done)| {
+                Action::BodyTexts {
+                    texts: texts
+                        .into_iter()
+                        .map(|(id, t)| (id, std::sync::Arc::from(t.to_lowercase())))
+                        .collect(),
+                    done,
+                }
+            }),
+            (
+                id,
+                vec(block(), 0..4),
+                proptest::option::of(text(4)),
+                any::<bool>()
+            )
+                .prop_map(|(id, blocks, err, auto)| Action::FullLoaded {
+                    id,
+                    story: match err {
+                        Some(e) => Err(e),
+                        None => Ok(FullText {
+                            note: "Full story from example.com/x, fetched today".into(),
+                            blocks,
+                            words: 3,
+                        }),
+                    },
+                    auto,
+                }),
         ]
     }
 
@@ -1462,8 +1510,21 @@ mod app_props {
                         .collect(),
                 )
             }),
-            1 => (vec(article(pooled_id()), 0..3), vec(text(4), 0..2))
-                .prop_map(|(articles, warnings)| Action::Loaded { articles, warnings }),
+            1 => (vec(article(pooled_id()), 0..3), vec(text(4), 0..2)).prop_map(
+                |(mut articles, warnings)| {
+                    // About half come with their bodies on disk, as files and snapshots give them.
+                    for a in &mut articles {
+                        if a.id.as_str().ends_with(['0', '2', '4', '6', '8', 'a', 'c', 'e']) {
+                            a.unload(std::sync::Arc::new(BodyRef::File {
+                                path: "/nonexistent/feed.xml".into(),
+                                key: "k".into(),
+                            }));
+                        }
+                    }
+                    Action::Loaded { articles, warnings }
+                }
+            ),
+            2 => background_result(),
         ]
     }
 

@@ -1044,6 +1044,19 @@ impl State {
             (Some(i), Some(r)) => r.article = i,
             _ => self.reader = None,
         }
+        // The article being read came again with its body on disk: the lines on screen stay
+        // until the body is back.
+        if let Some(r) = &self.reader {
+            let a = &self.lib.articles()[r.article];
+            if let Some(at) = &a.stored
+                && self.bodies_requested.insert(a.id.clone())
+            {
+                self.work.push(Effect::LoadBody {
+                    id: a.id.clone(),
+                    at: (**at).clone(),
+                });
+            }
+        }
         self.recount();
     }
 

@@ -1156,3 +1156,54 @@ fn background_full_stories_show_by_default_but_not_under_the_reader() {
     );
     assert!(s.full_shown.contains(&other));
 }
+
+#[test]
+fn a_reload_under_the_open_article_reads_its_body_again_and_keeps_the_screen() {
+    let (mut s, full) = state_with_bodies_on_disk();
+    update(&mut s, Action::Choose);
+    let id = s.reader_article().unwrap().id.clone();
+    update(
+        &mut s,
+        Action::BodyLoaded {
+            id: id.clone(),
+            body: Ok(body_of(&full, "Title a")),
+        },
+    );
+    let shown = reader_text(&s);
+    // The source is loaded again (`r`): the article comes back with its body on disk.
+    let mut again = corpus();
+    for a in &mut again {
+        if a.title == "Title a" {
+            a.unload(Arc::new(BodyRef::File {
+                path: "/feeds/Title a.xml".into(),
+                key: "k".into(),
+            }));
+        }
+    }
+    let effects = update(
+        &mut s,
+        Action::Loaded {
+            articles: again,
+            warnings: vec![],
+        },
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadBody { id: i, .. } if *i == id)),
+        "{effects:?}"
+    );
+    assert_eq!(
+        reader_text(&s),
+        shown,
+        "the screen stays until the body is back"
+    );
+    update(
+        &mut s,
+        Action::BodyLoaded {
+            id,
+            body: Ok(body_of(&full, "Title a")),
+        },
+    );
+    assert_eq!(reader_text(&s), shown);
+}

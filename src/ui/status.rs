@@ -16,8 +16,13 @@ pub fn left_text(state: &State) -> String {
             .char_indices()
             .nth(*cursor)
             .map_or(text.len(), |(b, _)| b);
+        let reading = if state.body_search == crate::core::state::BodySearch::Loading {
+            " · reading stories…"
+        } else {
+            ""
+        };
         return format!(
-            " Search: {}▏{}   ({} shown · Enter keeps · Esc clears)",
+            " Search: {}▏{}   ({} shown{reading} · Enter keeps · Esc clears)",
             &text[..at],
             &text[at..],
             state.visible.len()
