@@ -1124,3 +1124,30 @@ fn f_in_the_reader_fetches_the_full_story_and_toggles_back() {
         .count();
     assert_eq!(cached, 1, "the fetched story is cached");
 }
+
+#[test]
+fn old_cached_stories_are_pruned() {
+    use std::time::SystemTime;
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path();
+    let age = |name: &str, secs: u64| {
+        let p = full.join(name);
+        std::fs::write(&p, "{}").unwrap();
+        let f = std::fs::File::options().write(true).open(&p).unwrap();
+        f.set_modified(SystemTime::now() - Duration::from_secs(secs))
+            .unwrap();
+    };
+    let day = 24 * 3600;
+    age("0000000000000001.json", 100 * day);
+    age("0000000000000002.json", 10 * day);
+    age(".0000000000000003.json.1.0.tmp", 3600);
+    age("notes.txt", 100 * day);
+    let removed = tidings::sources::fulltext::prune(full, tidings::sources::fulltext::MAX_AGE);
+    assert_eq!(removed, 2);
+    let mut left: Vec<String> = std::fs::read_dir(full)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["0000000000000002.json", "notes.txt"]);
+}

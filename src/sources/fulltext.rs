@@ -210,6 +210,11 @@ pub fn fetch_full(id: &ArticleId, link: &str, opts: &FetchOptions) -> Result<Ful
             && std::fs::create_dir_all(dir).is_ok()
         {
             let _ = write_atomic(&path, &json);
+            // Once a run: stories fetched long ago go (they are old news, and refetched if read).
+            static PRUNED: std::sync::Once = std::sync::Once::new();
+            PRUNED.call_once(|| {
+                prune(dir, MAX_AGE);
+            });
         }
     }
     Ok(FullStory {
@@ -269,6 +274,37 @@ pub fn cached_full(id: &ArticleId, opts: &FetchOptions) -> Option<FullStory> {
 fn cache_path(id: &ArticleId, opts: &FetchOptions) -> Option<PathBuf> {
     let dir = opts.cache_dir.as_ref()?;
     Some(dir.join("full").join(format!("{}.json", id.as_str())))
+}
+
+/// Cached stories older than this are removed (see [`prune`]).
+pub const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 3600);
+
+/// Removes the cached stories in `dir` (a cache's `full/` folder) written more than `max_age`
+/// ago, and temporary files left by killed writers; returns how many files went.
+pub fn prune(dir: &std::path::Path, max_age: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let ours = name.ends_with(".json") || (name.starts_with('.') && name.ends_with(".tmp"));
+        let age = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok());
+        let limit = if name.ends_with(".tmp") {
+            max_age.min(std::time::Duration::from_secs(600))
+        } else {
+            max_age
+        };
+        if ours && age.is_some_and(|a| a > limit) && std::fs::remove_file(e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// Bumped when the stored shape or the extraction changes meaning.
