@@ -328,6 +328,7 @@ fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
         tz: *Local::now().offset(),
     };
     let mut state = State::new(clock, category);
+    state.source_names = args.settings.source_names();
     // Read and star marks from earlier runs, before any article arrives.
     let store = args.store();
     if let Some(store) = &store {

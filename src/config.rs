@@ -341,6 +341,17 @@ impl Config {
         self.apply_aliases(articles);
     }
 
+    /// The `name` of each named source, by its label (as for [`Config::apply`]), sanitized.
+    pub fn source_names(&self) -> HashMap<String, String> {
+        self.sources
+            .iter()
+            .filter_map(|s| {
+                let name = crate::core::sanitize::sanitize_line(s.name.as_deref()?);
+                (!name.is_empty()).then(|| (s.spec.label(), name))
+            })
+            .collect()
+    }
+
     /// True when the source labelled `source_label` (as for [`Config::apply`]) has
     /// `full_text = true`: its articles' full stories are fetched without being asked for.
     pub fn full_text_for(&self, source_label: &str) -> bool {

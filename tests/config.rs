@@ -679,3 +679,19 @@ fn export_then_import_gives_the_same_sources_and_categories() {
     assert!(stdout(&o).starts_with("added 5 sources"), "{}", stdout(&o));
     assert_eq!(sources_of(&fresh), sources_of(&cfg));
 }
+
+#[test]
+fn source_names_by_label_for_the_sources_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[[sources]]\nurl = \"https://example.com/feed.xml\"\nname = \"Example \\u001b[31mNews\"\n\n\
+                [[sources]]\nurl = \"https://example.com/other.xml\"\n";
+    let c = tidings::config::parse(text, "config.toml", dir.path()).unwrap();
+    let names = c.source_names();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert_eq!(
+        names
+            .get("https://example.com/feed.xml")
+            .map(String::as_str),
+        Some("Example News")
+    );
+}

@@ -331,6 +331,10 @@ fn frame_shows_no_control_characters() {
 fn sources_view_and_progress() {
     use tidings::core::state::SourceState;
     let mut app = app(120, 30, None, true);
+    // A source named in the config shows its name before where it is.
+    app.state
+        .source_names
+        .insert("https://slow.example/feed".into(), "Slow Times".into());
     app.dispatch(Action::Source {
         label: "sample-feeds".into(),
         state: SourceState::Loaded {
@@ -361,7 +365,10 @@ fn sources_view_and_progress() {
     assert!(s.contains("Sources · S or Esc to close"), "{s}");
     assert!(s.contains("✓ sample-feeds"), "{s}");
     assert!(s.contains("28 articles"), "{s}");
-    assert!(s.contains("⟳ https://slow.example/feed"), "{s}");
+    assert!(
+        s.contains("⟳ Slow Times · https://slow.example/feed"),
+        "{s}"
+    );
     assert!(s.contains("failed: HTTP 404 Not Found"), "{s}");
     insta::assert_snapshot!("sources_120x30", s);
     key(&mut app, KeyCode::Char('j'));

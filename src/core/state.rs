@@ -331,6 +331,8 @@ pub struct State {
     pub quit: bool,
     /// Every source and how it is doing, in the order given.
     pub sources: Vec<SourceStatus>,
+    /// The config's names for sources, by label (shown in the sources view).
+    pub source_names: HashMap<String, String>,
     pub show_sources: bool,
     /// The links overlay (`L`): the article's links and the chosen row.
     pub links: Option<(Vec<(String, String)>, usize)>,

@@ -44,9 +44,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                     SourceState::Loaded { .. } => theme.source(),
                     _ => theme.dim(),
                 };
+                // The config's name first when it has one, then where it is.
+                let label = match state.source_names.get(&s.label) {
+                    Some(name) => format!("{name} · {}", s.label),
+                    None => s.label.clone(),
+                };
                 Line::from(vec![
                     Span::styled(format!("{mark} "), style),
-                    Span::raw(format!("{} ", fit(&s.label, label_w))),
+                    Span::raw(format!("{} ", fit(&label, label_w))),
                     Span::styled(truncate(&what, width.saturating_sub(label_w + 3)), style),
                 ])
             })
