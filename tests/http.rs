@@ -348,7 +348,14 @@ fn slow_response_times_out() {
         ..opts()
     };
     let t = Instant::now();
-    assert_eq!(fetch_err(&s.url("/slow"), &o), FetchErrorKind::Timeout);
+    assert_eq!(
+        fetch_err(&s.url("/slow"), &o),
+        FetchErrorKind::Timeout(Duration::from_secs(1))
+    );
+    assert_eq!(
+        FetchErrorKind::Timeout(Duration::from_secs(1)).to_string(),
+        "timed out after 1 s"
+    );
     assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
 }
 
@@ -368,7 +375,14 @@ fn trickling_body_hits_the_total_timeout() {
         ..opts()
     };
     let t = Instant::now();
-    assert_eq!(fetch_err(&s.url("/trickle"), &o), FetchErrorKind::Timeout);
+    assert_eq!(
+        fetch_err(&s.url("/trickle"), &o),
+        FetchErrorKind::Timeout(Duration::from_millis(1500))
+    );
+    assert_eq!(
+        FetchErrorKind::Timeout(Duration::from_millis(1500)).to_string(),
+        "timed out after 1.5 s"
+    );
     assert!(t.elapsed() < Duration::from_secs(4), "{:?}", t.elapsed());
 }
 

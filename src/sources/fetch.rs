@@ -65,8 +65,8 @@ pub enum FetchErrorKind {
     Connect,
     /// The TLS handshake failed (certificate, protocol).
     Tls,
-    /// Connecting or the whole request took longer than allowed.
-    Timeout,
+    /// Connecting or the whole request took longer than allowed: the limit that was hit.
+    Timeout(Duration),
     /// A status other than 2xx or an expected 304.
     Status(u16),
     /// The body (after decompression) is over the limit.
@@ -101,6 +101,15 @@ impl FetchError {
 }
 
 /// "32 MiB", "64 KiB", "100 bytes".
+/// `30 s`, `1.5 s`: a timeout as people write it.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
 fn size_label(n: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * 1024;
@@ -124,7 +133,7 @@ impl fmt::Display for FetchErrorKind {
             FetchErrorKind::Dns => f.write_str("could not resolve the host name"),
             FetchErrorKind::Connect => f.write_str("could not connect to the server"),
             FetchErrorKind::Tls => f.write_str("secure connection (TLS) failed"),
-            FetchErrorKind::Timeout => f.write_str("timed out"),
+            FetchErrorKind::Timeout(limit) => write!(f, "timed out after {}", seconds(*limit)),
             FetchErrorKind::Status(code) => {
                 let reason = StatusCode::from_u16(*code)
                     .ok()
@@ -386,7 +395,7 @@ fn run_page(
     let exchange = request(&client, parsed, opts, None, Some(&page));
     let (_, final_url, headers, body) = rt
         .block_on(async { tokio::time::timeout(opts.timeout, exchange).await })
-        .map_err(|_| err(FetchErrorKind::Timeout))?
+        .map_err(|_| err(FetchErrorKind::Timeout(opts.timeout)))?
         .map_err(err)?;
     let content_type = content_type(&headers);
     let read = wanted(content_type.as_deref());
@@ -597,7 +606,7 @@ async fn fetch_one(
     let (status, final_url, headers, body) =
         match tokio::time::timeout(opts.timeout, exchange).await {
             Ok(r) => r.map_err(err)?,
-            Err(_) => return Err(err(FetchErrorKind::Timeout)),
+            Err(_) => return Err(err(FetchErrorKind::Timeout(opts.timeout))),
         };
 
     if status == StatusCode::NOT_MODIFIED {
@@ -692,7 +701,7 @@ async fn request(
             req = req.header(IF_MODIFIED_SINCE, lm.as_str());
         }
     }
-    let resp = req.send().await.map_err(|e| classify(&e))?;
+    let resp = req.send().await.map_err(|e| classify(&e, opts))?;
     let status = resp.status();
     let final_url = resp.url().to_string();
     let headers = resp.headers().clone();
@@ -714,7 +723,7 @@ async fn request(
     let mut body = Vec::with_capacity(usize::try_from(first).unwrap_or(0));
     let mut stream = resp.bytes_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| classify(&e))?;
+        let chunk = chunk.map_err(|e| classify(&e, opts))?;
         let needed = body.len() as u64 + chunk.len() as u64;
         if needed > limit {
             return Err(FetchErrorKind::TooLarge { limit });
@@ -762,9 +771,14 @@ fn chain<'a>(e: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdError + 'static
 }
 
 /// Sorts a reqwest error into a kind.
-fn classify(e: &reqwest::Error) -> FetchErrorKind {
+fn classify(e: &reqwest::Error, opts: &FetchOptions) -> FetchErrorKind {
     if e.is_timeout() {
-        return FetchErrorKind::Timeout;
+        let limit = if e.is_connect() {
+            opts.connect_timeout
+        } else {
+            opts.timeout
+        };
+        return FetchErrorKind::Timeout(limit);
     }
     if e.is_redirect() {
         return FetchErrorKind::TooManyRedirects;
@@ -788,7 +802,7 @@ fn classify(e: &reqwest::Error) -> FetchErrorKind {
         x.downcast_ref::<std::io::Error>()
             .is_some_and(|io| matches!(io.kind(), std::io::ErrorKind::TimedOut))
     }) {
-        return FetchErrorKind::Timeout;
+        return FetchErrorKind::Timeout(opts.connect_timeout);
     }
     let refused = errs.iter().any(|x| {
         x.downcast_ref::<std::io::Error>().is_some_and(|io| {
