@@ -810,18 +810,8 @@ fn n_and_shift_n_jump_between_matches() {
     assert_eq!(line(&s), "Heading 4");
 }
 
-/// The corpus with the bodies of `a` and `long` on disk (see `Article::unload`).
-fn state_with_bodies_on_disk() -> (State, Vec<Article>) {
-    let full = corpus();
-    let mut articles = full.clone();
-    for a in &mut articles {
-        if a.title == "Title a" || a.title == "Title long" {
-            a.unload(Arc::new(BodyRef::File {
-                path: format!("/feeds/{}.xml", a.title).into(),
-                key: "k".into(),
-            }));
-        }
-    }
+/// A 160x48 state holding `articles`.
+fn state_from(articles: Vec<Article>) -> State {
     let mut s = State::new(clock(), None);
     update(
         &mut s,
@@ -838,6 +828,28 @@ fn state_with_bodies_on_disk() -> (State, Vec<Article>) {
         },
     );
     update(&mut s, Action::LoadingDone);
+    s
+}
+
+/// Leaves the article's body on disk, in `/feeds/<title>.xml`.
+fn put_on_disk(a: &mut Article) {
+    let path = format!("/feeds/{}.xml", a.title).into();
+    a.unload(Arc::new(BodyRef::File {
+        path,
+        key: "k".into(),
+    }));
+}
+
+/// The corpus with the bodies of `a` and `long` on disk (see `Article::unload`).
+fn state_with_bodies_on_disk() -> (State, Vec<Article>) {
+    let full = corpus();
+    let mut articles = full.clone();
+    for a in &mut articles {
+        if a.title == "Title a" || a.title == "Title long" {
+            put_on_disk(a);
+        }
+    }
+    let s = state_from(articles);
     (s, full)
 }
 
@@ -992,22 +1004,7 @@ fn full_text(words: &str) -> FullText {
 fn reading_a_with_link() -> (State, ArticleId) {
     let mut articles = corpus();
     articles[0].link = Some("https://example.com/a".into());
-    let mut s = State::new(clock(), None);
-    update(
-        &mut s,
-        Action::Resize {
-            width: 160,
-            height: 48,
-        },
-    );
-    update(
-        &mut s,
-        Action::Loaded {
-            articles,
-            warnings: vec![],
-        },
-    );
-    update(&mut s, Action::LoadingDone);
+    let mut s = state_from(articles);
     update(&mut s, Action::Choose);
     let id = s.reader_article().unwrap().id.clone();
     (s, id)
@@ -1174,10 +1171,7 @@ fn a_reload_under_the_open_article_reads_its_body_again_and_keeps_the_screen() {
     let mut again = corpus();
     for a in &mut again {
         if a.title == "Title a" {
-            a.unload(Arc::new(BodyRef::File {
-                path: "/feeds/Title a.xml".into(),
-                key: "k".into(),
-            }));
+            put_on_disk(a);
         }
     }
     let effects = update(
