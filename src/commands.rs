@@ -276,36 +276,11 @@ fn background(
             let body = sources::files::load_body(&at, &id).map(|a| (a.blocks, a.words));
             let _ = tx.send(Msg::Action(Action::BodyLoaded { id, body }));
         }
-        Effect::LoadBodyTexts(mut wanted) => {
-            // A feed file's articles together, so each file is read once.
-            wanted.sort_by(|a, b| a.1.cmp(&b.1));
-            // In batches, so a search shows what it finds while the rest is read.
-            let batches: Vec<&[_]> = wanted.chunks(4096).collect();
-            let last = batches.len().saturating_sub(1);
-            for (n, batch) in batches.into_iter().enumerate() {
-                let (found, _) = sources::files::load_bodies(batch);
-                let texts = found
-                    .into_iter()
-                    .map(|(i, a)| {
-                        let text = crate::core::search::index_text(&a);
-                        (batch[i].0.clone(), std::sync::Arc::from(text))
-                    })
-                    .collect();
-                let done = n == last;
-                if tx
-                    .send(Msg::Action(Action::BodyTexts { texts, done }))
-                    .is_err()
-                {
-                    return;
-                }
-            }
-            if last == 0 && wanted.is_empty() {
-                let _ = tx.send(Msg::Action(Action::BodyTexts {
-                    texts: Vec::new(),
-                    done: true,
-                }));
-            }
-        }
+        // In batches, so a search shows what it finds while the rest is read.
+        Effect::LoadBodyTexts(wanted) => sources::body_texts(wanted, |texts, done| {
+            tx.send(Msg::Action(Action::BodyTexts { texts, done }))
+                .is_ok()
+        }),
         _ => {}
     }
 }

@@ -614,6 +614,19 @@ impl State {
         }
     }
 
+    /// Asks for article `i`'s body when it is on disk and not asked for yet.
+    fn request_body(&mut self, i: usize) {
+        let a = &self.lib.articles()[i];
+        if let Some(at) = &a.stored
+            && self.bodies_requested.insert(a.id.clone())
+        {
+            self.work.push(Effect::LoadBody {
+                id: a.id.clone(),
+                at: (**at).clone(),
+            });
+        }
+    }
+
     /// Swaps the article's body with its stash (full story <-> summary) and lays it out again.
     fn swap_full(&mut self, i: usize) {
         let id = self.lib.articles()[i].id.clone();
@@ -628,14 +641,7 @@ impl State {
             self.full_shown.insert(id.clone());
         }
         // The summary may be on disk still.
-        if let Some(at) = &self.lib.articles()[i].stored
-            && self.bodies_requested.insert(id.clone())
-        {
-            self.work.push(Effect::LoadBody {
-                id,
-                at: (**at).clone(),
-            });
-        }
+        self.request_body(i);
         if let Some(r) = &mut self.reader
             && r.article == i
         {
@@ -884,15 +890,7 @@ impl State {
         };
         self.mark_read(article);
         self.lib.render(article);
-        let a = &self.lib.articles()[article];
-        if let Some(at) = &a.stored
-            && self.bodies_requested.insert(a.id.clone())
-        {
-            self.work.push(Effect::LoadBody {
-                id: a.id.clone(),
-                at: (**at).clone(),
-            });
-        }
+        self.request_body(article);
         self.reader = Some(Reader {
             article,
             lines: Vec::new(),
@@ -1048,16 +1046,8 @@ impl State {
         }
         // The article being read came again with its body on disk: the lines on screen stay
         // until the body is back.
-        if let Some(r) = &self.reader {
-            let a = &self.lib.articles()[r.article];
-            if let Some(at) = &a.stored
-                && self.bodies_requested.insert(a.id.clone())
-            {
-                self.work.push(Effect::LoadBody {
-                    id: a.id.clone(),
-                    at: (**at).clone(),
-                });
-            }
+        if let Some(i) = self.reader.as_ref().map(|r| r.article) {
+            self.request_body(i);
         }
         self.recount();
     }

@@ -55,12 +55,17 @@ fn clock() -> Clock {
 }
 
 fn state_with(width: u16, height: u16, category: Option<&str>) -> State {
+    state_of(width, height, category, corpus())
+}
+
+/// A state of that size and initial category holding `articles`, loading done.
+fn state_of(width: u16, height: u16, category: Option<&str>, articles: Vec<Article>) -> State {
     let mut s = State::new(clock(), category.map(String::from));
     update(&mut s, Action::Resize { width, height });
     update(
         &mut s,
         Action::Loaded {
-            articles: corpus(),
+            articles,
             warnings: vec![],
         },
     );
@@ -812,23 +817,7 @@ fn n_and_shift_n_jump_between_matches() {
 
 /// A 160x48 state holding `articles`.
 fn state_from(articles: Vec<Article>) -> State {
-    let mut s = State::new(clock(), None);
-    update(
-        &mut s,
-        Action::Resize {
-            width: 160,
-            height: 48,
-        },
-    );
-    update(
-        &mut s,
-        Action::Loaded {
-            articles,
-            warnings: vec![],
-        },
-    );
-    update(&mut s, Action::LoadingDone);
-    s
+    state_of(160, 48, None, articles)
 }
 
 /// Leaves the article's body on disk, in `/feeds/<title>.xml`.

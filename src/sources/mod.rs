@@ -184,6 +184,38 @@ pub fn cached_feed(
     result.ok().map(|(a, _)| a)
 }
 
+/// The folded search text (see [`crate::core::search::index_text`]) of articles whose bodies
+/// are on disk, read a file at a time in parallel and handed to `each` in batches, with whether
+/// the batch is the last (an empty list gives one empty last batch). `each` returns false to
+/// stop.
+pub fn body_texts(
+    mut wanted: Vec<(crate::core::model::ArticleId, crate::core::model::BodyRef)>,
+    mut each: impl FnMut(Vec<(crate::core::model::ArticleId, std::sync::Arc<str>)>, bool) -> bool,
+) {
+    use rayon::prelude::*;
+    // A feed file's articles together, so each file is read once.
+    wanted.sort_by(|a, b| a.1.cmp(&b.1));
+    let batches: Vec<&[_]> = wanted.chunks(4096).collect();
+    if batches.is_empty() {
+        each(Vec::new(), true);
+        return;
+    }
+    let last = batches.len() - 1;
+    for (n, batch) in batches.into_iter().enumerate() {
+        let (found, _) = files::load_bodies(batch);
+        let texts = found
+            .into_par_iter()
+            .map(|(i, a)| {
+                let text = crate::core::search::index_text(&a);
+                (batch[i].0.clone(), std::sync::Arc::from(text))
+            })
+            .collect();
+        if !each(texts, n == last) {
+            return;
+        }
+    }
+}
+
 /// Loads every source with default fetch options.
 pub fn load(specs: &[SourceSpec]) -> LoadOutcome {
     load_with(specs, &fetch::FetchOptions::default())
