@@ -174,7 +174,7 @@ fn load_into_reader(
                     (
                         f.url,
                         f.articles,
-                        Vec::new(),
+                        f.warnings,
                         SourceState::Loaded {
                             articles: n,
                             cached: f.not_modified,

@@ -522,22 +522,30 @@ fn html_page_is_not_a_feed() {
 #[test]
 fn malformed_and_unknown_bodies() {
     let s = serve(4, |req, s| {
-        let body: &[u8] = if req.path == "/bad-xml" {
-            b"<?xml version=\"1.0\"?>\n<rss version=\"2.0\">\n<channel><title>x</title>\n<item><title>a</item></channel></rss>"
-        } else {
-            b"just some text"
+        let body: &[u8] = match req.path.as_str() {
+            "/bad-xml" => b"<?xml version=\"1.0\"?>\n<rss version=\"2.0\">\n<channel><title>x</title>\n<!-- never closed",
+            "/damaged" => b"<?xml version=\"1.0\"?>\n<rss version=\"2.0\">\n<channel><title>x</title>\n<item><title>a</tite></item></channel></rss>",
+            _ => b"just some text",
         };
         respond(s, "200 OK", &[("Content-Type", "application/xml")], body);
     });
+    // Broken before the first entry: nothing to keep, an error with the place.
     match fetch_err(&s.url("/bad-xml"), &opts()) {
-        // feed-rs gives no position for XML syntax errors (only for its own checks), so
-        // feed.rs says what is wrong without a line; see `parse_feed`.
         FetchErrorKind::Malformed(m) => {
-            assert!(m.starts_with("malformed feed"), "{m}");
-            assert!(m.contains("</title>"), "{m}");
+            assert!(m.starts_with("malformed feed at line 4, column 1: "), "{m}");
         }
         other => panic!("{other:?}"),
     }
+    // Damaged after an entry: the entry, and one warning naming the URL and the place.
+    let url = s.url("/damaged");
+    let f = fetch(&url, &opts()).unwrap();
+    assert_eq!(titles(&f), ["a"]);
+    assert_eq!(
+        f.warnings,
+        [format!(
+            "{url}: damaged feed at line 4, column 15: end tag </tite> closes no open element; kept the 1 entry before it"
+        )]
+    );
     match fetch_err(&s.url("/text"), &opts()) {
         FetchErrorKind::Malformed(m) => assert!(m.starts_with("not a feed"), "{m}"),
         other => panic!("{other:?}"),

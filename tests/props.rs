@@ -1009,12 +1009,15 @@ fn feed_ctx(url: Option<&str>) -> FeedContext {
 
 /// Parses, checks the articles, and returns them (rendered).
 fn check_feed(bytes: &[u8], ctx: &FeedContext) -> Result<Option<Vec<Article>>, TestCaseError> {
-    let first = parse_feed(bytes, ctx);
-    let again = parse_feed(bytes, ctx);
+    let first = parse_feed(bytes, ctx).map(|p| (p.articles, p.warnings));
+    let again = parse_feed(bytes, ctx).map(|p| (p.articles, p.warnings));
     prop_assert_eq!(&first, &again, "parsing the same bytes twice differs");
-    let Ok(mut articles) = first else {
+    let Ok((mut articles, warnings)) = first else {
         return Ok(None);
     };
+    for w in &warnings {
+        assert_one_line("warning", w)?;
+    }
     for a in &mut articles {
         let id = a.id.as_str();
         prop_assert!(

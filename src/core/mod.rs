@@ -1,6 +1,7 @@
 //! The pure core: no terminal, no network, no file system.
 
 pub mod category;
+pub mod date;
 pub mod geometry;
 pub mod html;
 pub mod layout;

@@ -5,7 +5,7 @@
 //! caller as soon as it completes.
 
 use super::cache::{Cache, CacheEntry};
-use super::feed::{FeedContext, looks_like_feed, parse_feed};
+use super::feed::{FeedContext, ParsedFeed, looks_like_feed, parse_feed};
 use crate::core::model::Article;
 use crate::core::sanitize::sanitize_line;
 use futures_util::StreamExt;
@@ -180,6 +180,8 @@ pub struct Fetched {
     /// Where the feed was found after redirects.
     pub final_url: String,
     pub articles: Vec<Article>,
+    /// What was wrong with a feed that could still be read (a damaged document), naming the URL.
+    pub warnings: Vec<String>,
     /// True when the server answered 304 and the cached body was used.
     pub not_modified: bool,
 }
@@ -326,7 +328,9 @@ pub fn cached(url: &str, opts: &FetchOptions) -> Option<Vec<Article>> {
         .final_url
         .clone()
         .unwrap_or_else(|| url.to_string());
-    parse_body(url, &final_url, &entry.body).ok()
+    parse_body(url, &final_url, &entry.body)
+        .ok()
+        .map(|p| p.articles)
 }
 
 /// A web page (not a feed) fetched by [`fetch_page`].
@@ -423,9 +427,15 @@ fn context(url: &str, final_url: &str) -> FeedContext {
 }
 
 /// Turns a 2xx body into articles, or says why it is not a feed.
-fn parse_body(url: &str, final_url: &str, body: &[u8]) -> Result<Vec<Article>, FetchErrorKind> {
+fn parse_body(url: &str, final_url: &str, body: &[u8]) -> Result<ParsedFeed, FetchErrorKind> {
     if looks_like_feed(body) {
-        return parse_feed(body, &context(url, final_url)).map_err(FetchErrorKind::Malformed);
+        let mut parsed =
+            parse_feed(body, &context(url, final_url)).map_err(FetchErrorKind::Malformed)?;
+        let shown = sanitize_line(url);
+        for w in &mut parsed.warnings {
+            *w = format!("{shown}: {w}");
+        }
+        return Ok(parsed);
     }
     if looks_like_html(body) {
         let base = url::Url::parse(final_url).ok();
@@ -616,7 +626,7 @@ async fn fetch_one(
         let base = entry.meta.final_url.clone().unwrap_or(final_url);
         let (u, b) = (url.to_string(), base.clone());
         let parsed = blocking(move || parse_body(&u, &b, &entry.body).map(|a| (a, entry))).await;
-        let (articles, entry) = parsed.map_err(err)?;
+        let (parsed, entry) = parsed.map_err(err)?;
         if let Some(c) = cache {
             // Refresh the fetch time and any validators the 304 carried; failures do not matter.
             let mut meta = entry.meta;
@@ -633,14 +643,15 @@ async fn fetch_one(
         return Ok(Fetched {
             url: url.to_string(),
             final_url: base,
-            articles,
+            articles: parsed.articles,
+            warnings: parsed.warnings,
             not_modified: true,
         });
     }
 
     let (u, f) = (url.to_string(), final_url.clone());
     let parsed = blocking(move || parse_body(&u, &f, &body).map(|a| (a, body))).await;
-    let (articles, body) = parsed.map_err(err)?;
+    let (parsed, body) = parsed.map_err(err)?;
     if let Some(c) = cache {
         let c = c.clone();
         let (u, f) = (url.to_string(), final_url.clone());
@@ -655,7 +666,8 @@ async fn fetch_one(
     Ok(Fetched {
         url: url.to_string(),
         final_url,
-        articles,
+        articles: parsed.articles,
+        warnings: parsed.warnings,
         not_modified: false,
     })
 }

@@ -2,7 +2,7 @@
 
 use super::Warning;
 use super::decode::{MAX_FILE_BYTES, Skip, decode};
-use super::feed::{FeedContext, looks_like_feed, parse_feed};
+use super::feed::{FeedContext, SNIFF_BYTES, Sniffed, looks_like_feed, parse_feed, sniff};
 use super::snapshot::{Snapshot, Stamp};
 use super::text::{FileContext, parse_article};
 use crate::core::model::{Article, ArticleId, BodyRef, CategoryPath};
@@ -74,9 +74,9 @@ type JobResult = Result<(Vec<Article>, Vec<Warning>), Warning>;
 /// The first bytes of a file, for sniffing.
 fn head(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut buf = Vec::with_capacity(2048);
+    let mut buf = Vec::with_capacity(4096);
     std::fs::File::open(path)?
-        .take(2048)
+        .take(SNIFF_BYTES as u64)
         .read_to_end(&mut buf)?;
     Ok(buf)
 }
@@ -96,7 +96,8 @@ fn read_job(job: &Job) -> JobResult {
         .modified()
         .map(DateTime::<Utc>::from)
         .unwrap_or_else(|_| Utc::now());
-    if looks_like_feed(&bytes) {
+    // XML or JSON is never an article: a feed, or a warning saying what it is instead.
+    if sniff(&bytes) != Sniffed::Text {
         let ctx = FeedContext {
             key: job.id_key.clone(),
             url: None,
@@ -104,7 +105,10 @@ fn read_job(job: &Job) -> JobResult {
             default_source: stem(&job.path),
         };
         return parse_feed(&bytes, &ctx)
-            .map(|articles| (articles, Vec::new()))
+            .map(|p| {
+                let warnings = p.warnings.into_iter().map(fail).collect();
+                (p.articles, warnings)
+            })
             .map_err(fail);
     }
     if meta.len() > MAX_FILE_BYTES {
@@ -316,14 +320,21 @@ pub fn load_bundled() -> PathLoad {
             folder_category: folder_category(rel_path),
             mtime: DateTime::from_timestamp(*mtime, 0).unwrap_or_default(),
         };
-        let parsed = if looks_like_feed(bytes) {
+        let parsed = if sniff(bytes) != Sniffed::Text {
             let fctx = FeedContext {
                 key: origin.clone(),
                 url: None,
                 fallback_date: ctx.mtime,
                 default_source: ctx.fallback_title.clone(),
             };
-            parse_feed(bytes, &fctx).map(|a| (a, Vec::new()))
+            parse_feed(bytes, &fctx).map(|p| {
+                let warnings = p
+                    .warnings
+                    .iter()
+                    .map(|w| Warning::new(&origin, w.clone()))
+                    .collect();
+                (p.articles, warnings)
+            })
         } else {
             parse_bytes(bytes.to_vec(), &ctx).map(|(a, w)| (vec![a], w))
         };

@@ -277,6 +277,12 @@ pub fn load_each(
                     failure: None,
                 });
                 outcome.articles.extend(f.articles);
+                outcome
+                    .warnings
+                    .extend(f.warnings.into_iter().map(|message| Warning {
+                        origin: String::new(),
+                        message,
+                    }));
             }
             // Offline or failing: the last good copy, when there is one, with a warning.
             Err(e) if let Some(mut articles) = fetch::cached(&e.url, opts) => {

@@ -2,9 +2,10 @@
 //! scraper's repeat dropped), standfirst, and blocks of paragraphs, headings, quotes, list items
 //! and code. Pure: text in, article out.
 
+use crate::core::date::parse_date;
 use crate::core::model::{Article, ArticleId, Block, BlockKind, CategoryPath};
 use crate::core::sanitize::{collapse_whitespace, push_collapsed, sanitize, sanitize_line};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 
 /// What the loader knows about a file besides its text.
@@ -170,31 +171,6 @@ fn read_header(lines: &[Cow<'_, str>], start: usize) -> Option<(Header, usize)> 
         }
     }
     Some((h, i))
-}
-
-/// Parses `RFC 3339`, `RFC 2822`, `YYYY-MM-DD` (midnight UTC) and `YYYY-MM-DD HH:MM[:SS]` (UTC).
-pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
-    let s = s.trim();
-    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
-        return Some(d.with_timezone(&Utc));
-    }
-    if let Ok(d) = DateTime::parse_from_rfc2822(s) {
-        return Some(d.with_timezone(&Utc));
-    }
-    for fmt in [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-    ] {
-        if let Ok(d) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Some(d.and_utc());
-        }
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|d| d.and_utc())
 }
 
 /// A run of lines between blank lines, or a fenced code block.
@@ -467,10 +443,11 @@ pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String
         blocks.push(block);
     }
 
+    // Any form `crate::core::date` reads (docs/article-format.md, *Dates*).
     let date = header.date.as_deref().and_then(parse_date);
     if let (Some(text), None) = (&header.date, date) {
         warnings.push(format!(
-            "unrecognised date '{text}'; using the file's modification time"
+            "unrecognised date '{text}'; the article is undated (sorted by the file's modification time)"
         ));
     }
     let categories = if header.categories.is_empty() {

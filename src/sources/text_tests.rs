@@ -211,31 +211,51 @@ fn lists_quotes_code_and_markdown_headings() {
 }
 
 #[test]
-fn dates_in_three_formats() {
+fn dates_in_many_formats() {
     let want = Utc.with_ymd_and_hms(2026, 11, 24, 8, 15, 0).unwrap();
     for d in [
         "2026-11-24T08:15:00Z",
         "2026-11-24T09:15:00+01:00",
         "Tue, 24 Nov 2026 08:15:00 +0000",
         "2026-11-24 08:15",
+        "2026-11-24T08:15",
+        "24 Nov 2026 08:15 GMT",
+        "November 24, 2026 8:15 AM",
+        "Tuesday, November 24, 2026 3:15 AM EST",
+    ] {
+        let p = parse_article(&format!("Date: {d}\n\nT\n\nBody."), &ctx()).unwrap();
+        assert_eq!(p.article.date, want, "{d}");
+        assert!(p.article.dated, "{d}");
+        assert!(p.warnings.is_empty(), "{d}: {:?}", p.warnings);
+    }
+    let midnight = Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap();
+    for d in [
+        "2026-11-24",
+        "24 Nov 2026",
+        "24 November 2026",
+        "November 24, 2026",
+        "Nov 24, 2026",
+        "24.11.2026",
     ] {
         let a = parse(&format!("Date: {d}\n\nT\n\nBody."));
-        assert_eq!(a.date, want, "{d}");
-        assert!(a.dated);
+        assert_eq!(a.date, midnight, "{d}");
+        assert!(a.dated, "{d}");
     }
-    let a = parse("Date: 2026-11-24\n\nT\n\nBody.");
-    assert_eq!(a.date, Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap());
 }
 
 #[test]
-fn a_bad_date_warns_and_falls_back_to_mtime() {
-    let p = parse_article("Date: next Tuesday\n\nT\n\nBody.", &ctx()).unwrap();
-    assert!(!p.article.dated);
-    assert_eq!(p.article.date, ctx().mtime);
-    assert_eq!(
-        p.warnings,
-        ["unrecognised date 'next Tuesday'; using the file's modification time"]
-    );
+fn a_bad_date_warns_and_leaves_the_article_undated() {
+    for d in ["next Tuesday", "2026-13-01", "11/12/2026", "31 Foo 2026"] {
+        let p = parse_article(&format!("Date: {d}\n\nT\n\nBody."), &ctx()).unwrap();
+        assert!(!p.article.dated, "{d}");
+        assert_eq!(p.article.date, ctx().mtime, "{d}");
+        assert_eq!(
+            p.warnings,
+            [format!(
+                "unrecognised date '{d}'; the article is undated (sorted by the file's modification time)"
+            )]
+        );
+    }
 }
 
 #[test]
