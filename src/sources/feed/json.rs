@@ -72,8 +72,10 @@ pub fn read(bytes: &[u8]) -> Result<RawFeed, String> {
             e.column()
         )
     })?;
+    // The version says it is a JSON Feed; without one, items and a title say it as well.
     let version = doc.get("version").and_then(Value::as_str).unwrap_or("");
-    if !version.contains("jsonfeed.org/version") {
+    let shaped = doc.get("items").is_some_and(Value::is_array) && doc.get("title").is_some();
+    if !version.contains("jsonfeed.org/version") && !shaped {
         return Err("not a feed (JSON without a JSON Feed \"version\")".to_string());
     }
     let mut feed = RawFeed {

@@ -33,7 +33,8 @@ pub const SNIFF_BYTES: usize = 64 * 1024;
 /// What the start of a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sniffed {
-    /// XML whose root is `rss`, `feed`, `RDF` or `channel`, or JSON with a JSON Feed `version`.
+    /// XML whose root is `rss`, `feed`, `RDF` or `channel`, or JSON with a JSON Feed `version`
+    /// or `items`.
     Feed,
     /// Other XML or JSON: never an article, so the feed parser says what it is instead.
     Markup,
@@ -74,7 +75,7 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
         .text
         .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
     if t.starts_with('{') {
-        return if t.contains("jsonfeed.org/version") {
+        return if t.contains("jsonfeed.org/version") || t.contains("\"items\"") {
             Sniffed::Feed
         } else {
             Sniffed::Markup

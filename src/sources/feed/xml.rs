@@ -12,6 +12,7 @@
 //! damage, and the damage is reported once with its line and column.
 
 use super::raw::{Href, Kind, RawEntry, RawFeed, Text, push_unique};
+use crate::core::sanitize::sanitize_line as sanitize;
 use quick_xml::events::Event;
 use std::borrow::Cow;
 
@@ -252,11 +253,14 @@ struct Reader<'s> {
     damage: Option<Damage>,
 }
 
-/// Escapes each `<` that cannot start markup (`1 < 2`, `<<`), outside CDATA sections and
-/// comments, so the tokenizer reads it as text.
-fn repair_lt(s: &str) -> Cow<'_, str> {
+/// Repairs what would make the tokenizer lose the rest of the document, outside CDATA sections
+/// and comments: a `<` that cannot start markup (`1 < 2`, `<<`) is escaped, and an attribute
+/// quote left open (`<a href="x>text`) is closed before the tag's `>`. Returns the text and, when
+/// a quote had to be closed (data may be lost there), where.
+fn repair(s: &str) -> (Cow<'_, str>, Option<usize>) {
     let b = s.as_bytes();
     let mut out: Option<String> = None;
+    let mut damage = None;
     let mut copied = 0;
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
@@ -274,24 +278,54 @@ fn repair_lt(s: &str) -> Cow<'_, str> {
             i = skip_to(b"-->", 4);
             continue;
         }
-        let ok = rest.get(1).is_some_and(|&c| {
-            c.is_ascii_alphabetic() || matches!(c, b'_' | b':' | b'/' | b'!' | b'?') || c >= 0x80
-        });
-        if !ok {
+        let next = rest.get(1).copied().unwrap_or(b' ');
+        let starts_tag = next.is_ascii_alphabetic() || next == b'_' || next == b':' || next >= 0x80;
+        if !(starts_tag || matches!(next, b'/' | b'!' | b'?')) {
             let o = out.get_or_insert_with(|| String::with_capacity(s.len() + 16));
             o.push_str(&s[copied..lt]);
             o.push_str("&lt;");
             copied = lt + 1;
+        } else if starts_tag && let Some(gt) = unclosed_quote(b, lt) {
+            let o = out.get_or_insert_with(|| String::with_capacity(s.len() + 16));
+            o.push_str(&s[copied..gt]);
+            o.push('"');
+            copied = gt;
+            damage.get_or_insert(gt);
         }
         i = lt + 1;
     }
-    match out {
+    let text = match out {
         Some(mut o) => {
             o.push_str(&s[copied..]);
             Cow::Owned(o)
         }
         None => Cow::Borrowed(s),
+    };
+    (text, damage)
+}
+
+/// For a start tag at `lt` whose attribute quote is never closed before the next `<` (XML allows
+/// no `<` in attribute values), the position of the `>` where the tag must have ended.
+fn unclosed_quote(b: &[u8], lt: usize) -> Option<usize> {
+    let next_lt = memchr::memchr(b'<', &b[lt + 1..]).map_or(b.len(), |p| lt + 1 + p);
+    let tag = &b[lt..next_lt];
+    // The common case: no quote at all, or quotes in pairs before the first '>'.
+    let first_gt = memchr::memchr(b'>', tag)?;
+    if memchr::memchr2(b'"', b'\'', &tag[..first_gt]).is_none() {
+        return None;
     }
+    let mut quote = None;
+    for &c in tag {
+        match quote {
+            None if c == b'>' => return None,
+            None if c == b'"' || c == b'\'' => quote = Some(c),
+            Some(q) if c == q => quote = None,
+            _ => {}
+        }
+    }
+    // Still inside a quote at the next '<': close it before the last '>' seen.
+    quote?;
+    memchr::memrchr(b'>', tag).map(|p| lt + p)
 }
 
 /// Character references: `#123`, `#x1F`; the Windows-1252 meaning of 128–159, as browsers.
@@ -431,6 +465,35 @@ fn unwrap_cdata(raw: &str) -> Cow<'_, str> {
     }
     out.push_str(rest);
     Cow::Owned(out)
+}
+
+/// Markup with namespace prefixes on its tags (`<xhtml:p>`, `</xhtml:a>`) without them, so an
+/// HTML parser knows the elements.
+fn strip_prefixes(raw: &str) -> String {
+    let b = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        let lt = i + off;
+        let name_at = if b.get(lt + 1) == Some(&b'/') {
+            lt + 2
+        } else {
+            lt + 1
+        };
+        let name_len = b[name_at..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b':'))
+            .count();
+        let name = &raw[name_at..name_at + name_len];
+        if let Some(colon) = name.find(':') {
+            out.push_str(&raw[copied..name_at]);
+            copied = name_at + colon + 1;
+        }
+        i = lt + 1;
+    }
+    out.push_str(&raw[copied..]);
+    out
 }
 
 /// Plain text that holds markup: a closing tag, a common tag that is never closed, or an entity.
@@ -592,6 +655,7 @@ impl<'s> Reader<'s> {
             Some(s) if s == written => Cow::Borrowed(s),
             _ => Cow::Owned(written.to_string()),
         };
+        self.close_unfinished(ns, tag, at);
         if let Some(parent) = self.stack.last_mut() {
             parent.children = true;
         }
@@ -611,6 +675,51 @@ impl<'s> Reader<'s> {
         self.on_open();
         if empty || is_void(local.as_ref()) {
             self.close_top(end);
+        }
+    }
+
+    /// A feed element opening where the one before it was never closed: a text field
+    /// (`<title>a</titel><link>`) or a whole entry (`<item>…<item>`) ends there, as `<p>` ends a
+    /// `<p>` in HTML, and the damage is reported.
+    fn close_unfinished(&mut self, ns: Ns, tag: Tag, at: usize) {
+        if ns != Ns::Feed {
+            return;
+        }
+        if matches!(tag, Tag::Item | Tag::Entry) {
+            if let Some((d, _)) = self.entry {
+                let name = sanitize(&self.stack[d].qname);
+                self.record(at, format!("<{name}> is not closed before the next one"));
+                while self.stack.len() > d {
+                    self.close_top(at);
+                }
+            }
+            return;
+        }
+        let is_field = |t: Tag| {
+            matches!(
+                t,
+                Tag::Title
+                    | Tag::Link
+                    | Tag::Guid
+                    | Tag::PubDate
+                    | Tag::Published
+                    | Tag::Updated
+                    | Tag::Id
+                    | Tag::Description
+                    | Tag::Summary
+            )
+        };
+        let Some(top) = self.stack.last() else {
+            return;
+        };
+        let in_container = self.stack.len() >= 2 && {
+            let p = &self.stack[self.stack.len() - 2];
+            p.ns == Ns::Feed && matches!(p.tag, Tag::Item | Tag::Entry | Tag::Channel | Tag::Feed)
+        };
+        if top.ns == Ns::Feed && is_field(top.tag) && is_field(tag) && in_container {
+            let name = sanitize(&top.qname);
+            self.record(at, format!("<{name}> is not closed"));
+            self.close_top(at);
         }
     }
 
@@ -683,7 +792,7 @@ impl<'s> Reader<'s> {
             .map(|m| m.trim().to_ascii_lowercase());
         if open.children {
             let raw = self.src.get(open.inner_start..inner_end).unwrap_or("");
-            return Text::new(unwrap_cdata(raw), Kind::Html);
+            return Text::new(strip_prefixes(&unwrap_cdata(raw)), Kind::Html);
         }
         let text = match mode.as_deref() {
             Some("base64") => base64_text(text).unwrap_or_else(|| text.to_string()),
@@ -716,7 +825,11 @@ impl<'s> Reader<'s> {
             },
             Some(_) => default,
         };
-        Text::new(text, kind)
+        match kind {
+            // CDATA markers left in the text (a CDATA section nested in another) are not shown.
+            Kind::Html => Text::new(unwrap_cdata(&text), kind),
+            Kind::Plain => Text::new(text, kind),
+        }
     }
 
     fn on_close(&mut self, open: &Open<'_>, text_start: usize, text_end: usize, inner_end: usize) {
@@ -940,7 +1053,7 @@ fn person_name(s: &str) -> String {
 /// Reads an XML feed. `Err` when the document is no feed (its root is something else) or is
 /// so broken that nothing could be read.
 pub fn read(src: &str, doc_base: Option<url::Url>) -> Result<XmlFeed, String> {
-    let repaired = repair_lt(src);
+    let (repaired, quote_damage) = repair(src);
     let src: &str = &repaired;
     let mut r = quick_xml::Reader::from_str(src);
     {
@@ -965,7 +1078,10 @@ pub fn read(src: &str, doc_base: Option<url::Url>) -> Result<XmlFeed, String> {
         feed: RawFeed::default(),
         entry: None,
         person: (None, None),
-        damage: None,
+        damage: quote_damage.map(|offset| Damage {
+            offset,
+            message: "an attribute's quote is never closed".to_string(),
+        }),
     };
     let mut seen_root = false;
     let mut last_error_at = usize::MAX;
@@ -996,7 +1112,7 @@ pub fn read(src: &str, doc_base: Option<url::Url>) -> Result<XmlFeed, String> {
                     let name: &str = qname.as_ref();
                     return Err(format!(
                         "not a feed (the root element is <{}>, not rss, feed or RDF)",
-                        crate::core::sanitize::sanitize_line(name)
+                        sanitize(name)
                     ));
                 }
                 x.atom = tag == Tag::Feed;
@@ -1038,7 +1154,7 @@ pub fn read(src: &str, doc_base: Option<url::Url>) -> Result<XmlFeed, String> {
         return Err("not a feed (no root element)".to_string());
     }
     if let Some(open) = x.stack.last() {
-        let name = crate::core::sanitize::sanitize_line(&open.qname);
+        let name = sanitize(&open.qname);
         x.record(
             src.len(),
             format!("the document ends before </{name}> (a truncated download?)"),
@@ -1056,13 +1172,30 @@ mod tests {
 
     #[test]
     fn bare_less_than_is_escaped_outside_markup() {
-        assert_eq!(repair_lt("<t>1 < 2</t>"), "<t>1 &lt; 2</t>");
-        assert_eq!(repair_lt("<t><<>></t>"), "<t>&lt;&lt;>></t>");
+        let fixed = |s| repair(s).0.into_owned();
+        assert_eq!(fixed("<t>1 < 2</t>"), "<t>1 &lt; 2</t>");
+        assert_eq!(fixed("<t><<>></t>"), "<t>&lt;&lt;>></t>");
         assert_eq!(
-            repair_lt("<![CDATA[a < b]]><!-- < -->"),
+            fixed("<![CDATA[a < b]]><!-- < -->"),
             "<![CDATA[a < b]]><!-- < -->"
         );
-        assert!(matches!(repair_lt("<rss><a/></rss>"), Cow::Borrowed(_)));
+        assert!(matches!(repair("<rss><a/></rss>").0, Cow::Borrowed(_)));
+        assert_eq!(repair("<t>1 < 2</t>").1, None, "nothing lost: no damage");
+    }
+
+    #[test]
+    fn an_unclosed_attribute_quote_ends_at_the_tag() {
+        let (text, damage) = repair("<a x=\"1>t</a><b y=\"2\">u</b><c z='a > b'>v</c>");
+        assert_eq!(text, "<a x=\"1\">t</a><b y=\"2\">u</b><c z='a > b'>v</c>");
+        assert_eq!(damage, Some(7));
+    }
+
+    #[test]
+    fn prefixed_xhtml_tags_lose_their_prefix() {
+        assert_eq!(
+            strip_prefixes("<x:p>a <x:a href=\"u\">b</x:a></x:p><br/>"),
+            "<p>a <a href=\"u\">b</a></p><br/>"
+        );
     }
 
     #[test]
