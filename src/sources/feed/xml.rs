@@ -311,9 +311,7 @@ fn unclosed_quote(b: &[u8], lt: usize) -> Option<usize> {
     let tag = &b[lt..next_lt];
     // The common case: no quote at all, or quotes in pairs before the first '>'.
     let first_gt = memchr::memchr(b'>', tag)?;
-    if memchr::memchr2(b'"', b'\'', &tag[..first_gt]).is_none() {
-        return None;
-    }
+    memchr::memchr2(b'"', b'\'', &tag[..first_gt])?;
     let mut quote = None;
     for &c in tag {
         match quote {
