@@ -106,6 +106,8 @@ enum Tag {
     Category,
     Subject,
     Group,
+    Abstract,
+    Keywords,
     Other,
 }
 
@@ -150,6 +152,8 @@ fn tag_of(local: &str) -> Tag {
         b"category" => Tag::Category,
         b"subject" => Tag::Subject,
         b"group" => Tag::Group,
+        b"abstract" => Tag::Abstract,
+        b"keywords" => Tag::Keywords,
         _ => Tag::Other,
     }
 }
@@ -728,6 +732,13 @@ impl<'s> Reader<'s> {
         match (o.ns, o.tag) {
             (Ns::Feed, Tag::Item | Tag::Entry) if self.entry.is_none() => {
                 let mut entry = RawEntry::default();
+                // CDF puts an item's page in its HREF attribute.
+                if let Some(href) = o.attrs.as_ref().and_then(|a| a.href.clone()) {
+                    entry.link = Some(Href {
+                        href,
+                        base: self.bases[o.base].clone(),
+                    });
+                }
                 if let Some(about) = o.attrs.as_ref().and_then(|a| a.about.clone()) {
                     entry.weak_link = Some(Href {
                         href: about.clone(),
@@ -903,7 +914,7 @@ impl<'s> Reader<'s> {
                 }
             }
             (Ns::Feed, Tag::Author | Tag::ManagingEditor)
-            | (Ns::Dc, Tag::Creator)
+            | (Ns::Dc, Tag::Creator | Tag::Author)
             | (Ns::Itunes, Tag::Author) => {
                 if let Some(p) = self.person(open, text) {
                     push_unique(&mut self.feed.authors, &p);
@@ -922,12 +933,13 @@ impl<'s> Reader<'s> {
                 Tag::Description | Tag::Summary | Tag::Content | Tag::FullItem | Tag::Body,
             )
             | (Ns::Dc | Ns::Itunes | Ns::Media, Tag::Description | Tag::Summary)
+            | (Ns::Feed, Tag::Abstract)
             | (Ns::Content, Tag::Encoded)
             | (Ns::Xhtml, Tag::Body) => Some(self.text_value(open, text, inner_end)),
             _ => None,
         };
         let person = match key {
-            (Ns::Feed, Tag::Author) | (Ns::Dc, Tag::Creator) | (Ns::Itunes, Tag::Author) => {
+            (Ns::Feed | Ns::Itunes | Ns::Dc, Tag::Author) | (Ns::Dc, Tag::Creator) => {
                 self.person(open, text)
             }
             _ => None,
@@ -962,7 +974,7 @@ impl<'s> Reader<'s> {
             (Ns::Feed, Tag::Updated | Tag::Modified) | (Ns::Dcterms, Tag::Modified) => {
                 entry.updated.push(text.to_string())
             }
-            (Ns::Feed, Tag::Author) | (Ns::Dc, Tag::Creator) | (Ns::Itunes, Tag::Author) => {
+            (Ns::Feed | Ns::Itunes | Ns::Dc, Tag::Author) | (Ns::Dc, Tag::Creator) => {
                 if let Some(p) = person {
                     push_unique(&mut entry.authors, &p);
                 }
@@ -982,6 +994,12 @@ impl<'s> Reader<'s> {
                 }
             }
             (Ns::Dc, Tag::Subject) => push_unique(&mut entry.categories, text),
+            // A comma-separated list, as feedparser reads it.
+            (Ns::Itunes | Ns::Media, Tag::Keywords) => {
+                for k in text.split(',') {
+                    push_unique(&mut entry.categories, k);
+                }
+            }
             (Ns::Content, Tag::Encoded)
             | (Ns::Xhtml, Tag::Body)
             | (Ns::Feed, Tag::Content | Tag::FullItem | Tag::Body)
@@ -994,6 +1012,7 @@ impl<'s> Reader<'s> {
                 entry.summary = value;
             }
             (Ns::Dc | Ns::Itunes | Ns::Media, Tag::Description | Tag::Summary)
+            | (Ns::Feed, Tag::Abstract)
                 if entry.summary.is_none() =>
             {
                 entry.summary = value;
