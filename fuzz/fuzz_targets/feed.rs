@@ -12,8 +12,8 @@ fuzz_target!(|data: &[u8]| {
         fallback_date: chrono::DateTime::UNIX_EPOCH,
         default_source: "fuzz".to_string(),
     };
-    if let Ok(articles) = parse_feed(data, &ctx) {
-        for a in &articles {
+    if let Ok(parsed) = parse_feed(data, &ctx) {
+        for a in &parsed.articles {
             for s in [&a.title, &a.source] {
                 assert_eq!(sanitize(s), s.as_str(), "unsanitized text in the model");
             }
