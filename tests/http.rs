@@ -543,7 +543,7 @@ fn malformed_and_unknown_bodies() {
     assert_eq!(
         f.warnings,
         [format!(
-            "{url}: damaged feed at line 4, column 15: end tag </tite> closes no open element; kept the 1 entry before it"
+            "{url}: damaged feed at line 4, column 15: end tag </tite> closes no open element; kept 1 entry"
         )]
     );
     match fetch_err(&s.url("/text"), &opts()) {

@@ -335,7 +335,7 @@ pub fn parse_feed(bytes: &[u8], ctx: &FeedContext) -> Result<ParsedFeed, String>
             }
             let n = read.feed.entries.len();
             warnings.push(format!(
-                "damaged feed at line {l}, column {c}: {what}; kept the {n} {} before it",
+                "damaged feed at line {l}, column {c}: {what}; kept {n} {}",
                 if n == 1 { "entry" } else { "entries" }
             ));
         }
