@@ -194,9 +194,6 @@ fn entry_to_article(
         .iter()
         .chain(&e.updated)
         .find_map(|d| crate::core::date::parse_date(d));
-    let mut title = e.title.as_ref().map(line_of).unwrap_or_default();
-    let content = e.content.as_ref().filter(|c| !c.is_blank());
-    let summary = e.summary.as_ref().filter(|s| !s.is_blank());
     // Relative links in the body: the content's own base, else the document's, else the
     // entry's link.
     let entry_base = e
@@ -205,47 +202,18 @@ fn entry_to_article(
         .or(fallback)
         .map(|b| b.to_string())
         .or_else(|| link.clone());
-    // Full content wins over the summary; the summary then becomes the standfirst when it is
-    // short and not just the start of the content. HTML is rendered only when the article is
-    // opened (`Article::render`).
-    let (body, standfirst) = match (content, summary) {
-        (Some(c), s) => {
-            let start = line_of(&Text::new(prefix(&c.value, 1024), c.kind));
-            let stand = s.map(line_of).filter(|t| {
-                let t = t.trim_end_matches(['…', '.']).trim_end();
-                !t.is_empty() && t.chars().count() <= 300 && !start.starts_with(t)
-            });
-            (Some(c), stand)
-        }
-        (None, s) => (s, None),
-    };
-    let (blocks, pending) = match body {
-        Some(t) if t.kind == Kind::Plain => (plain_blocks(&t.value), None),
-        Some(t) => (
-            Vec::new(),
-            Some(Box::new(PendingHtml {
-                html: t.value.clone(),
-                base: entry_base,
-            })),
-        ),
-        None => (Vec::new(), None),
-    };
-    if title.is_empty() {
-        // No title: the start of the text, as readers do.
-        let first = standfirst
-            .clone()
-            .or_else(|| blocks.first().map(|b| b.text.clone()))
-            .or_else(|| {
-                pending
-                    .as_ref()
-                    .map(|p| html_to_line(prefix(&p.html, 1024)))
-            })
-            .unwrap_or_default();
-        title = crate::core::text::truncate(&first, 80);
-        if title.is_empty() {
-            title = "(untitled)".to_string();
-        }
-    }
+    let body = body_of(e, entry_base);
+    let title = e
+        .title
+        .as_ref()
+        .map(line_of)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| body.first_line());
+    let Body {
+        blocks,
+        pending,
+        standfirst,
+    } = body;
     // Stable ids: the guid, else the link, else the title and date; namespaced by the feed.
     let guid = e.id.as_deref().map(str::trim).unwrap_or("");
     let local = if !guid.is_empty() {
@@ -285,6 +253,70 @@ fn entry_to_article(
         origin: sanitize_line(&ctx.key).into(),
         pending,
         stored: None,
+    }
+}
+
+/// An entry's body: blocks of plain text or HTML to render when opened, and a standfirst.
+struct Body {
+    blocks: Vec<Block>,
+    pending: Option<Box<PendingHtml>>,
+    standfirst: Option<String>,
+}
+
+impl Body {
+    /// A title for an entry without one: the start of its text, as readers do.
+    fn first_line(&self) -> String {
+        let first = self
+            .standfirst
+            .clone()
+            .or_else(|| self.blocks.first().map(|b| b.text.clone()))
+            .or_else(|| {
+                self.pending
+                    .as_ref()
+                    .map(|p| html_to_line(prefix(&p.html, 1024)))
+            })
+            .unwrap_or_default();
+        let title = crate::core::text::truncate(&first, 80);
+        if title.is_empty() {
+            "(untitled)".to_string()
+        } else {
+            title
+        }
+    }
+}
+
+/// Full content wins over the summary; the summary then becomes the standfirst when it is short
+/// and not just the start of the content. HTML is rendered only when the article is opened
+/// (`Article::render`).
+fn body_of(e: &RawEntry, base: Option<String>) -> Body {
+    let content = e.content.as_ref().filter(|c| !c.is_blank());
+    let summary = e.summary.as_ref().filter(|s| !s.is_blank());
+    let (body, standfirst) = match (content, summary) {
+        (Some(c), s) => {
+            let start = line_of(&Text::new(prefix(&c.value, 1024), c.kind));
+            let stand = s.map(line_of).filter(|t| {
+                let t = t.trim_end_matches(['…', '.']).trim_end();
+                !t.is_empty() && t.chars().count() <= 300 && !start.starts_with(t)
+            });
+            (Some(c), stand)
+        }
+        (None, s) => (s, None),
+    };
+    let (blocks, pending) = match body {
+        Some(t) if t.kind == Kind::Plain => (plain_blocks(&t.value), None),
+        Some(t) => (
+            Vec::new(),
+            Some(Box::new(PendingHtml {
+                html: t.value.clone(),
+                base,
+            })),
+        ),
+        None => (Vec::new(), None),
+    };
+    Body {
+        blocks,
+        pending,
+        standfirst,
     }
 }
 

@@ -218,9 +218,7 @@ fn errors_say_what_is_wrong() {
     assert_eq!(parsed.articles[0].title, "a");
     assert_eq!(
         parsed.warnings,
-        [
-            "damaged feed at line 4, column 15: end tag </tite> closes no open element; kept 1 entry"
-        ]
+        ["damaged feed at line 4, column 15: end tag </tite> closes no open element; kept 1 entry"]
     );
     // Broken before the first entry: an error with the place.
     let err = parse_feed(

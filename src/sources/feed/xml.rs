@@ -242,6 +242,7 @@ fn name_hash(name: &str) -> u64 {
 
 struct Reader<'s> {
     src: &'s str,
+    seen_root: bool,
     atom: bool,
     stack: Vec<Open<'s>>,
     /// How many open elements have each name (by [`name_hash`]).
@@ -586,11 +587,47 @@ impl<'s> Reader<'s> {
             }
             return;
         }
-        let scope = self.scopes.len();
-        let mut base = self.base();
         let name = e.name();
+        let written: &str = name.as_ref();
         let local = name.local_name();
         let tag = tag_of(local.as_ref());
+        let prefix = written.rsplit_once(':').map(|(p, _)| p);
+        // Before this element's own declarations are in scope: closing an unfinished element
+        // drops the scopes opened after it.
+        self.close_unfinished(self.resolve_ns(prefix), tag, at);
+        let scope = self.scopes.len();
+        let (attrs, base) = self.read_attrs(e, tag);
+        let ns = self.resolve_ns(prefix);
+        let qname = match self.src.get(at + 1..at + 1 + written.len()) {
+            Some(s) if s == written => Cow::Borrowed(s),
+            _ => Cow::Owned(written.to_string()),
+        };
+        if let Some(parent) = self.stack.last_mut() {
+            parent.children = true;
+        }
+        let open = Open {
+            ns,
+            tag,
+            qname,
+            text_start: self.text.len(),
+            inner_start: end,
+            children: false,
+            base,
+            scope,
+            attrs: (!attrs.is_empty()).then(|| Box::new(attrs)),
+        };
+        *self.open_names.entry(name_hash(&open.qname)).or_default() += 1;
+        self.stack.push(open);
+        self.on_open();
+        if empty || is_void(local.as_ref()) {
+            self.close_top(end);
+        }
+    }
+
+    /// Reads an element's attributes: namespace declarations and `xml:base` go into scope, the
+    /// few attributes the mapping reads are kept. Returns those and the base in effect.
+    fn read_attrs(&mut self, e: &quick_xml::events::BytesStart<'_>, tag: Tag) -> (Attrs, usize) {
+        let mut base = self.base();
         let wants = matches!(
             tag,
             Tag::Title
@@ -651,33 +688,7 @@ impl<'s> Reader<'s> {
             };
             *slot = Some(value);
         }
-        let written: &str = name.as_ref();
-        let ns = self.resolve_ns(written.rsplit_once(':').map(|(p, _)| p));
-        let qname = match self.src.get(at + 1..at + 1 + written.len()) {
-            Some(s) if s == written => Cow::Borrowed(s),
-            _ => Cow::Owned(written.to_string()),
-        };
-        self.close_unfinished(ns, tag, at);
-        if let Some(parent) = self.stack.last_mut() {
-            parent.children = true;
-        }
-        let open = Open {
-            ns,
-            tag,
-            qname,
-            text_start: self.text.len(),
-            inner_start: end,
-            children: false,
-            base,
-            scope,
-            attrs: (!attrs.is_empty()).then(|| Box::new(attrs)),
-        };
-        *self.open_names.entry(name_hash(&open.qname)).or_default() += 1;
-        self.stack.push(open);
-        self.on_open();
-        if empty || is_void(local.as_ref()) {
-            self.close_top(end);
-        }
+        (attrs, base)
     }
 
     /// A feed element opening where the one before it was never closed: a text field
@@ -955,16 +966,7 @@ impl<'s> Reader<'s> {
             (Ns::Feed, Tag::Title) => entry.title = value,
             (Ns::Dc, Tag::Title) if entry.title.is_none() => entry.title = value,
             (Ns::Feed, Tag::Link) => entry_link(entry, attrs, text, base),
-            (Ns::Feed, Tag::Guid) if !text.is_empty() => {
-                entry.id = Some(text.to_string());
-                let permalink = attrs
-                    .and_then(|a| a.is_permalink.as_deref())
-                    .is_none_or(|p| p.trim().eq_ignore_ascii_case("true"));
-                if permalink && (text.starts_with("http://") || text.starts_with("https://")) {
-                    let href = text.to_string();
-                    entry.weak_link = Some(Href { href, base });
-                }
-            }
+            (Ns::Feed, Tag::Guid) if !text.is_empty() => entry_guid(entry, attrs, text, base),
             (Ns::Feed, Tag::Id) if !text.is_empty() => entry.id = Some(text.to_string()),
             (Ns::Feed, Tag::PubDate | Tag::Published | Tag::Issued | Tag::Created)
             | (Ns::Dc, Tag::Date)
@@ -979,27 +981,10 @@ impl<'s> Reader<'s> {
                     push_unique(&mut entry.authors, &p);
                 }
             }
-            (Ns::Feed | Ns::Media, Tag::Category) => {
-                let attr = |f: fn(&Attrs) -> Option<&str>| attrs.and_then(f).map(str::trim);
-                let name = attr(|a| a.label.as_deref())
-                    .filter(|l| !l.is_empty())
-                    .or_else(|| attr(|a| a.term.as_deref()))
-                    .filter(|l| !l.is_empty())
-                    .unwrap_or(text);
-                push_unique(&mut entry.categories, name);
-            }
-            (Ns::Itunes, Tag::Category) => {
-                if let Some(t) = attrs.and_then(|a| a.text.as_deref()) {
-                    push_unique(&mut entry.categories, t);
-                }
-            }
-            (Ns::Dc, Tag::Subject) => push_unique(&mut entry.categories, text),
-            // A comma-separated list, as feedparser reads it.
-            (Ns::Itunes | Ns::Media, Tag::Keywords) => {
-                for k in text.split(',') {
-                    push_unique(&mut entry.categories, k);
-                }
-            }
+            (
+                Ns::Feed | Ns::Media | Ns::Itunes | Ns::Dc,
+                Tag::Category | Tag::Subject | Tag::Keywords,
+            ) => entry_category(entry, open.ns, open.tag, attrs, text),
             (Ns::Content, Tag::Encoded)
             | (Ns::Xhtml, Tag::Body)
             | (Ns::Feed, Tag::Content | Tag::FullItem | Tag::Body)
@@ -1019,6 +1004,47 @@ impl<'s> Reader<'s> {
             }
             _ => {}
         }
+    }
+}
+
+/// An RSS `guid`: the id, and the link too when it is a permalink (no `isPermaLink`, or `true`)
+/// that is a web address.
+fn entry_guid(entry: &mut RawEntry, attrs: Option<&Attrs>, text: &str, base: Option<url::Url>) {
+    entry.id = Some(text.to_string());
+    let permalink = attrs
+        .and_then(|a| a.is_permalink.as_deref())
+        .is_none_or(|p| p.trim().eq_ignore_ascii_case("true"));
+    if permalink && (text.starts_with("http://") || text.starts_with("https://")) {
+        let href = text.to_string();
+        entry.weak_link = Some(Href { href, base });
+    }
+}
+
+/// Categories: RSS and Media RSS text, Atom `label` else `term`, `dc:subject`, iTunes's `text`
+/// attribute, and keyword lists (comma-separated, as feedparser reads them).
+fn entry_category(entry: &mut RawEntry, ns: Ns, tag: Tag, attrs: Option<&Attrs>, text: &str) {
+    let attr = |f: fn(&Attrs) -> Option<&str>| attrs.and_then(f).map(str::trim);
+    match (ns, tag) {
+        (Ns::Feed | Ns::Media, Tag::Category) => {
+            let name = attr(|a| a.label.as_deref())
+                .filter(|l| !l.is_empty())
+                .or_else(|| attr(|a| a.term.as_deref()))
+                .filter(|l| !l.is_empty())
+                .unwrap_or(text);
+            push_unique(&mut entry.categories, name);
+        }
+        (Ns::Itunes, Tag::Category) => {
+            if let Some(t) = attr(|a| a.text.as_deref()) {
+                push_unique(&mut entry.categories, t);
+            }
+        }
+        (Ns::Dc, Tag::Subject) => push_unique(&mut entry.categories, text),
+        (Ns::Itunes | Ns::Media, Tag::Keywords) => {
+            for k in text.split(',') {
+                push_unique(&mut entry.categories, k);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -1069,105 +1095,114 @@ fn person_name(s: &str) -> String {
 
 /// Reads an XML feed. `Err` when the document is no feed (its root is something else) or is
 /// so broken that nothing could be read.
+/// A quick-xml reader that lets through everything real feeds break.
+fn tokenizer(src: &str) -> quick_xml::Reader<&[u8]> {
+    let mut r = quick_xml::Reader::from_str(src);
+    let c = r.config_mut();
+    c.allow_dangling_amp = true;
+    c.allow_unmatched_ends = true;
+    c.check_end_names = false;
+    c.check_comments = false;
+    c.expand_empty_elements = false;
+    c.trim_text(false);
+    r
+}
+
+impl<'s> Reader<'s> {
+    fn new(src: &'s str, doc_base: Option<url::Url>, damage: Option<Damage>) -> Reader<'s> {
+        Reader {
+            src,
+            seen_root: false,
+            atom: false,
+            stack: Vec::with_capacity(16),
+            open_names: foldhash::HashMap::default(),
+            text: String::with_capacity(4096),
+            scopes: Vec::new(),
+            bases: vec![doc_base],
+            entities: Vec::new(),
+            entity_budget: ENTITY_BUDGET,
+            feed: RawFeed::default(),
+            entry: None,
+            person: (None, None),
+            damage,
+        }
+    }
+
+    /// Handles one event; `Err` when the root shows the document is no feed.
+    fn event(&mut self, event: Event<'_>, before: usize, end: usize) -> Result<(), String> {
+        let open = !self.stack.is_empty();
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(event, Event::Empty(_));
+                if !self.seen_root {
+                    self.root(e)?;
+                }
+                self.open(e, before, end, empty);
+            }
+            Event::End(e) => {
+                let name = e.name();
+                if !self.close_named(name.as_ref(), before) && open {
+                    let shown: &str = name.as_ref();
+                    self.record(before, format!("end tag </{shown}> closes no open element"));
+                }
+            }
+            Event::Text(t) if open => self.text.push_str(&t),
+            Event::CData(t) if open => self.text.push_str(&t),
+            Event::GeneralRef(g) if open => self.push_ref(&g),
+            Event::DocType(d) => self.entities = entity_declarations(&d),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The root element: a feed's, or the document is refused.
+    fn root(&mut self, e: &quick_xml::events::BytesStart<'_>) -> Result<(), String> {
+        self.seen_root = true;
+        let tag = tag_of(e.local_name().as_ref());
+        if !matches!(tag, Tag::Rss | Tag::Rdf | Tag::Feed | Tag::Channel) {
+            let qname = e.name();
+            let name: &str = qname.as_ref();
+            return Err(format!(
+                "not a feed (the root element is <{}>, not rss, feed or RDF)",
+                sanitize(name)
+            ));
+        }
+        self.atom = tag == Tag::Feed;
+        Ok(())
+    }
+}
+
+/// Reads an XML feed. `Err` when the document is no feed (its root is something else) or is
+/// so broken that nothing could be read.
 pub fn read(src: &str, doc_base: Option<url::Url>) -> Result<XmlFeed, String> {
     let (repaired, quote_damage) = repair(src);
     let src: &str = &repaired;
-    let mut r = quick_xml::Reader::from_str(src);
-    {
-        let c = r.config_mut();
-        c.allow_dangling_amp = true;
-        c.allow_unmatched_ends = true;
-        c.check_end_names = false;
-        c.check_comments = false;
-        c.expand_empty_elements = false;
-        c.trim_text(false);
-    }
-    let mut x = Reader {
-        src,
-        atom: false,
-        stack: Vec::with_capacity(16),
-        open_names: foldhash::HashMap::default(),
-        text: String::with_capacity(4096),
-        scopes: Vec::new(),
-        bases: vec![doc_base],
-        entities: Vec::new(),
-        entity_budget: ENTITY_BUDGET,
-        feed: RawFeed::default(),
-        entry: None,
-        person: (None, None),
-        damage: quote_damage.map(|offset| Damage {
-            offset,
-            message: "an attribute's quote is never closed".to_string(),
-        }),
-    };
-    let mut seen_root = false;
+    let damage = quote_damage.map(|offset| Damage {
+        offset,
+        message: "an attribute's quote is never closed".to_string(),
+    });
+    let mut x = Reader::new(src, doc_base, damage);
+    let mut r = tokenizer(src);
     let mut last_error_at = usize::MAX;
     let mut errors = 0;
     loop {
         let before = r.buffer_position() as usize;
-        let event = match r.read_event() {
-            Ok(e) => e,
+        match r.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(event) => x.event(event, before, r.buffer_position() as usize)?,
+            // Go on after a syntax error, unless the reader is stuck or at the end.
             Err(e) => {
-                let at = (r.error_position() as usize).min(src.len());
-                x.record(at, e.to_string());
+                x.record((r.error_position() as usize).min(src.len()), e.to_string());
                 let now = r.buffer_position() as usize;
                 errors += 1;
                 if now == last_error_at || now >= src.len() || errors > 100 {
                     break;
                 }
                 last_error_at = now;
-                continue;
             }
-        };
-        let end = r.buffer_position() as usize;
-        match event {
-            Event::Start(ref e) | Event::Empty(ref e) if !seen_root => {
-                seen_root = true;
-                let tag = tag_of(e.local_name().as_ref());
-                if !matches!(tag, Tag::Rss | Tag::Rdf | Tag::Feed | Tag::Channel) {
-                    let qname = e.name();
-                    let name: &str = qname.as_ref();
-                    return Err(format!(
-                        "not a feed (the root element is <{}>, not rss, feed or RDF)",
-                        sanitize(name)
-                    ));
-                }
-                x.atom = tag == Tag::Feed;
-                x.open(e, before, end, matches!(event, Event::Empty(_)));
-            }
-            Event::Start(e) => x.open(&e, before, end, false),
-            Event::Empty(e) => x.open(&e, before, end, true),
-            Event::End(e) => {
-                let name = e.name();
-                if !x.close_named(name.as_ref(), before) && !x.stack.is_empty() {
-                    let shown: &str = name.as_ref();
-                    x.record(before, format!("end tag </{shown}> closes no open element"));
-                }
-            }
-            Event::Text(t) => {
-                if !x.stack.is_empty() {
-                    x.text.push_str(&t);
-                }
-            }
-            Event::CData(t) => {
-                if !x.stack.is_empty() {
-                    x.text.push_str(&t);
-                }
-            }
-            Event::GeneralRef(g) => {
-                if !x.stack.is_empty() {
-                    let name: &str = &g;
-                    x.push_ref(name);
-                }
-            }
-            Event::DocType(d) => {
-                x.entities = entity_declarations(&d);
-            }
-            Event::Eof => break,
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
         }
     }
-    if !seen_root {
+    if !x.seen_root {
         return Err("not a feed (no root element)".to_string());
     }
     if let Some(open) = x.stack.last() {
