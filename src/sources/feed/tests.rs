@@ -311,3 +311,26 @@ fn a_feed_url_that_is_not_a_url_does_not_break_parsing() {
     let arts = parse_feed(RSS.as_bytes(), &c).expect("parses without a base");
     assert_eq!(arts.articles.len(), 3);
 }
+
+#[test]
+fn a_namespace_declared_on_the_element_that_closes_an_unfinished_one_still_applies() {
+    let rss = r#"<rss><channel><title>T</title><item><title>a</titel>
+      <x:creator xmlns:x="http://purl.org/dc/elements/1.1/">Bea</x:creator></item></channel></rss>"#;
+    let parsed = parse_feed(rss.as_bytes(), &ctx(None)).unwrap();
+    assert_eq!(parsed.articles[0].title, "a");
+    assert_eq!(parsed.articles[0].author.as_deref(), Some("Bea"));
+    assert_eq!(parsed.warnings.len(), 1, "{:?}", parsed.warnings);
+}
+
+#[test]
+fn an_item_left_open_ends_where_the_next_begins() {
+    let rss = "<rss><channel><title>T</title><item><title>one</title><item><title>two</title></item></channel></rss>";
+    let parsed = parse_feed(rss.as_bytes(), &ctx(None)).unwrap();
+    let titles: Vec<&str> = parsed.articles.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(titles, ["one", "two"]);
+    assert!(
+        parsed.warnings[0].contains("line 1, column 55"),
+        "{:?}",
+        parsed.warnings
+    );
+}

@@ -592,9 +592,10 @@ impl<'s> Reader<'s> {
         let local = name.local_name();
         let tag = tag_of(local.as_ref());
         let prefix = written.rsplit_once(':').map(|(p, _)| p);
-        // Before this element's own declarations are in scope: closing an unfinished element
-        // drops the scopes opened after it.
-        self.close_unfinished(self.resolve_ns(prefix), tag, at);
+        // Before this element's own declarations are in scope (closing an unfinished element
+        // drops the scopes opened after it), but with them in mind.
+        let own = declared_ns(e, prefix.unwrap_or(""));
+        self.close_unfinished(own.unwrap_or_else(|| self.resolve_ns(prefix)), tag, at);
         let scope = self.scopes.len();
         let (attrs, base) = self.read_attrs(e, tag);
         let ns = self.resolve_ns(prefix);
@@ -695,10 +696,10 @@ impl<'s> Reader<'s> {
     /// (`<title>a</titel><link>`) or a whole entry (`<item>…<item>`) ends there, as `<p>` ends a
     /// `<p>` in HTML, and the damage is reported.
     fn close_unfinished(&mut self, ns: Ns, tag: Tag, at: usize) {
-        if ns != Ns::Feed {
+        if matches!(ns, Ns::Other | Ns::Xhtml | Ns::Rdf) || tag == Tag::Other {
             return;
         }
-        if matches!(tag, Tag::Item | Tag::Entry) {
+        if ns == Ns::Feed && matches!(tag, Tag::Item | Tag::Entry) {
             if let Some((d, _)) = self.entry {
                 let name = sanitize(&self.stack[d].qname);
                 self.record(at, format!("<{name}> is not closed before the next one"));
@@ -729,7 +730,8 @@ impl<'s> Reader<'s> {
             let p = &self.stack[self.stack.len() - 2];
             p.ns == Ns::Feed && matches!(p.tag, Tag::Item | Tag::Entry | Tag::Channel | Tag::Feed)
         };
-        if top.ns == Ns::Feed && is_field(top.tag) && is_field(tag) && in_container {
+        // Any feed field (`<link>`, `<dc:creator>`, `<pubDate>`) ends an open text field.
+        if top.ns == Ns::Feed && is_field(top.tag) && in_container {
             let name = sanitize(&top.qname);
             self.record(at, format!("<{name}> is not closed"));
             self.close_top(at);
@@ -1095,6 +1097,19 @@ fn person_name(s: &str) -> String {
 
 /// Reads an XML feed. `Err` when the document is no feed (its root is something else) or is
 /// so broken that nothing could be read.
+/// The namespace an element declares for its own prefix, if it does.
+fn declared_ns(e: &quick_xml::events::BytesStart<'_>, prefix: &str) -> Option<Ns> {
+    e.html_attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|a| {
+            let key: &str = a.key.as_ref();
+            key.strip_prefix("xmlns")
+                .is_some_and(|rest| rest.strip_prefix(':').unwrap_or(rest) == prefix)
+        })
+        .map(|a| ns_of_uri(&a.value))
+}
+
 /// A quick-xml reader that lets through everything real feeds break.
 fn tokenizer(src: &str) -> quick_xml::Reader<&[u8]> {
     let mut r = quick_xml::Reader::from_str(src);
