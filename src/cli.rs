@@ -1,7 +1,9 @@
 //! Command-line arguments (clap), turned into validated options.
 
+use crate::config::{self, ConfigError, parse_size};
 use crate::sources::SourceSpec;
 use clap::{Args, Parser, Subcommand};
+use std::sync::Arc;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -54,26 +56,60 @@ pub struct SourceArgs {
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<std::path::PathBuf>,
 
-    /// The config, loaded (by `config::attach`) before the command runs.
+    /// Write a log of fetches, loads and failures to $XDG_STATE_HOME/tidings/log at this level
+    /// (error, warn, info, debug, trace) [default: $TIDINGS_LOG, else none]
+    #[arg(long, value_name = "LEVEL", value_parser = crate::logging::parse_level, global = true)]
+    pub log: Option<tracing::level_filters::LevelFilter>,
+
+    /// The config, loaded (by [`attach`]) before the command runs.
     #[arg(skip)]
-    pub settings: std::sync::Arc<crate::config::Config>,
+    pub settings: Arc<config::Config>,
 }
 
-/// `32M`, `512K`, `1G`, `1048576`.
-pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let (num, mult) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
-        Some('K') => (&t[..t.len() - 1], 1u64 << 10),
-        Some('M') => (&t[..t.len() - 1], 1 << 20),
-        Some('G') => (&t[..t.len() - 1], 1 << 30),
-        _ => (t, 1),
-    };
-    num.trim()
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(mult))
-        .filter(|&n| n > 0)
-        .ok_or_else(|| format!("'{s}' is not a size (e.g. 32M, 512K, 1048576)"))
+impl Cli {
+    /// The `SourceArgs` of the command, when it has its own (`list`, `show`, `categories`).
+    fn command_sources(&self) -> Option<&SourceArgs> {
+        match &self.command {
+            Some(
+                Command::List { sources, .. }
+                | Command::Show { sources, .. }
+                | Command::Categories { sources, .. },
+            ) => Some(sources),
+            _ => None,
+        }
+    }
+
+    /// `--log LEVEL`, before or after the command.
+    pub fn log_level(&self) -> Option<tracing::level_filters::LevelFilter> {
+        self.sources
+            .log
+            .or_else(|| self.command_sources().and_then(|s| s.log))
+    }
+}
+
+/// Loads the config named by `--config` (or the default one) into every `SourceArgs` of the
+/// command line. `tidings config --example` needs none, so a broken file does not stop it.
+pub fn attach(cli: &mut Cli) -> Result<(), ConfigError> {
+    if matches!(cli.command, Some(Command::Config { example: true })) {
+        return Ok(());
+    }
+    let explicit = cli
+        .sources
+        .config
+        .clone()
+        .or_else(|| cli.command_sources().and_then(|s| s.config.clone()));
+    let creates = matches!(cli.command, Some(Command::Import { .. }));
+    let config = Arc::new(config::load_from(explicit.as_deref(), !creates)?);
+    cli.sources.settings = config.clone();
+    if let Some(
+        Command::List { sources, .. }
+        | Command::Show { sources, .. }
+        | Command::Categories { sources, .. },
+    ) = &mut cli.command
+    {
+        sources.settings = config;
+    }
+    Ok(())
 }
 
 impl SourceArgs {
@@ -119,23 +155,6 @@ impl SourceArgs {
         } else {
             self.sources.iter().map(|s| SourceSpec::parse(s)).collect()
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("32M"), Ok(32 << 20));
-        assert_eq!(parse_size("512k"), Ok(512 << 10));
-        assert_eq!(parse_size("1G"), Ok(1 << 30));
-        assert_eq!(parse_size("1048576"), Ok(1 << 20));
-        assert!(parse_size("0").is_err());
-        assert!(parse_size("M").is_err());
-        assert!(parse_size("-1K").is_err());
-        assert!(parse_size("99999999999999G").is_err());
     }
 }
 

@@ -18,7 +18,7 @@ const USAGE: u8 = 2;
 
 pub fn run(mut cli: Cli) -> ExitCode {
     // The config is read and checked whole before anything else happens.
-    if let Err(e) = crate::config::attach(&mut cli) {
+    if let Err(e) = crate::cli::attach(&mut cli) {
         return usage_error(e);
     }
     // Options may come before the command (`tidings --config c.toml list`); `--category` there

@@ -130,7 +130,11 @@ pub struct Keymap {
 }
 
 impl Default for Keymap {
+    /// The default table, one binding per line; help and hints list a context's bindings in this
+    /// order.
+    #[rustfmt::skip]
     fn default() -> Keymap {
+        use Action as A;
         use Context::*;
         use KeyCode as K;
         let b = |context, keys: &[Key], action, description, hint| Binding {
@@ -144,251 +148,47 @@ impl Default for Keymap {
         let c = Key::ch;
         Keymap {
             bindings: vec![
-                b(
-                    Global,
-                    &[c('/')],
-                    Action::StartSearch,
-                    "search",
-                    Some("search"),
-                ),
-                b(Global, &[c('n')], Action::NextMatch, "next match", None),
-                b(Global, &[c('N')], Action::PrevMatch, "previous match", None),
-                b(
-                    Global,
-                    &[c('u')],
-                    Action::ToggleUnreadOnly,
-                    "unread only",
-                    None,
-                ),
-                b(
-                    Global,
-                    &[c('m')],
-                    Action::ToggleRead,
-                    "mark read / unread",
-                    None,
-                ),
-                b(Global, &[c('s')], Action::ToggleStar, "star / unstar", None),
-                b(
-                    Global,
-                    &[c('A')],
-                    Action::MarkAllRead,
-                    "mark all shown read",
-                    None,
-                ),
-                b(
-                    Global,
-                    &[c('U')],
-                    Action::UndoMarkAll,
-                    "undo mark all",
-                    None,
-                ),
-                b(
-                    Links,
-                    &[c('j'), p(K::Down)],
-                    Action::Down,
-                    "next link",
-                    None,
-                ),
-                b(
-                    Links,
-                    &[c('k'), p(K::Up)],
-                    Action::Up,
-                    "previous link",
-                    None,
-                ),
-                b(
-                    Links,
-                    &[p(K::Enter), c('o')],
-                    Action::Choose,
-                    "open the link",
-                    None,
-                ),
-                b(
-                    Links,
-                    &[p(K::Esc), c('L'), c('q')],
-                    Action::CloseHelp,
-                    "close",
-                    None,
-                ),
-                b(
-                    Reader,
-                    &[c('o')],
-                    Action::OpenLink,
-                    "open in the browser",
-                    Some("browser"),
-                ),
-                b(
-                    Reader,
-                    &[c('L')],
-                    Action::ShowLinks,
-                    "list its links",
-                    Some("links"),
-                ),
-                b(
-                    Reader,
-                    &[c('f')],
-                    Action::ToggleFull,
-                    "full story / summary",
-                    Some("full story"),
-                ),
-                b(
-                    Help,
-                    &[p(K::Esc), c('?'), c('q')],
-                    Action::CloseHelp,
-                    "close help",
-                    None,
-                ),
-                b(
-                    Help,
-                    &[c('S')],
-                    Action::ToggleSources,
-                    "close the sources",
-                    None,
-                ),
-                b(
-                    Tree,
-                    &[p(K::Enter), c('l'), p(K::Right)],
-                    Action::Choose,
-                    "filter to it",
-                    Some("filter"),
-                ),
-                b(
-                    Tree,
-                    &[c(' ')],
-                    Action::ToggleCollapse,
-                    "fold or unfold",
-                    Some("fold"),
-                ),
-                b(
-                    Tree,
-                    &[p(K::Esc), c('h'), p(K::Left)],
-                    Action::Back,
-                    "fold, or go up",
-                    None,
-                ),
-                b(
-                    Headlines,
-                    &[p(K::Enter), c('l'), p(K::Right)],
-                    Action::Choose,
-                    "open the article",
-                    Some("open"),
-                ),
-                b(
-                    Headlines,
-                    &[p(K::Esc), c('h'), p(K::Left)],
-                    Action::Back,
-                    "back to categories",
-                    None,
-                ),
-                b(
-                    Reader,
-                    &[c('j'), p(K::Down)],
-                    Action::Down,
-                    "scroll down",
-                    None,
-                ),
-                b(Reader, &[c('k'), p(K::Up)], Action::Up, "scroll up", None),
-                b(
-                    Reader,
-                    &[p(K::Esc), c('h'), p(K::Left)],
-                    Action::Back,
-                    "back to headlines",
-                    Some("back"),
-                ),
-                b(
-                    Global,
-                    &[c('j'), p(K::Down)],
-                    Action::Down,
-                    "move down",
-                    None,
-                ),
-                b(Global, &[c('k'), p(K::Up)], Action::Up, "move up", None),
-                b(
-                    Global,
-                    &[c(' '), p(K::PageDown)],
-                    Action::PageDown,
-                    "page down",
-                    None,
-                ),
-                b(
-                    Global,
-                    &[c('b'), p(K::PageUp)],
-                    Action::PageUp,
-                    "page up",
-                    None,
-                ),
-                b(Global, &[c('g'), p(K::Home)], Action::Top, "top", None),
-                b(Global, &[c('G'), p(K::End)], Action::Bottom, "bottom", None),
-                b(
-                    Global,
-                    &[c('J')],
-                    Action::NextArticle,
-                    "next article",
-                    Some("next"),
-                ),
-                b(
-                    Global,
-                    &[c('K')],
-                    Action::PrevArticle,
-                    "previous article",
-                    None,
-                ),
-                b(
-                    Global,
-                    &[p(K::Tab)],
-                    Action::FocusNext,
-                    "next pane",
-                    Some("pane"),
-                ),
-                b(
-                    Global,
-                    &[p(K::BackTab)],
-                    Action::FocusPrev,
-                    "previous pane",
-                    None,
-                ),
-                b(
-                    Global,
-                    &[c('c')],
-                    Action::JumpToTree,
-                    "go to categories",
-                    None,
-                ),
-                b(
-                    Global,
-                    &[c('r')],
-                    Action::Refresh,
-                    "refresh its source",
-                    None,
-                ),
-                b(
-                    Global,
-                    &[c('R')],
-                    Action::RefreshAll,
-                    "refresh every source",
-                    None,
-                ),
-                b(
-                    Global,
-                    &[c('S')],
-                    Action::ToggleSources,
-                    "show the sources",
-                    Some("sources"),
-                ),
-                b(
-                    Global,
-                    &[c('?')],
-                    Action::ToggleHelp,
-                    "show this help",
-                    Some("help"),
-                ),
-                b(
-                    Global,
-                    &[c('q'), Key::ctrl('c')],
-                    Action::Quit,
-                    "quit",
-                    Some("quit"),
-                ),
+                b(Global,    &[c('/')],                           A::StartSearch,      "search",               Some("search")),
+                b(Global,    &[c('n')],                           A::NextMatch,        "next match",           None),
+                b(Global,    &[c('N')],                           A::PrevMatch,        "previous match",       None),
+                b(Global,    &[c('u')],                           A::ToggleUnreadOnly, "unread only",          None),
+                b(Global,    &[c('m')],                           A::ToggleRead,       "mark read / unread",   None),
+                b(Global,    &[c('s')],                           A::ToggleStar,       "star / unstar",        None),
+                b(Global,    &[c('A')],                           A::MarkAllRead,      "mark all shown read",  None),
+                b(Global,    &[c('U')],                           A::UndoMarkAll,      "undo mark all",        None),
+                b(Links,     &[c('j'), p(K::Down)],               A::Down,             "next link",            None),
+                b(Links,     &[c('k'), p(K::Up)],                 A::Up,               "previous link",        None),
+                b(Links,     &[p(K::Enter), c('o')],              A::Choose,           "open the link",        None),
+                b(Links,     &[p(K::Esc), c('L'), c('q')],        A::CloseHelp,        "close",                None),
+                b(Reader,    &[c('o')],                           A::OpenLink,         "open in the browser",  Some("browser")),
+                b(Reader,    &[c('L')],                           A::ShowLinks,        "list its links",       Some("links")),
+                b(Reader,    &[c('f')],                           A::ToggleFull,       "full story / summary", Some("full story")),
+                b(Help,      &[p(K::Esc), c('?'), c('q')],        A::CloseHelp,        "close help",           None),
+                b(Help,      &[c('S')],                           A::ToggleSources,    "close the sources",    None),
+                b(Tree,      &[p(K::Enter), c('l'), p(K::Right)], A::Choose,           "filter to it",         Some("filter")),
+                b(Tree,      &[c(' ')],                           A::ToggleCollapse,   "fold or unfold",       Some("fold")),
+                b(Tree,      &[p(K::Esc), c('h'), p(K::Left)],    A::Back,             "fold, or go up",       None),
+                b(Headlines, &[p(K::Enter), c('l'), p(K::Right)], A::Choose,           "open the article",     Some("open")),
+                b(Headlines, &[p(K::Esc), c('h'), p(K::Left)],    A::Back,             "back to categories",   None),
+                b(Reader,    &[c('j'), p(K::Down)],               A::Down,             "scroll down",          None),
+                b(Reader,    &[c('k'), p(K::Up)],                 A::Up,               "scroll up",            None),
+                b(Reader,    &[p(K::Esc), c('h'), p(K::Left)],    A::Back,             "back to headlines",    Some("back")),
+                b(Global,    &[c('j'), p(K::Down)],               A::Down,             "move down",            None),
+                b(Global,    &[c('k'), p(K::Up)],                 A::Up,               "move up",              None),
+                b(Global,    &[c(' '), p(K::PageDown)],           A::PageDown,         "page down",            None),
+                b(Global,    &[c('b'), p(K::PageUp)],             A::PageUp,           "page up",              None),
+                b(Global,    &[c('g'), p(K::Home)],               A::Top,              "top",                  None),
+                b(Global,    &[c('G'), p(K::End)],                A::Bottom,           "bottom",               None),
+                b(Global,    &[c('J')],                           A::NextArticle,      "next article",         Some("next")),
+                b(Global,    &[c('K')],                           A::PrevArticle,      "previous article",     None),
+                b(Global,    &[p(K::Tab)],                        A::FocusNext,        "next pane",            Some("pane")),
+                b(Global,    &[p(K::BackTab)],                    A::FocusPrev,        "previous pane",        None),
+                b(Global,    &[c('c')],                           A::JumpToTree,       "go to categories",     None),
+                b(Global,    &[c('r')],                           A::Refresh,          "refresh its source",   None),
+                b(Global,    &[c('R')],                           A::RefreshAll,       "refresh every source", None),
+                b(Global,    &[c('S')],                           A::ToggleSources,    "show the sources",     Some("sources")),
+                b(Global,    &[c('?')],                           A::ToggleHelp,       "show this help",       Some("help")),
+                b(Global,    &[c('q'), Key::ctrl('c')],           A::Quit,             "quit",                 Some("quit")),
             ],
         }
     }
@@ -456,61 +256,93 @@ impl Keymap {
     }
 }
 
-/// The actions `[keys]` in the config can rebind, by name, in the order the docs list them.
+/// The actions `[keys]` in the config can rebind, by name, in the order the docs list them: the
+/// one list of action names (the config's check, its example and the docs read it). Every action
+/// of the key table but `CloseHelp` (the overlays close with their own keys) is here; a test
+/// checks both ways.
+pub const ACTION_NAMES: &[(&str, Action)] = &[
+    ("down", Action::Down),
+    ("up", Action::Up),
+    ("page_down", Action::PageDown),
+    ("page_up", Action::PageUp),
+    ("top", Action::Top),
+    ("bottom", Action::Bottom),
+    ("choose", Action::Choose),
+    ("back", Action::Back),
+    ("next_article", Action::NextArticle),
+    ("prev_article", Action::PrevArticle),
+    ("focus_next", Action::FocusNext),
+    ("focus_prev", Action::FocusPrev),
+    ("jump_to_tree", Action::JumpToTree),
+    ("toggle_collapse", Action::ToggleCollapse),
+    ("toggle_help", Action::ToggleHelp),
+    ("quit", Action::Quit),
+    ("refresh", Action::Refresh),
+    ("refresh_all", Action::RefreshAll),
+    ("toggle_sources", Action::ToggleSources),
+    ("open_link", Action::OpenLink),
+    ("show_links", Action::ShowLinks),
+    ("toggle_full", Action::ToggleFull),
+    ("search", Action::StartSearch),
+    ("next_match", Action::NextMatch),
+    ("prev_match", Action::PrevMatch),
+    ("toggle_unread_only", Action::ToggleUnreadOnly),
+    ("toggle_read", Action::ToggleRead),
+    ("toggle_star", Action::ToggleStar),
+    ("mark_all_read", Action::MarkAllRead),
+    ("undo_mark_all", Action::UndoMarkAll),
+];
+
+/// [`ACTION_NAMES`] as a list.
 pub fn action_names() -> Vec<(&'static str, Action)> {
-    vec![
-        ("down", Action::Down),
-        ("up", Action::Up),
-        ("page_down", Action::PageDown),
-        ("page_up", Action::PageUp),
-        ("top", Action::Top),
-        ("bottom", Action::Bottom),
-        ("choose", Action::Choose),
-        ("back", Action::Back),
-        ("next_article", Action::NextArticle),
-        ("prev_article", Action::PrevArticle),
-        ("focus_next", Action::FocusNext),
-        ("focus_prev", Action::FocusPrev),
-        ("jump_to_tree", Action::JumpToTree),
-        ("toggle_collapse", Action::ToggleCollapse),
-        ("toggle_help", Action::ToggleHelp),
-        ("quit", Action::Quit),
-        ("refresh", Action::Refresh),
-        ("refresh_all", Action::RefreshAll),
-        ("toggle_sources", Action::ToggleSources),
-        ("open_link", Action::OpenLink),
-        ("show_links", Action::ShowLinks),
-        ("toggle_full", Action::ToggleFull),
-        ("search", Action::StartSearch),
-        ("next_match", Action::NextMatch),
-        ("prev_match", Action::PrevMatch),
-        ("toggle_unread_only", Action::ToggleUnreadOnly),
-        ("toggle_read", Action::ToggleRead),
-        ("toggle_star", Action::ToggleStar),
-        ("mark_all_read", Action::MarkAllRead),
-        ("undo_mark_all", Action::UndoMarkAll),
-    ]
+    ACTION_NAMES.to_vec()
 }
 
 /// The action a config name stands for.
 pub fn action_named(name: &str) -> Option<Action> {
-    action_names()
-        .into_iter()
+    ACTION_NAMES
+        .iter()
         .find(|(n, _)| *n == name)
-        .map(|(_, a)| a)
+        .map(|(_, a)| a.clone())
+}
+
+/// A key name [`parse_key`] cannot read (as written).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "'{0}' is not a key (a character such as q, G or /, or a name such as Enter, Esc, Tab, Space, \
+     Up, PgDn, Home, F1, optionally after ctrl-, alt- or shift-)"
+)]
+pub struct KeyError(pub String);
+
+/// Why [`Keymap::with_overrides`] refused the config's `[keys]`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OverrideError {
+    #[error("unknown action '{0}' (actions: {list})", list = action_list())]
+    UnknownAction(String),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("'{0}' and '{1}' are the same action")]
+    SameAction(String, String),
+    #[error("the key {key} is given to both {first} and {second}")]
+    Clash {
+        key: String,
+        first: String,
+        second: String,
+    },
+}
+
+/// Every action name, comma-separated, for messages.
+pub fn action_list() -> String {
+    let names: Vec<&str> = ACTION_NAMES.iter().map(|(n, _)| *n).collect();
+    names.join(", ")
 }
 
 /// Parses a key as the config writes it: a character (`q`, `G`, `/`), a name (`Enter`, `Esc`,
 /// `Tab`, `Space`, `Up`, `PgDn`, `Home`, `F5`…, case-insensitive; also the help's `↑` and
 /// `Shift-Tab`), with `ctrl-`, `alt-` and `shift-` prefixes (`ctrl-c`, `shift-tab`). Shift with a
 /// letter is the capital letter, as the terminal sends it.
-pub fn parse_key(text: &str) -> Result<Key, String> {
-    let bad = || {
-        format!(
-            "'{text}' is not a key (a character such as q, G or /, or a name such as Enter, Esc, \
-             Tab, Space, Up, PgDn, Home, F1, optionally after ctrl-, alt- or shift-)"
-        )
-    };
+pub fn parse_key(text: &str) -> Result<Key, KeyError> {
+    let bad = || KeyError(text.to_string());
     let mut rest = if text == " " { text } else { text.trim() };
     let mut modifiers = KeyModifiers::NONE;
     while rest.chars().count() > 1 {
@@ -601,13 +433,14 @@ impl Keymap {
     /// `[keys]`. An action's keys are replaced in every context it appears in (an empty list
     /// unbinds it), and the keys it takes are removed from the other bindings that would shadow
     /// or hide them there. Two actions given the same key in one context is an error.
-    pub fn with_overrides(mut self, overrides: &[(String, Vec<String>)]) -> Result<Keymap, String> {
+    pub fn with_overrides(
+        mut self,
+        overrides: &[(String, Vec<String>)],
+    ) -> Result<Keymap, OverrideError> {
         let mut parsed: Vec<(&str, Action, Vec<Key>, Vec<Context>)> = Vec::new();
         for (name, keys) in overrides {
-            let action = action_named(name).ok_or_else(|| {
-                let names: Vec<&str> = action_names().iter().map(|(n, _)| *n).collect();
-                format!("unknown action '{name}' (actions: {})", names.join(", "))
-            })?;
+            let action =
+                action_named(name).ok_or_else(|| OverrideError::UnknownAction(name.clone()))?;
             let mut ks: Vec<Key> = Vec::new();
             for k in keys {
                 let k = parse_key(k)?;
@@ -622,7 +455,7 @@ impl Keymap {
                 .map(|b| b.context)
                 .collect();
             if let Some(prev) = parsed.iter().find(|p| p.1 == action) {
-                return Err(format!("'{name}' and '{}' are the same action", prev.0));
+                return Err(OverrideError::SameAction(name.clone(), prev.0.to_string()));
             }
             parsed.push((name, action, ks, contexts));
         }
@@ -632,9 +465,11 @@ impl Keymap {
                 if let Some(k) = clash
                     && a_ctx.iter().any(|c| b_ctx.contains(c))
                 {
-                    return Err(format!(
-                        "the key {k} is given to both {a_name} and {b_name}"
-                    ));
+                    return Err(OverrideError::Clash {
+                        key: k.to_string(),
+                        first: a_name.to_string(),
+                        second: b_name.to_string(),
+                    });
                 }
             }
         }
@@ -712,11 +547,22 @@ mod override_tests {
     }
 
     #[test]
-    fn every_action_name_is_in_the_table() {
+    fn every_action_name_is_in_the_table_and_back() {
         let km = Keymap::default();
         for (name, action) in action_names() {
             assert!(km.bindings.iter().any(|b| b.action == action), "{name}");
         }
+        for b in &km.bindings {
+            assert!(
+                b.action == Action::CloseHelp || ACTION_NAMES.iter().any(|(_, a)| *a == b.action),
+                "{:?} has no name in ACTION_NAMES",
+                b.action
+            );
+        }
+        let mut names: Vec<&str> = ACTION_NAMES.iter().map(|(n, _)| *n).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ACTION_NAMES.len(), "a name given twice");
     }
 
     fn keys_of(km: &Keymap, ctx: Context, action: Action) -> Option<Vec<String>> {
@@ -788,8 +634,12 @@ mod override_tests {
 
     #[test]
     fn bad_overrides_are_errors() {
-        let err =
-            |pairs: &[(&str, &[&str])]| Keymap::default().with_overrides(&over(pairs)).unwrap_err();
+        let err = |pairs: &[(&str, &[&str])]| {
+            Keymap::default()
+                .with_overrides(&over(pairs))
+                .unwrap_err()
+                .to_string()
+        };
         assert!(err(&[("jump", &["j"])]).contains("unknown action 'jump'"));
         assert!(err(&[("quit", &["ctrl-"])]).contains("not a key"));
         assert_eq!(

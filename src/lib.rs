@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod core;
 pub mod keymap;
+pub mod logging;
 pub mod opml;
 pub mod sources;
 pub mod terminal;

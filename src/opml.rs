@@ -7,6 +7,7 @@ use crate::config::{self, Source};
 use crate::core::model::CategoryPath;
 use crate::core::sanitize::sanitize_line;
 use crate::sources::SourceSpec;
+use crate::sources::atomic::write_atomic;
 use quick_xml::escape::escape;
 use quick_xml::events::{BytesStart, Event};
 use std::io::{self, Write};
@@ -149,9 +150,10 @@ fn feed_spec(url: &str, base: &Path) -> Result<SourceSpec, String> {
         return Err("no feed URL".to_string());
     }
     match url::Url::parse(url) {
+        // The summary names the URL already: the reason without it.
         Ok(u) if matches!(u.scheme(), "http" | "https") => config::check_feed_url(url)
             .map(|_| SourceSpec::Url(url.to_string()))
-            .map_err(|e| strip_quoted(&e)),
+            .map_err(|e| format!("is not a feed URL: {}", e.why)),
         Ok(u) if u.scheme() == "file" => u
             .to_file_path()
             .map(SourceSpec::Path)
@@ -162,14 +164,6 @@ fn feed_spec(url: &str, base: &Path) -> Result<SourceSpec, String> {
         )),
         Err(url::ParseError::RelativeUrlWithoutBase) => Ok(SourceSpec::Path(base.join(url))),
         Err(e) => Err(format!("not a URL: {e}")),
-    }
-}
-
-/// `'x' is not a feed URL: why` without the quoted URL (the summary names it already).
-fn strip_quoted(message: &str) -> String {
-    match message.find(" is not a feed URL: ") {
-        Some(i) => message[i + 1..].to_string(),
-        None => message.to_string(),
     }
 }
 
@@ -267,14 +261,14 @@ pub fn import(args: &SourceArgs, file: &Path) -> io::Result<ExitCode> {
         };
         let updated = match config::add_sources(&current, &added) {
             Ok(t) => t,
-            Err(e) => return fail(format!("{config_name}: {}", sanitize_line(&e))),
+            Err(e) => return fail(format!("{config_name}: {}", sanitize_line(&e.to_string()))),
         };
         // What is written must read back.
         let config_base = config_path.parent().unwrap_or(Path::new("."));
         if let Err(e) = config::parse(&updated, &config_name, config_base) {
             return fail(format!("the updated config would not read back: {e}"));
         }
-        if let Err(e) = config::write_atomically(&config_path, &updated) {
+        if let Err(e) = write_atomic(&config_path, updated.as_bytes()) {
             return fail(format!("{config_name}: cannot write it: {e}"));
         }
     }

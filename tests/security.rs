@@ -4,12 +4,14 @@
 //!
 //! The tmux tests need `tmux` on PATH (skipped without it, unless `CI` is set).
 
+mod common;
+
+use common::{STEP_TIMEOUT, Tmux, tmux_available};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -263,178 +265,19 @@ fn billion_laughs_is_not_expanded() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A private tmux server for the terminal tests.
+// The terminal tests run tidings under the shared tmux harness (tests/common).
 
-const TMUX_TIMEOUT: Duration = Duration::from_secs(5);
-const STEP_TIMEOUT: Duration = Duration::from_secs(10);
-
-fn tmux_available() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but tmux is not installed"
-        );
-        eprintln!("skipping: tmux is not on PATH");
-    }
-    ok
-}
-
-struct Tmux {
-    socket: String,
-    socket_path: Option<PathBuf>,
-}
-
-impl Tmux {
-    /// Starts a server with one session running `argv` (no shell) in `cwd`, with `env` set and
-    /// fresh XDG folders, in a `width`x`height` pane that stays after the program exits.
-    fn start(
-        name: &str,
-        cwd: &Path,
-        env: &[(&str, &str)],
-        size: (u16, u16),
-        argv: &[&str],
-    ) -> Tmux {
-        let mut t = Tmux {
-            socket: format!("tidings-sec-{name}-{}", std::process::id()),
-            socket_path: None,
-        };
-        let home = cwd.join(".home");
-        std::fs::create_dir_all(&home).unwrap();
-        let home = home.to_str().unwrap().to_string();
-        let (w, h) = (size.0.to_string(), size.1.to_string());
-        let mut args: Vec<&str> = vec![
-            "start-server",
-            ";",
-            "set-option",
-            "-g",
-            "default-terminal",
-            "xterm-256color",
-            ";",
-            "set-option",
-            "-g",
-            "status",
-            "off",
-            ";",
-            "set-option",
-            "-wg",
-            "remain-on-exit",
-            "on",
-            ";",
-        ];
-        let mut all_env: Vec<(&str, &str)> = vec![
-            ("TZ", "UTC"),
-            ("XDG_DATA_HOME", &home),
-            ("XDG_CONFIG_HOME", &home),
-            ("XDG_CACHE_HOME", &home),
-        ];
-        all_env.extend_from_slice(env);
-        for (k, v) in &all_env {
-            args.extend_from_slice(&["set-environment", "-g", k, v, ";"]);
-        }
-        let cwd = cwd.to_str().unwrap();
-        args.extend_from_slice(&[
-            "new-session",
-            "-d",
-            "-s",
-            "sec",
-            "-x",
-            &w,
-            "-y",
-            &h,
-            "-c",
-            cwd,
-            "--",
-        ]);
-        args.extend_from_slice(argv);
-        t.run(&args);
-        let socket = t.display("#{socket_path}");
-        t.socket_path = Some(PathBuf::from(socket));
-        t
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new("tmux");
-        cmd.args(["-u", "-f", "/dev/null", "-L", &self.socket])
-            .args(args)
-            .env_remove("TMUX")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let child = self
-            .command(args)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run tmux {args:?}: {e}"));
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            let _ = tx.send(child.wait_with_output());
-        });
-        let out = rx
-            .recv_timeout(TMUX_TIMEOUT)
-            .unwrap_or_else(|_| panic!("tmux {args:?} took over {TMUX_TIMEOUT:?}"))
-            .unwrap();
-        assert!(out.status.success(), "tmux {args:?}: {}", text(&out.stderr));
-        String::from_utf8(out.stdout).expect("tmux output is UTF-8")
-    }
-
-    fn display(&self, format: &str) -> String {
-        self.run(&["display-message", "-p", "-t", "sec", format])
-            .trim_end()
-            .to_string()
-    }
-
-    fn send(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "sec"];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-
-    fn capture(&self, escapes: bool) -> String {
-        let mut args = vec!["capture-pane", "-p", "-t", "sec"];
-        if escapes {
-            args.push("-e");
-        }
-        self.run(&args)
-    }
-
-    /// Polls the plain screen until `ready` holds for two identical captures in a row.
-    fn wait_until(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        let mut previous: Option<String> = None;
-        loop {
-            let screen = self.capture(false);
-            let ok = ready(&screen);
-            if ok && previous.as_deref() == Some(screen.as_str()) {
-                return screen;
-            }
-            if start.elapsed() > STEP_TIMEOUT {
-                panic!(
-                    "timed out waiting for {what}; pane dead: {}\n{screen}",
-                    self.display("#{pane_dead} #{pane_dead_status}")
-                );
-            }
-            previous = ok.then_some(screen);
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.command(&["kill-server"]).output();
-        if let Some(p) = &self.socket_path {
-            let _ = std::fs::remove_file(p);
-        }
-    }
+/// A tmux server (session `sec`) running `argv` in `cwd`, with XDG folders in `cwd/.home`.
+fn start_tmux(
+    name: &str,
+    cwd: &Path,
+    env: &[(&str, &str)],
+    size: (u16, u16),
+    argv: &[&str],
+) -> Tmux {
+    let home = cwd.join(".home");
+    std::fs::create_dir_all(&home).unwrap();
+    Tmux::start(&format!("sec-{name}"), "sec", &home, cwd, env, size, argv)
 }
 
 /// Every escape sequence in a `capture-pane -e` capture, or an error naming one that is not SGR.
@@ -494,8 +337,8 @@ fn reader_shows_hostile_articles_with_only_sgr() {
         .map(|i| i["title"].as_str().unwrap().to_string())
         .collect();
     // Under 80 columns one pane fills the screen: the open article is the only one shown.
-    let t = Tmux::start("reader", dir.path(), &[], (78, 40), &[BIN, "."]);
-    let start = t.wait_until("the headlines", |s| {
+    let t = start_tmux("reader", dir.path(), &[], (78, 40), &[BIN, "."]);
+    let start = t.wait_until(false, "the headlines", |s| {
         titles.iter().all(|title| s.contains(&title[..8]))
     });
     assert_screen_clean("headlines", &t.capture(true), &start);
@@ -507,7 +350,7 @@ fn reader_shows_hostile_articles_with_only_sgr() {
             .filter(|o| *o != title)
             .map(|o| &o[..o.len().min(12)])
             .collect();
-        let plain = t.wait_until(&format!("the article {title:?}"), |s| {
+        let plain = t.wait_until(false, &format!("the article {title:?}"), |s| {
             s.contains(prefix) && others.iter().all(|o| !s.contains(o))
         });
         assert!(plain.contains("RED"), "{plain}");
@@ -643,16 +486,16 @@ fn opening_a_hostile_link_passes_it_as_one_argument() {
         .expect("the link is kept")
         .to_string();
 
-    let t = Tmux::start(
+    let t = start_tmux(
         "link",
         d,
         &[("BROWSER", script.to_str().unwrap())],
         (100, 30),
         &[BIN, "links.rss"],
     );
-    t.wait_until("the headline", |s| s.contains("Hostile link"));
+    t.wait_until(false, "the headline", |s| s.contains("Hostile link"));
     t.send(&["Enter"]);
-    t.wait_until("the article", |s| s.contains("Body of Hostile link"));
+    t.wait_until(false, "the article", |s| s.contains("Body of Hostile link"));
     t.send(&["o"]);
     let start = Instant::now();
     while !out.exists() && start.elapsed() < STEP_TIMEOUT {
@@ -680,7 +523,9 @@ fn opening_a_hostile_link_passes_it_as_one_argument() {
     // tidings took the terminal back and still runs (the screen is redrawn on the next key:
     // see `screen_is_redrawn_after_the_browser_returns`).
     t.send(&["k"]);
-    t.wait_until("the reader again", |s| s.contains("Body of Hostile link"));
+    t.wait_until(false, "the reader again", |s| {
+        s.contains("Body of Hostile link")
+    });
     assert_eq!(t.display("#{pane_dead}"), "0");
     t.send(&["q"]);
 }
@@ -702,18 +547,18 @@ fn screen_is_redrawn_after_the_browser_returns() {
         link_feed(&[("Plain link", "https://example.com/plain")]),
     )
     .unwrap();
-    let t = Tmux::start(
+    let t = start_tmux(
         "redraw",
         d,
         &[("BROWSER", script.to_str().unwrap())],
         (100, 30),
         &[BIN, "links.rss"],
     );
-    t.wait_until("the headline", |s| s.contains("Plain link"));
+    t.wait_until(false, "the headline", |s| s.contains("Plain link"));
     t.send(&["Enter"]);
-    t.wait_until("the article", |s| s.contains("Body of Plain link"));
+    t.wait_until(false, "the article", |s| s.contains("Body of Plain link"));
     t.send(&["o"]);
-    t.wait_until("the reader after the browser", |s| {
+    t.wait_until(false, "the reader after the browser", |s| {
         out.exists() && s.contains("Body of Plain link")
     });
     t.send(&["q"]);
@@ -755,14 +600,14 @@ fn non_web_links_never_run_the_browser() {
             .map(|i| i["link"].clone())
             .collect::<Vec<_>>()
     );
-    let t = Tmux::start(
+    let t = start_tmux(
         "nonweb",
         d,
         &[("BROWSER", script.to_str().unwrap())],
         (100, 30),
         &[BIN, "."],
     );
-    t.wait_until("the headlines", |s| s.contains("Script link"));
+    t.wait_until(false, "the headlines", |s| s.contains("Script link"));
     // In the reader's order, which is `list`'s (newest first).
     let order: Vec<String> = serde_json::from_slice::<Value>(&list.stdout)
         .unwrap()
@@ -775,7 +620,7 @@ fn non_web_links_never_run_the_browser() {
     for (k, title) in order.iter().enumerate() {
         t.send(&[if k == 0 { "Enter" } else { "J" }]);
         let body = format!("Body of {title}");
-        t.wait_until(title, |s| s.contains(&body));
+        t.wait_until(false, title, |s| s.contains(&body));
         t.send(&["o"]);
         thread::sleep(Duration::from_millis(300));
         // Also through the link list.
@@ -941,8 +786,9 @@ fn state_file_survives_sigkill_mid_save() {
     );
 }
 
-/// Leftover temporary files after killed writers. Each process names its temp file with its
-/// pid, so every writer killed mid-save leaves one `.state.json.tmp-PID` that nothing removes.
+/// Leftover temporary files after killed writers: each writer killed mid-save leaves one
+/// `.state.json.XXXXXX.tmp`, which the next save removes (under the lock, no other writer is
+/// mid-write).
 #[test]
 fn killed_writers_leave_at_most_one_temp_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -1062,7 +908,7 @@ fn check_restore(name: &str, env: &[(&str, &str)], stop: Option<&Stop>) -> (Stri
         ("XDG_CACHE_HOME", h),
         ("XDG_CONFIG_HOME", h),
     ]);
-    let t = Tmux::start(
+    let t = start_tmux(
         name,
         d,
         &env,
@@ -1070,7 +916,7 @@ fn check_restore(name: &str, env: &[(&str, &str)], stop: Option<&Stop>) -> (Stri
         &["sh", "-c", &format!("cd '{}' && {script}", root.display())],
     );
     if let Some(stop) = stop {
-        t.wait_until("the reader", |s| s.contains("Categories"));
+        t.wait_until(false, "the reader", |s| s.contains("Categories"));
         assert_eq!(
             t.display("#{alternate_on}"),
             "1",

@@ -1,14 +1,14 @@
 //! The HTTP cache: for each feed URL, the last good raw body and a small JSON meta (validators
 //! for conditional requests, when it was fetched). Files are named by a stable hash of the URL and
-//! written atomically (temp file in the same folder, fsync, rename). A missing, partial or corrupt
-//! entry is simply not there: the cache never makes a fetch fail.
+//! written atomically (see [`super::atomic`]). A missing, partial or corrupt entry is simply not
+//! there: the cache never makes a fetch fail.
 
+use super::atomic::{remove_temps, write_atomic, write_atomic_with};
 use crate::core::model::fnv1a64;
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What is kept beside a cached body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,12 +97,13 @@ impl Cache {
     ) -> io::Result<()> {
         fs::create_dir_all(&self.dir)?;
         // Temporary files of writers killed mid-write; a live write takes far less than this.
-        crate::sources::store::remove_temps(
+        remove_temps(
             &self.dir,
             |n| n.starts_with('.') && n.ends_with(".tmp"),
             Some(std::time::Duration::from_secs(600)),
         );
-        write_atomic(&self.body_path(url), body)?;
+        // The meta's write syncs the folder, for both renames.
+        write_atomic_with(&self.body_path(url), |out| out.write_all(body))?;
         let meta = CacheMeta {
             url: url.to_string(),
             final_url: final_url.map(str::to_string),
@@ -117,58 +118,9 @@ impl Cache {
 
     /// Rewrites the meta only (after a 304: new fetch time, maybe new validators).
     pub fn write_meta(&self, meta: &CacheMeta) -> io::Result<()> {
-        fs::create_dir_all(&self.dir)?;
         let json = serde_json::to_vec_pretty(meta).map_err(io::Error::other)?;
-        write_atomic(&self.meta_path(&meta.url), &json)?;
-        sync_dir(&self.dir);
-        Ok(())
+        write_atomic(&self.meta_path(&meta.url), &json)
     }
-}
-
-/// Writes `bytes` to a temp file beside `path`, syncs it and renames it over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_atomic_with(path, |out| out.write_all(bytes))
-}
-
-/// [`write_atomic`] with the content streamed by `write` (through a buffer); the temp file is
-/// removed when `write` fails.
-pub fn write_atomic_with(
-    path: &Path,
-    write: impl FnOnce(&mut io::BufWriter<fs::File>) -> io::Result<()>,
-) -> io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = (|| {
-        let mut out = io::BufWriter::with_capacity(256 * 1024, fs::File::create(&tmp)?);
-        write(&mut out)?;
-        let f = out.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// Makes the renames durable where the platform allows it; failures do not matter.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! `<cache dir>/full/<article id>.json`, and renders it again on load with the same
 //! [`crate::core::html::html_to_blocks`] as feeds, so a cached copy reads exactly like a fresh one.
 
-use super::cache::write_atomic;
+use super::atomic::write_atomic;
 use super::decode::{self, Skip};
 use super::extract::{self, ExtractError};
 use super::fetch::{FetchError, FetchOptions, fetch_page, looks_like_html};
@@ -152,6 +152,30 @@ fn media_type(content_type: &str) -> String {
 /// `http`/`https` only (anything else is refused before any IO). Blocking: call it from a
 /// worker thread.
 pub fn fetch_full(id: &ArticleId, link: &str, opts: &FetchOptions) -> Result<FullStory, FullError> {
+    let started = std::time::Instant::now();
+    let result = fetch_story(id, link, opts);
+    let ms = started.elapsed().as_millis() as u64;
+    match &result {
+        Ok(s) => tracing::info!(
+            id = %id,
+            url = %sanitize_line(&s.final_url),
+            words = s.words,
+            ms,
+            "full story fetched"
+        ),
+        Err(e) => tracing::warn!(
+            id = %id,
+            link = %sanitize_line(link),
+            error = %e,
+            ms,
+            "full story failed"
+        ),
+    }
+    result
+}
+
+/// [`fetch_full`], unlogged.
+fn fetch_story(id: &ArticleId, link: &str, opts: &FetchOptions) -> Result<FullStory, FullError> {
     let link = link.trim();
     if link.is_empty() {
         return Err(FullError::NoLink);
@@ -259,6 +283,7 @@ pub fn cached_full(id: &ArticleId, opts: &FetchOptions) -> Option<FullStory> {
         .title
         .map(|t| sanitize_line(&t))
         .filter(|t| !t.is_empty());
+    tracing::debug!(id = %id, words, "full story from the cache");
     Some(FullStory {
         link: sanitize_line(&entry.link),
         final_url: sanitize_line(&entry.final_url),

@@ -1,6 +1,7 @@
 //! Sources: where articles come from (files and folders, the bundled samples; feeds later), and
 //! loading them into owned articles plus warnings.
 
+pub mod atomic;
 pub mod cache;
 pub mod decode;
 pub mod extract;
@@ -245,6 +246,7 @@ pub fn load_each(
     }
     let mut urls = Vec::new();
     for spec in specs {
+        let started = std::time::Instant::now();
         let (mut articles, warnings, failure) = match spec {
             SourceSpec::Path(p) => files::load_path_with(p, snap.as_deref_mut()),
             SourceSpec::Bundled => files::load_bundled(),
@@ -253,6 +255,17 @@ pub fn load_each(
                 continue;
             }
         };
+        let ms = started.elapsed().as_millis() as u64;
+        match &failure {
+            None => tracing::info!(
+                source = %spec.label(),
+                articles = articles.len(),
+                warnings = warnings.len(),
+                ms,
+                "source loaded"
+            ),
+            Some(why) => tracing::warn!(source = %spec.label(), error = %why, ms, "source failed"),
+        }
         each(&spec.label(), &mut articles);
         outcome.reports.push(SourceReport {
             label: spec.label(),
@@ -268,8 +281,18 @@ pub fn load_each(
         outcome.warnings.extend(warnings);
     }
     if !urls.is_empty() {
+        // A feed's time is from the start of the fetch to its arrival.
+        let started = std::time::Instant::now();
+        let ms = || started.elapsed().as_millis() as u64;
         fetch::fetch_all(urls, opts, |result| match result {
             Ok(mut f) => {
+                tracing::info!(
+                    source = %sanitize_line(&f.url),
+                    articles = f.articles.len(),
+                    not_modified = f.not_modified,
+                    ms = ms(),
+                    "source loaded"
+                );
                 each(&sanitize_line(&f.url), &mut f.articles);
                 outcome.reports.push(SourceReport {
                     label: sanitize_line(&f.url),
@@ -286,6 +309,12 @@ pub fn load_each(
             }
             // Offline or failing: the last good copy, when there is one, with a warning.
             Err(e) if let Some(mut articles) = fetch::cached(&e.url, opts) => {
+                tracing::warn!(
+                    source = %sanitize_line(&e.url),
+                    articles = articles.len(),
+                    ms = ms(),
+                    "source loaded from the cached copy (the fetch failed)"
+                );
                 each(&sanitize_line(&e.url), &mut articles);
                 outcome.warnings.push(Warning {
                     origin: String::new(),
@@ -300,6 +329,11 @@ pub fn load_each(
             }
             Err(e) => {
                 let message = e.to_string();
+                tracing::warn!(
+                    source = %sanitize_line(&e.url),
+                    ms = ms(),
+                    "source failed, no cached copy"
+                );
                 outcome.reports.push(SourceReport {
                     label: sanitize_line(&e.url),
                     articles: 0,

@@ -429,7 +429,7 @@ impl Snapshot {
             std::fs::create_dir_all(dir)?;
         }
         let old = self.file.as_ref();
-        super::cache::write_atomic_with(&path, |out| {
+        super::atomic::write_atomic_with(&path, |out| {
             out.write_all(&head)?;
             out.write_all(&index)?;
             for (from, bytes) in &written {

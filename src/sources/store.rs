@@ -1,15 +1,16 @@
 //! Read and star marks on disk (`state.json` in the data folder), keyed by stable article ids.
 //!
-//! Saved atomically (a temporary file in the same folder, fsync, rename) under an advisory lock,
+//! Saved atomically (see [`super::atomic`]) under an advisory lock,
 //! merging with what is on disk: each mark carries the time it was set and the newer one wins,
 //! so two tidings running at once keep each other's changes. A file that cannot be read as a
 //! state file is moved aside with a timestamp and a warning, never overwritten silently.
 
+use super::atomic::{remove_temps, write_atomic};
 use crate::core::model::ArticleId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::PathBuf;
 
 const VERSION: u32 = 1;
 
@@ -26,6 +27,21 @@ struct Mark {
 struct StateFile {
     version: u32,
     marks: BTreeMap<String, Mark>,
+}
+
+/// Why marks could not be saved (or the state file locked to read it).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}: cannot create: {source}", dir.display())]
+    CreateDir { dir: PathBuf, source: io::Error },
+    #[error("{}: {source}", path.display())]
+    Open { path: PathBuf, source: io::Error },
+    #[error("{}: cannot lock: {source}", path.display())]
+    Lock { path: PathBuf, source: io::Error },
+    #[error("{0}")]
+    Encode(#[from] serde_json::Error),
+    #[error("{}: cannot save: {source}", path.display())]
+    Save { path: PathBuf, source: io::Error },
 }
 
 /// The state file of one data folder.
@@ -50,18 +66,24 @@ impl Store {
         self.dir.join("state.json")
     }
 
-    fn lock(&self) -> Result<std::fs::File, String> {
-        std::fs::create_dir_all(&self.dir)
-            .map_err(|e| format!("{}: cannot create: {e}", self.dir.display()))?;
+    fn lock(&self) -> Result<std::fs::File, StoreError> {
+        std::fs::create_dir_all(&self.dir).map_err(|source| StoreError::CreateDir {
+            dir: self.dir.clone(),
+            source,
+        })?;
         let path = self.dir.join("state.lock");
-        let f = std::fs::OpenOptions::new()
+        let f = match std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        f.lock()
-            .map_err(|e| format!("{}: cannot lock: {e}", path.display()))?;
+        {
+            Ok(f) => f,
+            Err(source) => return Err(StoreError::Open { path, source }),
+        };
+        if let Err(source) = f.lock() {
+            return Err(StoreError::Lock { path, source });
+        }
         Ok(f)
     }
 
@@ -111,7 +133,7 @@ impl Store {
     pub fn load(&self) -> (Marks, Option<String>) {
         let _lock = match self.lock() {
             Ok(l) => l,
-            Err(e) => return (Vec::new(), Some(e)),
+            Err(e) => return (Vec::new(), Some(e.to_string())),
         };
         let (file, warning) = self.read();
         let marks = file
@@ -122,11 +144,28 @@ impl Store {
         (marks, warning)
     }
 
-    /// Saves changed marks, merged with the file's (the newer of two marks for an id wins).
+    /// [`Store::try_save`] with the error as text (for the reader's save callback).
     pub fn save(&self, changes: &[(ArticleId, bool, bool)]) -> Result<Option<String>, String> {
+        self.try_save(changes).map_err(|e| e.to_string())
+    }
+
+    /// Saves changed marks, merged with the file's (the newer of two marks for an id wins); `Ok`
+    /// holds a warning when the file had to be moved aside.
+    pub fn try_save(
+        &self,
+        changes: &[(ArticleId, bool, bool)],
+    ) -> Result<Option<String>, StoreError> {
         let _lock = self.lock()?;
-        // Under the lock no other writer is mid-write: any temporary file is a killed writer's.
-        remove_temps(&self.dir, |name| name.starts_with(".state.json.tmp-"), None);
+        // Under the lock no other writer is mid-write: any temporary file is a killed writer's
+        // (`.state.json.XXXXXX.tmp`, or `.state.json.tmp-PID` from older versions).
+        remove_temps(
+            &self.dir,
+            |name| {
+                name.starts_with(".state.json.tmp-")
+                    || (name.starts_with(".state.json.") && name.ends_with(".tmp"))
+            },
+            None,
+        );
         let (mut file, warning) = self.read();
         file.version = VERSION;
         let at = now_ms();
@@ -143,64 +182,11 @@ impl Store {
         }
         // Unread and unstarred is the default: no need to keep it.
         file.marks.retain(|_, m| m.read || m.starred);
-        let json = serde_json::to_vec(&file).map_err(|e| e.to_string())?;
-        write_atomic(&self.path(), &json)?;
+        let json = serde_json::to_vec(&file)?;
+        let path = self.path();
+        write_atomic(&path, &json).map_err(|source| StoreError::Save { path, source })?;
         Ok(warning)
     }
-}
-
-/// Removes leftover temporary files of atomic writes in `dir` (those `is_temp` accepts), when
-/// older than `min_age` if one is given.
-pub fn remove_temps(
-    dir: &Path,
-    is_temp: impl Fn(&str) -> bool,
-    min_age: Option<std::time::Duration>,
-) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        if !is_temp(&name.to_string_lossy()) {
-            continue;
-        }
-        let old_enough = min_age.is_none_or(|age| {
-            e.metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|elapsed| elapsed >= age)
-        });
-        if old_enough {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, fsync, rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    };
-    write().map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("{}: cannot save: {e}", path.display())
-    })
 }
 
 /// The user's data folder for tidings (`$XDG_DATA_HOME/tidings` or `~/.local/share/tidings`).
@@ -298,17 +284,23 @@ mod tests {
     }
 
     #[test]
-    fn atomic_write_leaves_no_temporary_files() {
+    fn errors_say_what_failed_where() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("f.json");
-        write_atomic(&p, b"one").unwrap();
-        write_atomic(&p, b"two").unwrap();
-        assert_eq!(std::fs::read(&p).unwrap(), b"two");
-        let names: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["f.json"]);
+        // A file where the data folder should be.
+        let blocked = dir.path().join("file");
+        std::fs::write(&blocked, b"x").unwrap();
+        let store = Store::new(blocked.join("data"));
+        let e = store.try_save(&[(id("a"), true, false)]).unwrap_err();
+        assert!(matches!(e, StoreError::CreateDir { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(
+            text.starts_with(&format!(
+                "{}: cannot create: ",
+                blocked.join("data").display()
+            )),
+            "{text}"
+        );
+        assert_eq!(store.save(&[(id("a"), true, false)]), Err(text.clone()));
+        assert_eq!(store.load(), (vec![], Some(text)));
     }
 }
