@@ -74,8 +74,32 @@ fn decode_utf32(bytes: &[u8], order: Wide) -> String {
         .collect()
 }
 
-/// Decodes feed bytes to text.
+/// Decodes feed bytes to text, with C1 control characters (U+0080–U+009F, never text) read as
+/// the Windows-1252 characters their code points stand for (`don\u{92}t` is `don’t`).
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
+    let mut d = decode_raw(bytes);
+    // In UTF-8 those are 0xC2 followed by 0x80–0x9F.
+    let b = d.text.as_bytes();
+    let has_c1 = memchr::memchr_iter(0xC2, b).any(|i| matches!(b.get(i + 1), Some(0x80..=0x9f)));
+    if has_c1 {
+        let fixed: String = d
+            .text
+            .chars()
+            .map(|c| match u8::try_from(u32::from(c)) {
+                Ok(b @ 0x80..=0x9f) => {
+                    let byte = [b];
+                    let (s, _) = WINDOWS_1252.decode_without_bom_handling(&byte);
+                    s.chars().next().unwrap_or(c)
+                }
+                _ => c,
+            })
+            .collect();
+        d.text = Cow::Owned(fixed);
+    }
+    d
+}
+
+fn decode_raw(bytes: &[u8]) -> Decoded<'_> {
     if let Some((enc, skip)) = sniff(bytes) {
         let body = &bytes[skip..];
         let text = match enc {
@@ -145,6 +169,18 @@ mod tests {
         assert_eq!(decode(&u32le).text, "<rss>ü</rss>");
         let bom8 = b"\xEF\xBB\xBF<rss/>";
         assert_eq!(decode(bom8).text, "<rss/>");
+    }
+
+    #[test]
+    fn c1_controls_are_read_as_windows_1252() {
+        assert_eq!(
+            decode("<t>don\u{92}t \u{93}x\u{94}</t>".as_bytes()).text,
+            "<t>don’t “x”</t>"
+        );
+        assert!(matches!(
+            decode("<t>é</t>".as_bytes()).text,
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

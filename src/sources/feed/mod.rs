@@ -156,10 +156,22 @@ fn to_articles(feed: &RawFeed, ctx: &FeedContext) -> Vec<Article> {
         .unwrap_or_else(|| sanitize_line(&ctx.default_source));
     let feed_authors = join_names(&feed.authors);
     let source: std::sync::Arc<str> = source.into();
-    feed.entries
+    let mut articles: Vec<Article> = feed
+        .entries
         .iter()
         .map(|e| entry_to_article(e, ctx, fallback.as_ref(), &source, feed_authors.as_deref()))
-        .collect()
+        .collect();
+    // Two entries without a guid and with the same link or title are still two articles: the
+    // later ones get the id of their key and their rank among equals.
+    let mut seen: foldhash::HashMap<ArticleId, usize> = foldhash::HashMap::default();
+    for a in &mut articles {
+        let n = seen.entry(a.id.clone()).or_default();
+        *n += 1;
+        if *n > 1 {
+            a.id = ArticleId::from_key(&format!("{}#{}", a.id.as_str(), n));
+        }
+    }
+    articles
 }
 
 fn join_names(names: &[String]) -> Option<String> {
@@ -189,11 +201,15 @@ fn entry_to_article(
         .as_ref()
         .and_then(|h| resolve(h, fallback))
         .or_else(|| e.weak_link.as_ref().and_then(|h| resolve(h, fallback)));
-    let date = e
-        .published
-        .iter()
-        .chain(&e.updated)
-        .find_map(|d| crate::core::date::parse_date(d));
+    // The last of several values wins, as in feedparser (Atom 0.3's `issued` and a later
+    // `published`, two `updated`); a publication date before an update.
+    let last = |dates: &[String]| {
+        dates
+            .iter()
+            .rev()
+            .find_map(|d| crate::core::date::parse_date(d))
+    };
+    let date = last(&e.published).or_else(|| last(&e.updated));
     // Relative links in the body: the content's own base, else the document's, else the
     // entry's link.
     let entry_base = e

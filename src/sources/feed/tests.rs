@@ -334,3 +334,48 @@ fn an_item_left_open_ends_where_the_next_begins() {
         parsed.warnings
     );
 }
+
+#[test]
+fn entries_without_ids_that_look_alike_stay_apart() {
+    let rss = "<rss><channel><title>T</title><item><title>Same</title></item><item><title>Same</title></item></channel></rss>";
+    let a = parse(rss);
+    assert_eq!(a.len(), 2);
+    assert_ne!(a[0].id, a[1].id);
+    assert_eq!(parse(rss)[1].id, a[1].id, "stable");
+}
+
+#[test]
+fn the_last_of_several_dates_wins_and_cdf_lastmod_counts() {
+    let atom = r#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry><title>x</title>
+      <issued>Thu, 01 Jan 2004 19:48:21 GMT</issued><published>Sat, 01 Jan 2010 19:48:21 GMT</published></entry></feed>"#;
+    assert_eq!(
+        parse(atom)[0].date,
+        Utc.with_ymd_and_hms(2010, 1, 1, 19, 48, 21).unwrap()
+    );
+    let cdf = r#"<CHANNEL><ITEM HREF="http://example.com/a" LASTMOD="2004-04-06T23:05:43-05:00"><TITLE>c</TITLE></ITEM></CHANNEL>"#;
+    let a = &parse(cdf)[0];
+    assert_eq!(a.link.as_deref(), Some("http://example.com/a"));
+    assert_eq!(a.date, Utc.with_ymd_and_hms(2004, 4, 7, 4, 5, 43).unwrap());
+}
+
+#[test]
+fn escaped_markup_inside_an_element_of_html_type_is_markup() {
+    let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>t</title>
+      <content type="html"><div>Example &lt;b&gt;Atom&lt;/b&gt;</div></content></entry></feed>"#;
+    let texts: Vec<String> = parse(atom)[0]
+        .blocks
+        .iter()
+        .map(|b| b.text.clone())
+        .collect();
+    assert_eq!(texts, ["Example Atom"]);
+}
+
+#[test]
+fn a_cdata_section_that_never_ends_does_not_swallow_the_feed() {
+    let rss = "<rss><channel><title>T</title><item><title>one</title><description><![CDATA[cut</description></item>\
+               <item><title>two</title></item></channel></rss>";
+    let parsed = parse_feed(rss.as_bytes(), &ctx(None)).unwrap();
+    let titles: Vec<&str> = parsed.articles.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(titles, ["one", "two"]);
+    assert_eq!(parsed.warnings.len(), 1);
+}

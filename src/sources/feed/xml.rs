@@ -179,6 +179,7 @@ struct Attrs {
     text: Option<String>,
     is_permalink: Option<String>,
     about: Option<String>,
+    lastmod: Option<String>,
 }
 
 impl Attrs {
@@ -192,6 +193,7 @@ impl Attrs {
             && self.text.is_none()
             && self.is_permalink.is_none()
             && self.about.is_none()
+            && self.lastmod.is_none()
     }
 }
 
@@ -276,6 +278,15 @@ fn repair(s: &str) -> (Cow<'_, str>, Option<usize>) {
                 .map_or(b.len(), |e| lt + from + e + end.len())
         };
         if rest.starts_with(b"<![CDATA[") {
+            // A section that never ends would swallow the document: its marker is dropped.
+            if memchr::memmem::find(&b[lt + 9..], b"]]>").is_none() {
+                let o = out.get_or_insert_with(|| String::with_capacity(s.len() + 16));
+                o.push_str(&s[copied..lt]);
+                copied = lt + 9;
+                damage.get_or_insert(lt);
+                i = lt + 9;
+                continue;
+            }
             i = skip_to(b"]]>", 9);
             continue;
         }
@@ -499,6 +510,14 @@ fn strip_prefixes(raw: &str) -> String {
     out
 }
 
+/// The escaped markup inside markup: `&lt;b&gt;` becomes `<b>` (and `&amp;` `&`), once.
+fn unescape_markup(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
 /// Plain text that holds markup: a closing tag, a common tag that is never closed, or an entity.
 /// (feedparser's rule for RSS, whose fields do not say which they are.)
 pub fn looks_like_html(s: &str) -> bool {
@@ -685,6 +704,7 @@ impl<'s> Reader<'s> {
                 _ if local_key.eq_ignore_ascii_case("term") => &mut attrs.term,
                 _ if local_key.eq_ignore_ascii_case("text") => &mut attrs.text,
                 _ if local_key.eq_ignore_ascii_case("ispermalink") => &mut attrs.is_permalink,
+                _ if local_key.eq_ignore_ascii_case("lastmod") => &mut attrs.lastmod,
                 _ => continue,
             };
             *slot = Some(value);
@@ -752,6 +772,9 @@ impl<'s> Reader<'s> {
                         base: self.bases[o.base].clone(),
                     });
                 }
+                if let Some(date) = o.attrs.as_ref().and_then(|a| a.lastmod.clone()) {
+                    entry.updated.push(date);
+                }
                 if let Some(about) = o.attrs.as_ref().and_then(|a| a.about.clone()) {
                     entry.weak_link = Some(Href {
                         href: about.clone(),
@@ -814,7 +837,13 @@ impl<'s> Reader<'s> {
             .map(|m| m.trim().to_ascii_lowercase());
         if open.children {
             let raw = self.src.get(open.inner_start..inner_end).unwrap_or("");
-            return Text::new(strip_prefixes(&unwrap_cdata(raw)), Kind::Html);
+            let markup = strip_prefixes(&unwrap_cdata(raw));
+            // `type="html"` promises escaped markup: elements inside are a mistake, and the
+            // text around them is still escaped (`<div>a &lt;b&gt;c&lt;/b&gt;</div>`).
+            if matches!(kind_attr.as_deref(), Some("html" | "text/html")) {
+                return Text::new(unescape_markup(&markup), Kind::Html);
+            }
+            return Text::new(markup, Kind::Html);
         }
         let text = match mode.as_deref() {
             Some("base64") => base64_text(text).unwrap_or_else(|| text.to_string()),
@@ -878,9 +907,10 @@ impl<'s> Reader<'s> {
                 _ => {}
             }
         } else {
-            // Media RSS fields may sit inside <media:group> or <media:content>.
-            let owner = if open.ns == Ns::Media {
-                self.stack.iter().rposition(|o| o.ns != Ns::Media)
+            // Media RSS fields may sit inside <media:group> or <media:content>, iTunes
+            // categories inside their parent category.
+            let owner = if matches!(open.ns, Ns::Media | Ns::Itunes) {
+                self.stack.iter().rposition(|o| o.ns != open.ns)
             } else {
                 Some(depth - 1)
             };
@@ -966,15 +996,15 @@ impl<'s> Reader<'s> {
         let value = value.filter(|v| !v.is_blank());
         match key {
             (Ns::Feed, Tag::Title) => entry.title = value,
-            (Ns::Dc, Tag::Title) if entry.title.is_none() => entry.title = value,
+            (Ns::Dc | Ns::Media, Tag::Title) if entry.title.is_none() => entry.title = value,
             (Ns::Feed, Tag::Link) => entry_link(entry, attrs, text, base),
             (Ns::Feed, Tag::Guid) if !text.is_empty() => entry_guid(entry, attrs, text, base),
             (Ns::Feed, Tag::Id) if !text.is_empty() => entry.id = Some(text.to_string()),
-            (Ns::Feed, Tag::PubDate | Tag::Published | Tag::Issued | Tag::Created)
+            (Ns::Feed, Tag::PubDate | Tag::Published | Tag::Issued)
             | (Ns::Dc, Tag::Date)
-            | (Ns::Dcterms, Tag::Issued | Tag::Created | Tag::Date) => {
-                entry.published.push(text.to_string())
-            }
+            | (Ns::Dcterms, Tag::Issued | Tag::Date) => entry.published.push(text.to_string()),
+            // A creation date counts only when no publication date is given.
+            (Ns::Feed | Ns::Dcterms, Tag::Created) => entry.published.insert(0, text.to_string()),
             (Ns::Feed, Tag::Updated | Tag::Modified) | (Ns::Dcterms, Tag::Modified) => {
                 entry.updated.push(text.to_string())
             }
@@ -994,6 +1024,17 @@ impl<'s> Reader<'s> {
             {
                 entry.content = value;
                 entry.content_base = base;
+            }
+            // RSS has no <summary>: beside a description, feedparser reads it as the content.
+            (Ns::Feed, Tag::Summary)
+                if !self.atom && entry.summary.is_some() && entry.content.is_none() =>
+            {
+                entry.content = value;
+            }
+            (Ns::Feed, Tag::Description)
+                if !self.atom && entry.summary.is_some() && entry.content.is_none() =>
+            {
+                entry.content = std::mem::replace(&mut entry.summary, value);
             }
             (Ns::Feed, Tag::Description | Tag::Summary) if value.is_some() => {
                 entry.summary = value;
@@ -1194,7 +1235,7 @@ pub fn read(src: &str, doc_base: Option<url::Url>) -> Result<XmlFeed, String> {
     let src: &str = &repaired;
     let damage = quote_damage.map(|offset| Damage {
         offset,
-        message: "an attribute's quote is never closed".to_string(),
+        message: "an attribute's quote or a CDATA section is never closed".to_string(),
     });
     let mut x = Reader::new(src, doc_base, damage);
     let mut r = tokenizer(src);
