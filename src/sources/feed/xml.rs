@@ -785,6 +785,16 @@ impl<'s> Reader<'s> {
                 self.entry = Some((depth, entry));
             }
             (Ns::Feed, Tag::Author) => self.person = (None, None),
+            // Nested iTunes categories, outer first: taken as they open.
+            (Ns::Itunes, Tag::Category) => {
+                let text = o.attrs.as_ref().and_then(|a| a.text.clone());
+                let owner = self.stack.iter().rposition(|s| s.ns != Ns::Itunes);
+                if let (Some(t), Some((d, entry))) = (text, self.entry.as_mut())
+                    && owner == Some(*d)
+                {
+                    push_unique(&mut entry.categories, &t);
+                }
+            }
             _ => {}
         }
     }
@@ -970,7 +980,7 @@ impl<'s> Reader<'s> {
     fn entry_field(&mut self, open: &Open<'_>, text: &str, inner_end: usize) {
         let key = (open.ns, open.tag);
         let value = match key {
-            (Ns::Feed | Ns::Dc, Tag::Title)
+            (Ns::Feed | Ns::Dc | Ns::Media, Tag::Title)
             | (
                 Ns::Feed,
                 Tag::Description | Tag::Summary | Tag::Content | Tag::FullItem | Tag::Body,
@@ -1063,8 +1073,7 @@ fn entry_guid(entry: &mut RawEntry, attrs: Option<&Attrs>, text: &str, base: Opt
     }
 }
 
-/// Categories: RSS and Media RSS text, Atom `label` else `term`, `dc:subject`, iTunes's `text`
-/// attribute, and keyword lists (comma-separated, as feedparser reads them).
+/// Categories: RSS and Media RSS text, Atom `label` else `term`, `dc:subject`, and keyword lists (comma-separated, as feedparser reads them).
 fn entry_category(entry: &mut RawEntry, ns: Ns, tag: Tag, attrs: Option<&Attrs>, text: &str) {
     let attr = |f: fn(&Attrs) -> Option<&str>| attrs.and_then(f).map(str::trim);
     match (ns, tag) {
@@ -1075,11 +1084,6 @@ fn entry_category(entry: &mut RawEntry, ns: Ns, tag: Tag, attrs: Option<&Attrs>,
                 .filter(|l| !l.is_empty())
                 .unwrap_or(text);
             push_unique(&mut entry.categories, name);
-        }
-        (Ns::Itunes, Tag::Category) => {
-            if let Some(t) = attr(|a| a.text.as_deref()) {
-                push_unique(&mut entry.categories, t);
-            }
         }
         (Ns::Dc, Tag::Subject) => push_unique(&mut entry.categories, text),
         (Ns::Itunes | Ns::Media, Tag::Keywords) => {
