@@ -343,14 +343,14 @@ fn select_tree_row(app: &mut BenchApp, row: TreeRow) {
     act(app, Action::JumpToTree);
     let target = app
         .state
-        .tree_rows
+        .tree_rows()
         .iter()
         .position(|r| *r == row)
         .expect("row in tree");
-    while app.state.tree_selected < target {
+    while app.state.tree_selected() < target {
         act(app, Action::Down);
     }
-    while app.state.tree_selected > target {
+    while app.state.tree_selected() > target {
         act(app, Action::Up);
     }
 }
@@ -405,7 +405,7 @@ fn main() -> std::io::Result<()> {
         act(&mut app, Action::LoadingDone);
     });
     let first = timed(|| app.draw().expect("draw"));
-    let n = app.state.lib.len();
+    let n = app.state.lib().len();
     let ctx = format!("{WIDTH}x{HEIGHT}, {n} articles");
     println!(
         "load (Loaded + LoadingDone: library + tree, {n} articles): {:.1} ms; first frame {:.2} ms",
@@ -425,8 +425,8 @@ fn main() -> std::io::Result<()> {
     report("selection move + frame", &ctx, &s);
 
     // 2. Filter change: Choose in the tree, alternating All and World News.
-    let world = (0..app.state.tree.nodes.len())
-        .find(|&k| app.state.tree.path_of(k) == "World News")
+    let world = (0..app.state.categories().nodes.len())
+        .find(|&k| app.state.categories().path_of(k) == "World News")
         .map(TreeRow::Node)
         .expect("World News node");
     let mut shown = [0usize; 2];
@@ -438,7 +438,7 @@ fn main() -> std::io::Result<()> {
         };
         select_tree_row(&mut app, row);
         let d = step_and_draw(&mut app, Action::Choose);
-        shown[slot] = app.state.visible.len();
+        shown[slot] = app.state.visible().len();
         d
     });
     report("filter change (Choose) + frame", &ctx, &s);
@@ -453,13 +453,13 @@ fn main() -> std::io::Result<()> {
     act(&mut app, Action::Choose);
     act(&mut app, Action::Top);
     assert_eq!(
-        app.state.lib.articles()[app.state.selected_article().expect("a row")].id,
+        app.state.lib().articles()[app.state.selected_article().expect("a row")].id,
         long.id,
         "the long article is the newest"
     );
     act(&mut app, Action::Choose);
     app.draw()?;
-    let reader_lines = app.state.reader.as_ref().map_or(0, |r| r.lines.len());
+    let reader_lines = app.state.reader().map_or(0, |r| r.lines.len());
     let s = measure(|i| {
         let a = if i % 8 < 4 {
             Action::PageDown
@@ -494,7 +494,7 @@ fn main() -> std::io::Result<()> {
     act(&mut app, Action::Back);
     let s = measure(|_| step_and_draw(&mut app, Action::ToggleUnreadOnly));
     report("unread-only toggle + frame", &ctx, &s);
-    if app.state.unread_only {
+    if app.state.unread_only() {
         act(&mut app, Action::ToggleUnreadOnly);
     }
 

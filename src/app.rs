@@ -3,7 +3,7 @@
 //! handled, and only when something happened. Generic over the ratatui `Backend`, so tests drive
 //! the whole app on `TestBackend`.
 
-use crate::core::state::{Action, Effect, State, update};
+use crate::core::state::{Action, Effect, Mark, Overlay, State, update};
 use crate::keymap::{Context, Keymap};
 use crate::ui::{self, theme::Theme};
 use ratatui::Terminal;
@@ -31,7 +31,7 @@ pub struct App<B: Backend> {
     /// Background work `update` asked for (bodies to read), for the shell's workers.
     pub work: Vec<Effect>,
     /// Read/star marks not yet saved, and when they were last saved.
-    pub unsaved: Vec<(crate::core::model::ArticleId, bool, bool)>,
+    pub unsaved: Vec<Mark>,
     last_save: std::time::Instant,
 }
 
@@ -94,16 +94,14 @@ impl<B: Backend> App<B> {
     /// The action a terminal event means, if any.
     pub fn action_for(&self, ev: &Event) -> Option<Action> {
         match ev {
-            Event::Key(k) if self.state.search_box.is_some() => search_key(k),
+            Event::Key(k) if self.state.search_input().is_some() => search_key(k),
             Event::Key(k) => {
-                let overlay = if self.state.links.is_some() {
-                    Some(Context::Links)
-                } else if self.state.help || self.state.show_sources {
-                    Some(Context::Help)
-                } else {
-                    None
+                let overlay = match self.state.overlay() {
+                    Overlay::None => None,
+                    Overlay::Links { .. } => Some(Context::Links),
+                    Overlay::Help | Overlay::Sources => Some(Context::Help),
                 };
-                self.keymap.resolve(k, self.state.focus, overlay)
+                self.keymap.resolve(k, self.state.focus(), overlay)
             }
             Event::Resize(width, height) => Some(Action::Resize {
                 width: *width,
@@ -136,7 +134,8 @@ impl<B: Backend> App<B> {
             Some(a) => {
                 for effect in self.dispatch(a) {
                     match effect {
-                        Effect::Quit => self.state.quit = true,
+                        // `update` has marked the state as quitting.
+                        Effect::Quit => {}
                         Effect::Reload(labels) => self.pending.extend(labels),
                         Effect::OpenUrl(url) => self.open.push(url),
                         Effect::SaveMarks(marks) => self.unsaved.extend(marks),
@@ -170,7 +169,7 @@ impl<B: Backend> App<B> {
         mut reload: impl FnMut(Vec<String>),
         mut background: impl FnMut(Effect),
         mut open: impl FnMut(&mut Terminal<B>, &str) -> Result<(), String>,
-        mut save: impl FnMut(Vec<(crate::core::model::ArticleId, bool, bool)>) -> Result<(), String>,
+        mut save: impl FnMut(Vec<Mark>) -> Result<(), String>,
     ) -> io::Result<()> {
         use std::sync::mpsc::RecvTimeoutError;
         use std::time::Duration;
@@ -199,22 +198,21 @@ impl<B: Backend> App<B> {
                 None if self.state.progress().is_some() => self.handle(Msg::Action(Action::Tick)),
                 None => false,
             };
-            while !self.state.quit {
+            while !self.state.is_quitting() {
                 match rx.try_recv() {
                     Ok(msg) => dirty |= self.handle(msg),
                     Err(_) => break,
                 }
             }
             if !self.unsaved.is_empty()
-                && (self.state.quit || self.last_save.elapsed() >= Duration::from_secs(1))
+                && (self.state.is_quitting() || self.last_save.elapsed() >= Duration::from_secs(1))
             {
                 if let Err(e) = save(std::mem::take(&mut self.unsaved)) {
-                    self.state.warnings.push(e);
-                    dirty = true;
+                    dirty |= self.handle(Msg::Action(Action::Warn(e)));
                 }
                 self.last_save = std::time::Instant::now();
             }
-            if self.state.quit {
+            if self.state.is_quitting() {
                 break;
             }
             if !self.pending.is_empty() {
@@ -225,7 +223,7 @@ impl<B: Backend> App<B> {
             }
             for url in std::mem::take(&mut self.open) {
                 if let Err(e) = open(&mut self.terminal, &url) {
-                    self.state.warnings.push(e);
+                    self.handle(Msg::Action(Action::Warn(e)));
                 }
                 dirty = true;
             }

@@ -289,7 +289,7 @@ fn background(
 /// for them; `r`/`R` load them again on another.
 fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
     use crate::app::{App, Msg};
-    use crate::core::state::{Clock, State};
+    use crate::core::state::{Action, Clock, Mark, State, update};
     let (tx, rx) = std::sync::mpsc::channel::<Msg>();
     let specs = args.specs();
     let opts = args.fetch_options();
@@ -303,13 +303,21 @@ fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
         tz: *Local::now().offset(),
     };
     let mut state = State::new(clock, category);
-    state.source_names = args.settings.source_names();
+    update(
+        &mut state,
+        Action::SourceNames(args.settings.source_names()),
+    );
     // Read and star marks from earlier runs, before any article arrives.
     let store = args.store();
     if let Some(store) = &store {
         let (marks, warning) = store.load();
-        crate::core::state::update(&mut state, crate::core::state::Action::Marks(marks));
-        state.warnings.extend(warning);
+        update(
+            &mut state,
+            Action::Marks(marks.into_iter().map(Mark::from).collect()),
+        );
+        if let Some(w) = warning {
+            update(&mut state, Action::Warn(w));
+        }
     }
     let (terminal, guard) = crate::terminal::setup()?;
     crate::terminal::spawn_input(tx.clone());
@@ -343,7 +351,10 @@ fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
         },
         crate::terminal::open_url,
         |marks| match &store {
-            Some(store) => store.save(&marks).map(|_| ()),
+            Some(store) => {
+                let rows: Vec<_> = marks.into_iter().map(<(_, _, _)>::from).collect();
+                store.save(&rows).map(|_| ())
+            }
             None => Err("no data folder: read and star marks are not saved".to_string()),
         },
     );

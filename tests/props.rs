@@ -1482,7 +1482,7 @@ mod app_props {
             1 => vec((0u8..16, any::<bool>(), any::<bool>()), 0..5).prop_map(|m| {
                 Action::Marks(
                     m.into_iter()
-                        .map(|(i, r, s)| (ArticleId::from_key(&format!("a{i}")), r, s))
+                        .map(|(i, r, s)| (ArticleId::from_key(&format!("a{i}")), r, s).into())
                         .collect(),
                 )
             }),
@@ -1524,35 +1524,35 @@ mod app_props {
     fn check(app: &App<TestBackend>, step: usize, action: &str) -> Result<(), TestCaseError> {
         let s = &app.state;
         let at = format!("after step {step} ({action})");
-        let n = s.lib.len();
-        prop_assert_eq!(s.read.len(), n, "{}", at);
+        let n = s.lib().len();
+        prop_assert_eq!(s.read_marks().len(), n, "{}", at);
         prop_assert!(
-            s.visible.iter().all(|&i| i < n),
+            s.visible().iter().all(|&i| i < n),
             "visible out of range {}",
             at
         );
         prop_assert!(
-            s.visible.windows(2).all(|w| w[0] < w[1]),
+            s.visible().windows(2).all(|w| w[0] < w[1]),
             "visible not in library order {}",
             at
         );
-        if !s.visible.is_empty() {
+        if !s.visible().is_empty() {
             prop_assert!(
-                s.selected < s.visible.len(),
+                s.selected() < s.visible().len(),
                 "selected {} of {} {}",
-                s.selected,
-                s.visible.len(),
+                s.selected(),
+                s.visible().len(),
                 at
             );
         }
         prop_assert!(
-            s.list_offset <= s.selected,
+            s.list_offset() <= s.selected(),
             "list_offset {} > selected {} {}",
-            s.list_offset,
-            s.selected,
+            s.list_offset(),
+            s.selected(),
             at
         );
-        if let Some(r) = &s.reader {
+        if let Some(r) = s.reader() {
             prop_assert!(r.article < n, "reader article out of range {}", at);
             prop_assert!(
                 r.scroll <= s.reader_max_scroll(),
@@ -1563,16 +1563,16 @@ mod app_props {
             );
         }
         prop_assert!(
-            s.tree_selected < s.tree_rows.len(),
+            s.tree_selected() < s.tree_rows().len(),
             "tree_selected {} of {} {}",
-            s.tree_selected,
-            s.tree_rows.len(),
+            s.tree_selected(),
+            s.tree_rows().len(),
             at
         );
-        let unread = s.read.iter().filter(|r| !**r).count();
-        prop_assert_eq!(s.unread, unread, "unread {}", at);
-        let visible_unread = s.visible.iter().filter(|&&i| !s.read[i]).count();
-        prop_assert_eq!(s.visible_unread, visible_unread, "visible_unread {}", at);
+        let unread = s.read_marks().iter().filter(|r| !**r).count();
+        prop_assert_eq!(s.unread(), unread, "unread {}", at);
+        let visible_unread = s.visible().iter().filter(|&&i| !s.is_read(i)).count();
+        prop_assert_eq!(s.visible_unread(), visible_unread, "visible_unread {}", at);
         let buf = app.terminal.backend().buffer();
         for (i, cell) in buf.content().iter().enumerate() {
             prop_assert!(

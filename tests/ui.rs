@@ -48,7 +48,7 @@ fn app(width: u16, height: u16, category: Option<&str>, color: bool) -> App<Test
 /// How many loaded articles are in *World News / Europe*, counted straight from their paths.
 fn europe_count(app: &App<TestBackend>) -> usize {
     app.state
-        .lib
+        .lib()
         .articles()
         .iter()
         .filter(|a| {
@@ -108,7 +108,7 @@ fn choose_category(app: &mut App<TestBackend>, path: &str) {
     keys(app, "c");
     let row = app
         .state
-        .tree_rows
+        .tree_rows()
         .iter()
         .position(|r| app.state.row_name(*r) == path)
         .unwrap();
@@ -119,11 +119,11 @@ fn choose_category(app: &mut App<TestBackend>, path: &str) {
 }
 
 fn open_longest(app: &mut App<TestBackend>) {
-    let arts = app.state.lib.articles();
+    let arts = app.state.lib().articles();
     let longest = (0..arts.len()).max_by_key(|&i| arts[i].words).unwrap();
     let pos = app
         .state
-        .visible
+        .visible()
         .iter()
         .position(|&i| i == longest)
         .unwrap();
@@ -260,7 +260,7 @@ fn styled_cells() {
     open_longest(&mut app);
     let buf = app.terminal.backend().buffer().clone();
     let text = app.state.geometry().reader_text().unwrap();
-    let r = app.state.reader.as_ref().unwrap();
+    let r = app.state.reader().unwrap();
     let hrow = r
         .lines
         .iter()
@@ -272,7 +272,7 @@ fn styled_cells() {
     assert!(cell.modifier.contains(Modifier::BOLD));
     let title_cell = &buf[(text.x, text.y)];
     assert!(title_cell.modifier.contains(Modifier::BOLD));
-    let sel_row = list.y + (app.state.selected - app.state.list_offset) as u16;
+    let sel_row = list.y + (app.state.selected() - app.state.list_offset()) as u16;
     assert_eq!(buf[(list.x, sel_row)].symbol(), " ", "read: no mark");
 }
 
@@ -332,9 +332,9 @@ fn sources_view_and_progress() {
     use tidings::core::state::SourceState;
     let mut app = app(120, 30, None, true);
     // A source named in the config shows its name before where it is.
-    app.state
-        .source_names
-        .insert("https://slow.example/feed".into(), "Slow Times".into());
+    app.dispatch(Action::SourceNames(
+        [("https://slow.example/feed".into(), "Slow Times".into())].into(),
+    ));
     app.dispatch(Action::Source {
         label: "sample-feeds".into(),
         state: SourceState::Loaded {
@@ -357,9 +357,9 @@ fn sources_view_and_progress() {
         "progress while one source is slow: {s}"
     );
     // The loaded articles can be browsed meanwhile.
-    let before = app.state.selected;
+    let before = app.state.selected();
     key(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.state.selected, before + 1);
+    assert_eq!(app.state.selected(), before + 1);
     key(&mut app, KeyCode::Char('S'));
     let s = screen(&app);
     assert!(s.contains("Sources · S or Esc to close"), "{s}");
@@ -372,7 +372,7 @@ fn sources_view_and_progress() {
     assert!(s.contains("failed: HTTP 404 Not Found"), "{s}");
     insta::assert_snapshot!("sources_120x30", s);
     key(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.state.selected, before + 1, "keys go to the overlay");
+    assert_eq!(app.state.selected(), before + 1, "keys go to the overlay");
     key(&mut app, KeyCode::Esc);
     assert!(!screen(&app).contains("Sources · S"));
 }
@@ -380,7 +380,7 @@ fn sources_view_and_progress() {
 #[test]
 fn inline_styles_reach_the_reader() {
     let mut app = app(160, 48, None, true);
-    let mut article = app.state.lib.articles()[0].clone();
+    let mut article = app.state.lib().articles()[0].clone();
     article.id = tidings::core::model::ArticleId::from_key("styled");
     article.title = "Styled article".into();
     article.standfirst = None;
@@ -457,10 +457,10 @@ fn unread_only_starred_and_search_views() {
     // their text).
     let in_titles = app
         .state
-        .visible
+        .visible()
         .iter()
         .filter(|&&i| {
-            app.state.lib.articles()[i]
+            app.state.lib().articles()[i]
                 .title
                 .to_lowercase()
                 .contains("night")

@@ -12,12 +12,12 @@ use ratatui::widgets::Paragraph;
 
 /// "World News / Europe · 12 articles · 3 unread"
 pub fn title(state: &State) -> String {
-    let n = state.visible.len();
+    let n = state.visible().len();
     format!(
         "{} · {n} article{} · {} unread",
         state.filter_name(),
         if n == 1 { "" } else { "s" },
-        state.visible_unread
+        state.visible_unread()
     )
 }
 
@@ -55,8 +55,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = usize::from(inner.width);
-    if state.visible.is_empty() {
-        let msg = if state.loading {
+    if state.visible().is_empty() {
+        let msg = if state.loading() {
             "Loading…"
         } else {
             "No articles here."
@@ -65,21 +65,22 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
         return;
     }
     let src_w = (w / 5).clamp(6, 16);
-    let articles = state.lib.articles();
+    let articles = state.lib().articles();
     let matcher = state.matcher();
+    let clock = state.clock();
     let lines: Vec<Line> = state
-        .visible
+        .visible()
         .iter()
         .enumerate()
-        .skip(state.list_offset)
+        .skip(state.list_offset())
         .take(usize::from(inner.height))
         .map(|(row, &i)| {
             let a = &articles[i];
-            let unread = !state.read[i];
-            let date = format_date_compact(a.date, state.clock.now, &state.clock.tz);
+            let unread = !state.is_read(i);
+            let date = format_date_compact(a.date, clock.now, &clock.tz);
             let lead_w = 2 + 7 + src_w + 2;
             let title_w = w.saturating_sub(lead_w);
-            let selected = row == state.selected;
+            let selected = row == state.selected();
             let base = if selected {
                 theme.selected(focused)
             } else {

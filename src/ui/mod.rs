@@ -10,7 +10,7 @@ pub mod theme;
 mod tree;
 
 use crate::core::geometry::{Area, Focus, MIN_HEIGHT, MIN_WIDTH, Mode};
-use crate::core::state::State;
+use crate::core::state::{Overlay, State};
 use crate::keymap::Keymap;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -65,7 +65,8 @@ pub(crate) fn popup(
 
 pub fn draw(frame: &mut Frame, state: &State, keymap: &Keymap, theme: &Theme) {
     let area = frame.area();
-    let g = crate::core::geometry::Geometry::new(area.width, area.height, state.focus);
+    let focus = state.focus();
+    let g = crate::core::geometry::Geometry::new(area.width, area.height, focus);
     if g.mode == Mode::TooSmall {
         let msg = format!(
             "Terminal too small ({}x{}): tidings needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
@@ -80,28 +81,19 @@ pub fn draw(frame: &mut Frame, state: &State, keymap: &Keymap, theme: &Theme) {
         return;
     }
     if let Some(a) = g.tree {
-        tree::draw(frame, rect(a), state, state.focus == Focus::Tree, theme);
+        tree::draw(frame, rect(a), state, focus == Focus::Tree, theme);
     }
     if let Some(a) = g.headlines {
-        headlines::draw(
-            frame,
-            rect(a),
-            state,
-            state.focus == Focus::Headlines,
-            theme,
-        );
+        headlines::draw(frame, rect(a), state, focus == Focus::Headlines, theme);
     }
     if let Some(a) = g.reader {
-        reader::draw(frame, rect(a), state, state.focus == Focus::Reader, theme);
+        reader::draw(frame, rect(a), state, focus == Focus::Reader, theme);
     }
     status::draw(frame, rect(g.status), state, keymap, theme);
-    if state.show_sources {
-        sources::draw(frame, area, state, theme);
-    }
-    if let Some((links, selected)) = &state.links {
-        links::draw(frame, area, links, *selected, theme);
-    }
-    if state.help {
-        help::draw(frame, area, keymap, theme);
+    match state.overlay() {
+        Overlay::None => {}
+        Overlay::Sources => sources::draw(frame, area, state, theme),
+        Overlay::Links { links, selected } => links::draw(frame, area, links, *selected, theme),
+        Overlay::Help => help::draw(frame, area, keymap, theme),
     }
 }

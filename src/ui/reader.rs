@@ -13,7 +13,7 @@ use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarStat
 
 /// "42%", "Top", "All" (fits in the pane) or "End".
 pub fn position(state: &State) -> Option<String> {
-    let r = state.reader.as_ref()?;
+    let r = state.reader()?;
     let max = state.reader_max_scroll();
     Some(if max == 0 {
         "All".to_string()
@@ -91,8 +91,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let text_area = inner.inner(Margin::new(1, 0));
-    let Some(r) = &state.reader else {
-        let msg = if state.visible.is_empty() {
+    let Some(r) = state.reader() else {
+        let msg = if state.visible().is_empty() {
             ""
         } else {
             "Press Enter on a headline to read it."

@@ -27,15 +27,15 @@ pub fn describe(state: &SourceState) -> (&'static str, String) {
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let w = area.width.saturating_sub(4).min(110);
-    let h = (state.sources.len() as u16 + 2).max(3);
+    let sources = state.sources();
+    let h = (sources.len() as u16 + 2).max(3);
     let inner = super::popup(frame, area, w, h, "Sources · S or Esc to close", theme);
     let width = usize::from(inner.width);
     let label_w = (width / 2).max(10);
-    let lines: Vec<Line> = if state.sources.is_empty() {
+    let lines: Vec<Line> = if sources.is_empty() {
         vec![Line::styled("No sources yet.", theme.dim())]
     } else {
-        state
-            .sources
+        sources
             .iter()
             .map(|s| {
                 let (mark, what) = describe(&s.state);
@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                     _ => theme.dim(),
                 };
                 // The config's name first when it has one, then where it is.
-                let label = match state.source_names.get(&s.label) {
+                let label = match state.source_name(&s.label) {
                     Some(name) => format!("{name} · {}", s.label),
                     None => s.label.clone(),
                 };

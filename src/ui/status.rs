@@ -1,7 +1,7 @@
 //! The status bar: filter, shown/total, unread, loading, the latest warning; key hints on the right.
 
 use super::theme::Theme;
-use crate::core::state::State;
+use crate::core::state::{BodySearch, SearchInput, State};
 use crate::core::text::{truncate, width};
 use crate::keymap::Keymap;
 use ratatui::Frame;
@@ -10,13 +10,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn left_text(state: &State) -> String {
-    if let Some((text, cursor)) = &state.search_box {
+    let reading_bodies = state.body_search() == BodySearch::Loading;
+    if let Some(SearchInput { text, cursor }) = state.search_input() {
         // The search box: the cursor as a bar between characters.
         let at = text
             .char_indices()
             .nth(*cursor)
             .map_or(text.len(), |(b, _)| b);
-        let reading = if state.body_search == crate::core::state::BodySearch::Loading {
+        let reading = if reading_bodies {
             " · reading stories…"
         } else {
             ""
@@ -25,36 +26,37 @@ pub fn left_text(state: &State) -> String {
             " Search: {}▏{}   ({} shown{reading} · Enter keeps · Esc clears)",
             &text[..at],
             &text[at..],
-            state.visible.len()
+            state.visible().len()
         );
     }
     let mut s = format!(
         " {} · {}/{} shown · {} unread",
         state.filter_name(),
-        state.visible.len(),
-        state.lib.len(),
-        state.unread
+        state.visible().len(),
+        state.lib().len(),
+        state.unread()
     );
-    if !state.search.is_empty() {
-        s.push_str(&format!(" · search “{}”", state.search));
+    let query = state.search_query();
+    if !query.is_empty() {
+        s.push_str(&format!(" · search “{query}”"));
     }
-    if state.unread_only {
+    if state.unread_only() {
         s.push_str(" · unread only");
     }
     if let Some(a) = state.reader_article() {
-        if state.full_fetching.contains(&a.id) {
+        if state.is_full_fetching(&a.id) {
             s.push_str(" · fetching the full story…");
-        } else if state.full_shown.contains(&a.id) {
+        } else if state.is_full_shown(&a.id) {
             s.push_str(" · full story (f: summary)");
         }
     }
-    if !state.search.is_empty() && state.body_search == crate::core::state::BodySearch::Loading {
+    if !query.is_empty() && reading_bodies {
         s.push_str(" · reading stories to search…");
     }
     if let Some((done, total)) = state.progress() {
-        let frame = SPINNER[state.spinner % SPINNER.len()];
+        let frame = SPINNER[state.spinner() % SPINNER.len()];
         s.push_str(&format!(" · {frame} Loading {done}/{total}"));
-    } else if state.loading {
+    } else if state.loading() {
         s.push_str(" · loading…");
     }
     s
@@ -65,10 +67,10 @@ const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '�
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap, theme: &Theme) {
     let w = usize::from(area.width);
     let left = left_text(state);
-    let warning = state.warnings.last().map(|m| format!(" ⚠ {m}"));
+    let warning = state.warnings().last().map(|m| format!(" ⚠ {m}"));
     let mut hints: Vec<Span> = Vec::new();
     let mut hints_w = 0;
-    for (key, what) in keymap.hints(state.focus) {
+    for (key, what) in keymap.hints(state.focus()) {
         let piece_w = width(&key) + width(what) + 3;
         hints.push(Span::styled(key, theme.status().patch(theme.hint_key())));
         hints.push(Span::styled(format!(" {what}  "), theme.status()));

@@ -15,10 +15,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
     frame.render_widget(block, area);
     let w = usize::from(inner.width);
     let rows = state
-        .tree_rows
+        .tree_rows()
         .iter()
         .enumerate()
-        .skip(state.tree_offset)
+        .skip(state.tree_offset())
         .take(usize::from(inner.height));
     let lines: Vec<Line> = rows
         .map(|(i, &row)| {
@@ -27,10 +27,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
                 TreeRow::Starred => (0, "", "★ Starred".to_string()),
                 TreeRow::Uncategorized => (0, "", "Uncategorized".to_string()),
                 TreeRow::Node(n) => {
-                    let node = &state.tree.nodes[n];
+                    let node = &state.categories().nodes[n];
                     let marker = if node.children.is_empty() {
                         "  "
-                    } else if state.collapsed[n] {
+                    } else if state.is_collapsed(n) {
                         "▸ "
                     } else {
                         "▾ "
@@ -42,14 +42,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
             let count = format!("{}/{}", state.row_unread(row), state.row_count(row));
             let lead = format!("{}{marker}", " ".repeat(indent));
             let name_w = w.saturating_sub(width(&lead) + count.len() + 1);
-            let active = state.filter.row() == Some(row);
+            let active = state.filter().row() == Some(row);
             let mut name_style = if active {
                 theme.active_filter()
             } else {
                 ratatui::style::Style::new()
             };
             let mut count_style = theme.count();
-            if i == state.tree_selected {
+            if i == state.tree_selected() {
                 name_style = name_style.patch(theme.selected(focused));
                 count_style = count_style.patch(theme.selected(focused));
             }

@@ -1,6 +1,7 @@
 use super::*;
-use crate::core::model::{Block, BlockKind, CategoryPath};
+use crate::core::model::{Article, Block, BlockKind, BodyRef, CategoryPath};
 use chrono::TimeZone;
+use std::sync::Arc;
 
 fn art(key: &str, day: u32, cats: &str, paragraphs: usize) -> Article {
     let blocks: Vec<Block> = (0..paragraphs)
@@ -78,7 +79,8 @@ fn state() -> State {
 }
 
 fn titles(s: &State) -> Vec<String> {
-    s.visible
+    s.list
+        .visible
         .iter()
         .map(|&i| s.lib.articles()[i].title.clone())
         .collect()
@@ -97,7 +99,8 @@ fn apply(s: &mut State, actions: &[Action]) {
 }
 
 fn row_of(s: &State, path: &str) -> usize {
-    s.tree_rows
+    s.tree
+        .rows
         .iter()
         .position(|r| s.row_name(*r) == path)
         .unwrap_or_else(|| panic!("no row {path}"))
@@ -105,7 +108,7 @@ fn row_of(s: &State, path: &str) -> usize {
 
 fn choose_category(s: &mut State, path: &str) {
     update(s, Action::JumpToTree);
-    s.tree_selected = row_of(s, path);
+    s.tree.selected = row_of(s, path);
     update(s, Action::Choose);
 }
 
@@ -114,10 +117,10 @@ fn starts_on_the_newest_headline() {
     let s = state();
     assert_eq!(s.focus, Focus::Headlines);
     assert_eq!(selected_title(&s), "Title a");
-    assert_eq!(s.visible.len(), 6);
-    assert_eq!((s.unread, s.visible_unread), (6, 6));
-    assert!(!s.loading);
-    let rows: Vec<String> = s.tree_rows.iter().map(|r| s.row_name(*r)).collect();
+    assert_eq!(s.list.visible.len(), 6);
+    assert_eq!((s.marks.unread, s.list.visible_unread), (6, 6));
+    assert!(!s.sources.loading);
+    let rows: Vec<String> = s.tree.rows.iter().map(|r| s.row_name(*r)).collect();
     assert_eq!(
         rows,
         [
@@ -164,7 +167,7 @@ fn focus_cycles_with_tab_and_shift_tab() {
     assert_eq!(s.focus, Focus::Headlines);
     update(&mut s, Action::JumpToTree);
     assert_eq!(s.focus, Focus::Tree);
-    assert_eq!(s.tree_rows[s.tree_selected], TreeRow::All);
+    assert_eq!(s.tree.rows[s.tree.selected], TreeRow::All);
 }
 
 #[test]
@@ -188,7 +191,7 @@ fn choosing_a_category_filters_and_keeps_the_selection() {
     choose_category(&mut s, "Uncategorized");
     assert_eq!(titles(&s), ["Title e"]);
     choose_category(&mut s, "All");
-    assert_eq!(s.visible.len(), 6);
+    assert_eq!(s.list.visible.len(), 6);
 }
 
 #[test]
@@ -196,7 +199,7 @@ fn opening_marks_read_and_lays_out_for_the_pane() {
     let mut s = state();
     update(&mut s, Action::Choose);
     assert_eq!(s.focus, Focus::Reader);
-    let r = s.reader.as_ref().unwrap();
+    let r = s.reader.open.as_ref().unwrap();
     assert_eq!(r.article, s.selected_article().unwrap());
     assert_eq!(r.lines[0].text, "Title a");
     let text_width = usize::from(s.geometry().reader_text().unwrap().width);
@@ -206,11 +209,11 @@ fn opening_marks_read_and_lays_out_for_the_pane() {
             .iter()
             .all(|l| crate::core::text::width(&l.text) <= text_width)
     );
-    assert!(s.read[r.article]);
-    assert_eq!((s.unread, s.visible_unread), (5, 5));
+    assert!(s.marks.read[r.article]);
+    assert_eq!((s.marks.unread, s.list.visible_unread), (5, 5));
     // Opening it again does not count twice.
     apply(&mut s, &[Action::Back, Action::Choose]);
-    assert_eq!(s.unread, 5);
+    assert_eq!(s.marks.unread, 5);
 }
 
 #[test]
@@ -220,7 +223,7 @@ fn reader_scrolls_and_clamps() {
     let max = s.reader_max_scroll();
     assert!(max > 50, "the long article overflows the pane: {max}");
     let page = s.reader_height() - 2;
-    let scroll = |s: &State| s.reader.as_ref().unwrap().scroll;
+    let scroll = |s: &State| s.reader.open.as_ref().unwrap().scroll;
     let table: &[(Action, usize)] = &[
         (Action::Down, 1),
         (Action::Down, 2),
@@ -244,17 +247,17 @@ fn resize_keeps_the_reading_position() {
     let mut s = state();
     apply(&mut s, &[Action::Bottom, Action::Choose]);
     let top = |s: &State| {
-        let r = s.reader.as_ref().unwrap();
+        let r = s.reader.open.as_ref().unwrap();
         r.lines[r.scroll].clone()
     };
     // Go to the first line of a heading, then resize narrower and wider.
-    let r = s.reader.as_ref().unwrap();
+    let r = s.reader.open.as_ref().unwrap();
     let heading = r
         .lines
         .iter()
         .position(|l| l.kind == crate::core::layout::LineKind::Heading && l.text == "Heading 24")
         .unwrap();
-    s.reader.as_mut().unwrap().scroll = heading;
+    s.reader.open.as_mut().unwrap().scroll = heading;
     for (w, h) in [(100, 40), (200, 60), (160, 48)] {
         update(
             &mut s,
@@ -266,7 +269,7 @@ fn resize_keeps_the_reading_position() {
         assert_eq!(top(&s).text, "Heading 24", "at {w}x{h}");
     }
     // Mid-paragraph: the same element stays on top.
-    s.reader.as_mut().unwrap().scroll = heading + 3;
+    s.reader.open.as_mut().unwrap().scroll = heading + 3;
     let element = top(&s).element;
     update(
         &mut s,
@@ -291,9 +294,9 @@ fn resize_keeps_the_selection_in_view() {
     );
     let h = s.list_height();
     assert!(h > 0 && h < 6, "list height {h}");
-    assert!(s.selected >= s.list_offset && s.selected < s.list_offset + h);
+    assert!(s.list.selected >= s.list.offset && s.list.selected < s.list.offset + h);
     update(&mut s, Action::Top);
-    assert_eq!(s.list_offset, 0);
+    assert_eq!(s.list.offset, 0);
 }
 
 #[test]
@@ -328,13 +331,13 @@ fn next_and_previous_article_while_reading() {
     update(&mut s, Action::Choose);
     update(&mut s, Action::NextArticle);
     assert_eq!(selected_title(&s), "Title b");
-    assert_eq!(s.reader.as_ref().unwrap().lines[0].text, "Title b");
-    assert_eq!(s.unread, 4);
+    assert_eq!(s.reader.open.as_ref().unwrap().lines[0].text, "Title b");
+    assert_eq!(s.marks.unread, 4);
     update(&mut s, Action::PrevArticle);
-    assert_eq!(s.reader.as_ref().unwrap().lines[0].text, "Title a");
+    assert_eq!(s.reader.open.as_ref().unwrap().lines[0].text, "Title a");
     update(&mut s, Action::PrevArticle);
     assert_eq!(selected_title(&s), "Title a", "clamped at the top");
-    assert_eq!(s.unread, 4);
+    assert_eq!(s.marks.unread, 4);
 }
 
 #[test]
@@ -343,21 +346,21 @@ fn back_goes_a_pane_back_then_folds_the_tree() {
     update(&mut s, Action::Choose);
     update(&mut s, Action::Back);
     assert_eq!(s.focus, Focus::Headlines);
-    assert!(s.reader.is_some(), "the article stays in the pane");
+    assert!(s.reader.open.is_some(), "the article stays in the pane");
     update(&mut s, Action::Back);
     assert_eq!(s.focus, Focus::Tree);
-    s.tree_selected = row_of(&s, "World News / Europe");
+    s.tree.selected = row_of(&s, "World News / Europe");
     update(&mut s, Action::Back); // a leaf: go to the parent
-    assert_eq!(s.row_name(s.tree_rows[s.tree_selected]), "World News");
+    assert_eq!(s.row_name(s.tree.rows[s.tree.selected]), "World News");
     update(&mut s, Action::Back); // fold
-    let rows: Vec<String> = s.tree_rows.iter().map(|r| s.row_name(*r)).collect();
+    let rows: Vec<String> = s.tree.rows.iter().map(|r| s.row_name(*r)).collect();
     assert_eq!(
         rows,
         ["All", "Starred", "Business", "World News", "Uncategorized"]
     );
     update(&mut s, Action::ToggleCollapse); // unfold
-    assert_eq!(s.tree_rows.len(), 7);
-    assert_eq!(s.row_name(s.tree_rows[s.tree_selected]), "World News");
+    assert_eq!(s.tree.rows.len(), 7);
+    assert_eq!(s.row_name(s.tree.rows[s.tree.selected]), "World News");
 }
 
 #[test]
@@ -385,7 +388,7 @@ fn clicks_select_categories_and_headlines() {
     );
     assert_eq!(s.focus, Focus::Headlines);
     assert_eq!(selected_title(&s), "Title d");
-    assert!(s.reader.is_none());
+    assert!(s.reader.open.is_none());
     // A click on the selected headline opens it.
     update(
         &mut s,
@@ -394,7 +397,7 @@ fn clicks_select_categories_and_headlines() {
             row: list.y + 1,
         },
     );
-    assert_eq!(s.reader.as_ref().unwrap().lines[0].text, "Title d");
+    assert_eq!(s.reader.open.as_ref().unwrap().lines[0].text, "Title d");
     // Clicks on borders or below the rows do nothing harmful.
     update(
         &mut s,
@@ -419,7 +422,7 @@ fn wheel_scrolls_the_pane_under_the_pointer() {
             row: reader.y + 5,
         },
     );
-    assert_eq!(s.reader.as_ref().unwrap().scroll, 3);
+    assert_eq!(s.reader.open.as_ref().unwrap().scroll, 3);
     assert_eq!(
         s.focus,
         Focus::Headlines,
@@ -444,14 +447,14 @@ fn wheel_scrolls_the_pane_under_the_pointer() {
 fn help_swallows_keys_until_closed() {
     let mut s = state();
     update(&mut s, Action::ToggleHelp);
-    assert!(s.help);
+    assert_eq!(s.overlay, Overlay::Help);
     update(&mut s, Action::Down);
     assert_eq!(selected_title(&s), "Title a");
     update(&mut s, Action::Back);
-    assert!(!s.help);
+    assert_eq!(s.overlay, Overlay::None);
     update(&mut s, Action::ToggleHelp);
     update(&mut s, Action::CloseHelp);
-    assert!(!s.help);
+    assert_eq!(s.overlay, Overlay::None);
     assert_eq!(update(&mut s, Action::Quit), vec![Effect::Quit]);
     assert!(s.quit);
 }
@@ -461,7 +464,7 @@ fn initial_category_uses_list_matching() {
     let s = state_with(160, 48, Some("world news/europe"));
     assert_eq!(s.filter_name(), "World News / Europe");
     assert_eq!(
-        s.row_name(s.tree_rows[s.tree_selected]),
+        s.row_name(s.tree.rows[s.tree.selected]),
         "World News / Europe"
     );
     assert_eq!(titles(&s), ["Title a", "Title d", "Title long"]);
@@ -506,7 +509,7 @@ fn later_loads_keep_selection_read_marks_and_filter() {
     let mut s = state();
     choose_category(&mut s, "World News / Europe");
     apply(&mut s, &[Action::Down, Action::Choose]); // open d
-    assert_eq!(s.unread, 5);
+    assert_eq!(s.marks.unread, 5);
     let newer = vec![
         art("z", 28, "World News / Europe", 2),
         art("y", 21, "Science", 1),
@@ -523,13 +526,13 @@ fn later_loads_keep_selection_read_marks_and_filter() {
     assert_eq!(titles(&s), ["Title z", "Title a", "Title d", "Title long"]);
     assert_eq!(selected_title(&s), "Title d");
     assert_eq!(
-        s.lib.articles()[s.reader.as_ref().unwrap().article].title,
+        s.lib.articles()[s.reader.open.as_ref().unwrap().article].title,
         "Title d"
     );
-    assert_eq!(s.unread, 7);
-    assert_eq!(s.visible_unread, 3);
+    assert_eq!(s.marks.unread, 7);
+    assert_eq!(s.list.visible_unread, 3);
     assert_eq!(s.warnings, ["x.txt: empty file; skipped"]);
-    assert!(s.tree_rows.iter().any(|r| s.row_name(*r) == "Science"));
+    assert!(s.tree.rows.iter().any(|r| s.row_name(*r) == "Science"));
 }
 
 #[test]
@@ -542,7 +545,7 @@ fn links_open_only_safe_schemes() {
         s.warnings.last().unwrap(),
         "this article has no link to open"
     );
-    let i = s.reader.as_ref().unwrap().article;
+    let i = s.reader.open.as_ref().unwrap().article;
     let a = &mut s.lib.articles().to_vec()[i];
     a.link = Some("https://example.com/story".into());
     a.blocks.push(Block::new(BlockKind::Heading, "Links"));
@@ -564,8 +567,14 @@ fn links_open_only_safe_schemes() {
         vec![Effect::OpenUrl("https://example.com/story".into())]
     );
     update(&mut s, Action::ShowLinks);
-    let (links, sel) = s.links.clone().unwrap();
-    let labels: Vec<&str> = links.iter().map(|(l, _)| l.as_str()).collect();
+    let Overlay::Links {
+        links,
+        selected: sel,
+    } = s.overlay.clone()
+    else {
+        panic!("no links overlay: {:?}", s.overlay);
+    };
+    let labels: Vec<&str> = links.iter().map(|l| l.text.as_str()).collect();
     assert_eq!(
         labels,
         ["page", "[1]", "[3]"],
@@ -573,18 +582,18 @@ fn links_open_only_safe_schemes() {
     );
     assert_eq!(sel, 0);
     // The overlay takes the keys: moving does not touch the headlines.
-    let selected = s.selected;
+    let selected = s.list.selected;
     apply(&mut s, &[Action::Down, Action::Down, Action::Down]);
-    assert_eq!(s.links.as_ref().unwrap().1, 2);
-    assert_eq!(s.selected, selected);
+    assert!(matches!(s.overlay, Overlay::Links { selected: 2, .. }));
+    assert_eq!(s.list.selected, selected);
     assert_eq!(
         update(&mut s, Action::Choose),
         vec![Effect::OpenUrl("mailto:desk@example.com".into())]
     );
-    assert!(s.links.is_none());
+    assert_eq!(s.overlay, Overlay::None);
     update(&mut s, Action::ShowLinks);
     update(&mut s, Action::Back);
-    assert!(s.links.is_none());
+    assert_eq!(s.overlay, Overlay::None);
     assert!(!openable("file:///etc/passwd"));
     assert!(!openable("javascript:x"));
     assert!(openable("HTTPS://EXAMPLE.COM"));
@@ -628,7 +637,11 @@ fn sources_progress_and_refresh() {
         ),
     );
     assert_eq!(s.progress(), None);
-    assert_eq!(s.sources.len(), 3, "updated by label, not added twice");
+    assert_eq!(
+        s.sources.statuses.len(),
+        3,
+        "updated by label, not added twice"
+    );
     // R reloads everything that is not already loading.
     let fx = update(&mut s, Action::RefreshAll);
     assert_eq!(
@@ -670,7 +683,7 @@ fn sources_progress_and_refresh() {
 #[test]
 fn read_and_star_marks_count_everywhere() {
     let mut s = state();
-    let saves = |fx: Vec<Effect>| -> Vec<(ArticleId, bool, bool)> {
+    let saves = |fx: Vec<Effect>| -> Vec<Mark> {
         fx.into_iter()
             .flat_map(|e| match e {
                 Effect::SaveMarks(m) => m,
@@ -682,35 +695,40 @@ fn read_and_star_marks_count_everywhere() {
     let world = row_of(&s, "World News");
     let count = |s: &State, row: usize| {
         (
-            s.row_unread(s.tree_rows[row]),
-            s.row_count(s.tree_rows[row]),
+            s.row_unread(s.tree.rows[row]),
+            s.row_count(s.tree.rows[row]),
         )
     };
     assert_eq!(count(&s, europe), (3, 3));
     // m on the selected article (a, Europe): read, counted down everywhere, saved.
     let fx = update(&mut s, Action::ToggleRead);
     let a_id = s.lib.articles()[s.selected_article().unwrap()].id.clone();
-    assert_eq!(saves(fx), vec![(a_id.clone(), true, false)]);
-    assert_eq!((s.unread, s.visible_unread), (5, 5));
+    let mark = |read, starred| Mark {
+        id: a_id.clone(),
+        read,
+        starred,
+    };
+    assert_eq!(saves(fx), vec![mark(true, false)]);
+    assert_eq!((s.marks.unread, s.list.visible_unread), (5, 5));
     assert_eq!(count(&s, europe), (2, 3));
     assert_eq!(count(&s, world), (3, 4));
     update(&mut s, Action::ToggleRead);
     assert_eq!(count(&s, europe), (3, 3));
     // s stars; the Starred row lists it.
     let fx = update(&mut s, Action::ToggleStar);
-    assert_eq!(saves(fx), vec![(a_id.clone(), false, true)]);
+    assert_eq!(saves(fx), vec![mark(false, true)]);
     choose_category(&mut s, "Starred");
     assert_eq!(titles(&s), ["Title a"]);
-    assert_eq!(s.starred_count, (1, 1));
+    assert_eq!(s.marks.starred_count, (1, 1));
     // A marks everything shown read; U undoes it.
     choose_category(&mut s, "World News / Europe");
     let fx = update(&mut s, Action::MarkAllRead);
     assert_eq!(saves(fx).len(), 3);
     assert_eq!(count(&s, europe), (0, 3));
-    assert_eq!(s.unread, 3);
+    assert_eq!(s.marks.unread, 3);
     update(&mut s, Action::UndoMarkAll);
     assert_eq!(count(&s, europe), (3, 3));
-    assert_eq!(s.unread, 6);
+    assert_eq!(s.marks.unread, 6);
     // Marks from the store apply to articles that arrive later too.
     let mut fresh = State::new(clock(), None);
     update(
@@ -720,7 +738,7 @@ fn read_and_star_marks_count_everywhere() {
             height: 48,
         },
     );
-    update(&mut fresh, Action::Marks(vec![(a_id.clone(), true, true)]));
+    update(&mut fresh, Action::Marks(vec![mark(true, true)]));
     update(
         &mut fresh,
         Action::Loaded {
@@ -728,8 +746,8 @@ fn read_and_star_marks_count_everywhere() {
             warnings: vec![],
         },
     );
-    assert_eq!(fresh.unread, 5);
-    assert_eq!(fresh.starred_count, (1, 0));
+    assert_eq!(fresh.marks.unread, 5);
+    assert_eq!(fresh.marks.starred_count, (1, 0));
 }
 
 #[test]
@@ -738,7 +756,7 @@ fn unread_only_keeps_the_current_article() {
     update(&mut s, Action::Choose); // opens a: read
     update(&mut s, Action::Back);
     update(&mut s, Action::ToggleUnreadOnly);
-    assert!(s.unread_only);
+    assert!(s.list.unread_only);
     assert_eq!(titles(&s).len(), 6, "a is read but selected: it stays");
     update(&mut s, Action::Down);
     choose_category(&mut s, "All");
@@ -759,7 +777,7 @@ fn search_filters_as_you_type_within_the_category() {
     for c in "PARAGRAPH 1 OF".chars() {
         key(&mut s, SearchKey::Char(c));
     }
-    assert_eq!(s.search, "PARAGRAPH 1 OF");
+    assert_eq!(s.search.query, "PARAGRAPH 1 OF");
     assert_eq!(titles(&s).len(), 6, "every body has 'Paragraph 1 of'");
     for c in " D".chars() {
         key(&mut s, SearchKey::Char(c));
@@ -773,12 +791,12 @@ fn search_filters_as_you_type_within_the_category() {
         "a shorter query searches everything again"
     );
     key(&mut s, SearchKey::Accept);
-    assert!(s.search_box.is_none());
-    assert_eq!(s.search, "PARAGRAPH 1 OF l");
+    assert!(s.search.input.is_none());
+    assert_eq!(s.search.query, "PARAGRAPH 1 OF l");
     // Within the current category, and accents don't matter.
     update(&mut s, Action::StartSearch);
     key(&mut s, SearchKey::Cancel);
-    assert_eq!(s.search, "");
+    assert_eq!(s.search.query, "");
     choose_category(&mut s, "World News / Europe");
     update(&mut s, Action::StartSearch);
     for c in "tïtlé".chars() {
@@ -791,7 +809,7 @@ fn search_filters_as_you_type_within_the_category() {
     key(&mut s, SearchKey::End);
     key(&mut s, SearchKey::Left);
     key(&mut s, SearchKey::Char('x'));
-    assert_eq!(s.search_box.as_ref().unwrap().0, "ïtlxé");
+    assert_eq!(s.search.input.as_ref().unwrap().text, "ïtlxé");
 }
 
 #[test]
@@ -804,7 +822,7 @@ fn n_and_shift_n_jump_between_matches() {
     }
     update(&mut s, Action::SearchInput(SearchKey::Accept));
     let line = |s: &State| {
-        let r = s.reader.as_ref().unwrap();
+        let r = s.reader.open.as_ref().unwrap();
         r.lines[r.scroll].text.clone()
     };
     update(&mut s, Action::NextMatch);
@@ -849,6 +867,7 @@ fn body_of(full: &[Article], title: &str) -> (Vec<Block>, usize) {
 
 fn reader_text(s: &State) -> Vec<String> {
     s.reader
+        .open
         .as_ref()
         .unwrap()
         .lines
@@ -947,7 +966,7 @@ fn searching_asks_for_the_text_of_bodies_on_disk_and_finds_it_when_it_comes() {
     let mut asked = asked[0].clone();
     asked.sort();
     assert_eq!(asked, ["Title a", "Title long"]);
-    assert_eq!(s.body_search, BodySearch::Loading);
+    assert_eq!(s.search.bodies, BodySearch::Loading);
     for c in "aragraph 3 of long".chars() {
         let e = update(&mut s, Action::SearchInput(SearchKey::Char(c)));
         assert!(
@@ -966,7 +985,7 @@ fn searching_asks_for_the_text_of_bodies_on_disk_and_finds_it_when_it_comes() {
         },
     );
     assert_eq!(titles(&s), ["Title long"]);
-    assert_eq!(s.body_search, BodySearch::Done);
+    assert_eq!(s.search.bodies, BodySearch::Done);
     // A later load keeps the text it already has.
     update(
         &mut s,
@@ -1011,7 +1030,7 @@ fn f_fetches_the_full_story_shows_it_with_its_note_and_toggles_back() {
             link: "https://example.com/a".into()
         }]
     );
-    assert!(s.full_fetching.contains(&id));
+    assert!(s.full.fetching.contains(&id));
     assert!(
         update(&mut s, Action::ToggleFull).is_empty(),
         "not asked twice"
@@ -1035,11 +1054,11 @@ fn f_fetches_the_full_story_shows_it_with_its_note_and_toggles_back() {
         !text.iter().any(|l| l.starts_with("Paragraph 0 of a")),
         "{text:?}"
     );
-    assert!(s.full_shown.contains(&id));
+    assert!(s.full.shown.contains(&id));
     // f: the summary again, without fetching; f: the story again.
     assert!(update(&mut s, Action::ToggleFull).is_empty());
     assert_eq!(reader_text(&s), summary);
-    assert!(!s.full_shown.contains(&id));
+    assert!(!s.full.shown.contains(&id));
     assert!(update(&mut s, Action::ToggleFull).is_empty());
     assert!(reader_text(&s).iter().any(|l| l == "Every word of it."));
     // A reload of the source keeps the full story on display.
@@ -1077,7 +1096,7 @@ fn a_failed_full_story_says_why_and_the_summary_stays() {
         "full story: https://example.com/a: HTTP 404 Not Found"
     );
     assert_eq!(reader_text(&s), summary);
-    assert!(!s.full_fetching.contains(&id));
+    assert!(!s.full.fetching.contains(&id));
     // It can be asked for again.
     assert_eq!(update(&mut s, Action::ToggleFull).len(), 1);
 }
@@ -1140,7 +1159,7 @@ fn background_full_stories_show_by_default_but_not_under_the_reader() {
             auto: true,
         },
     );
-    assert!(s.full_shown.contains(&other));
+    assert!(s.full.shown.contains(&other));
 }
 
 #[test]
@@ -1189,4 +1208,50 @@ fn a_reload_under_the_open_article_reads_its_body_again_and_keeps_the_screen() {
         },
     );
     assert_eq!(reader_text(&s), shown);
+}
+
+#[test]
+fn overlays_are_one_at_a_time_and_warnings_reach_the_status_under_them() {
+    let mut s = state();
+    // (action, overlay after it): an open overlay takes the keys until it is closed.
+    let table: &[(Action, Overlay)] = &[
+        (Action::ToggleHelp, Overlay::Help),
+        (Action::ToggleSources, Overlay::Help),
+        (Action::Back, Overlay::None),
+        (Action::ToggleSources, Overlay::Sources),
+        (Action::ToggleHelp, Overlay::Sources),
+        (Action::Down, Overlay::Sources),
+        (Action::CloseHelp, Overlay::None),
+        (Action::CloseHelp, Overlay::None),
+        (Action::ToggleSources, Overlay::Sources),
+        (Action::ToggleSources, Overlay::None),
+    ];
+    for (action, want) in table {
+        update(&mut s, action.clone());
+        assert_eq!(&s.overlay, want, "after {action:?}");
+    }
+    assert_eq!(selected_title(&s), "Title a", "keys went to the overlays");
+    // The shell's warnings go through `update` too, overlay or not.
+    update(&mut s, Action::ToggleHelp);
+    update(&mut s, Action::Warn("cannot save the marks".into()));
+    assert_eq!(s.warnings().last().unwrap(), "cannot save the marks");
+    assert_eq!(s.overlay, Overlay::Help);
+    update(
+        &mut s,
+        Action::SourceNames([("a".to_string(), "Agency".to_string())].into()),
+    );
+    assert_eq!(s.source_name("a"), Some("Agency"));
+}
+
+#[test]
+fn marks_cross_to_the_store_as_rows() {
+    let id = ArticleId::from_key("a");
+    let mark = Mark {
+        id: id.clone(),
+        read: true,
+        starred: false,
+    };
+    let row: (ArticleId, bool, bool) = mark.clone().into();
+    assert_eq!(row, (id, true, false));
+    assert_eq!(Mark::from(row), mark);
 }

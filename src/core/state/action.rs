@@ -1,0 +1,181 @@
+//! What can happen (`Action`: key intents and load results) and the IO `update` asks for
+//! (`Effect`).
+
+use super::full::FullText;
+use super::marks::Mark;
+use super::sources::SourceState;
+use crate::core::model::{Article, ArticleId, Block, BodyRef};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Everything that can happen: what a key or the mouse means, and what a loader found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    FocusNext,
+    FocusPrev,
+    /// Enter: choose a category, or open a headline.
+    Choose,
+    /// Esc: go back a pane (in the tree: collapse, then go to the parent).
+    Back,
+    NextArticle,
+    PrevArticle,
+    JumpToTree,
+    ToggleCollapse,
+    ToggleHelp,
+    CloseHelp,
+    Quit,
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Click {
+        column: u16,
+        row: u16,
+    },
+    ScrollUp {
+        column: u16,
+        row: u16,
+    },
+    ScrollDown {
+        column: u16,
+        row: u16,
+    },
+    /// Articles from a source, with the warnings met on the way.
+    Loaded {
+        articles: Vec<Article>,
+        warnings: Vec<String>,
+    },
+    /// Every source has reported.
+    LoadingDone,
+    /// Read and star marks kept from earlier runs.
+    Marks(Vec<Mark>),
+    /// The config's names for sources, by label (shown in the sources view).
+    SourceNames(HashMap<String, String>),
+    /// How a source is doing (added, or updated by label).
+    Source {
+        label: String,
+        state: SourceState,
+    },
+    /// Something the shell met that the user should know (a save or an open that failed); the
+    /// status bar shows the latest.
+    Warn(String),
+    /// A spinner frame while something loads.
+    Tick,
+    ToggleSources,
+    /// Fetch the current article's source again.
+    Refresh,
+    /// Fetch every source again.
+    RefreshAll,
+    /// Open the article's link in the browser.
+    OpenLink,
+    /// List the article's links to pick one to open.
+    ShowLinks,
+    /// `m`: the selected (or open) article read/unread.
+    ToggleRead,
+    /// `s`: star or unstar it.
+    ToggleStar,
+    /// `A`: everything in the current view read.
+    MarkAllRead,
+    /// `U`: undo the last mark-all.
+    UndoMarkAll,
+    /// `u`: show unread articles only, everywhere.
+    ToggleUnreadOnly,
+    /// `/`: open the search box.
+    StartSearch,
+    /// A key typed into the search box.
+    SearchInput(SearchKey),
+    /// `n` / `N`: next / previous search match while reading.
+    NextMatch,
+    PrevMatch,
+    /// An article's body, read again from disk (see `Effect::LoadBody`): its blocks and word
+    /// count, or why it could not be read.
+    BodyLoaded {
+        id: ArticleId,
+        body: Result<(Vec<Block>, usize), String>,
+    },
+    /// Folded search text (see `search::index_text`) of articles whose bodies are on disk (see
+    /// `Effect::LoadBodyTexts`); `done` on the last batch.
+    BodyTexts {
+        texts: Vec<(ArticleId, Arc<str>)>,
+        done: bool,
+    },
+    /// `f`: show the full story from the article's web page (fetched the first time), or the
+    /// feed's summary again.
+    ToggleFull,
+    /// A full story fetched (see `Effect::FetchFull`), or why not. `auto`: fetched without
+    /// being asked (a `full_text` source); failures are then not reported.
+    FullLoaded {
+        id: ArticleId,
+        story: Result<FullText, String>,
+        auto: bool,
+    },
+}
+
+impl Action {
+    /// Whether the action comes from the shell or a loader rather than from a key or the mouse:
+    /// an open overlay lets these through and takes every other.
+    pub fn is_background(&self) -> bool {
+        matches!(
+            self,
+            Action::Resize { .. }
+                | Action::Loaded { .. }
+                | Action::LoadingDone
+                | Action::Quit
+                | Action::Source { .. }
+                | Action::SourceNames(_)
+                | Action::Warn(_)
+                | Action::Tick
+                | Action::BodyLoaded { .. }
+                | Action::BodyTexts { .. }
+                | Action::FullLoaded { .. }
+        )
+    }
+}
+
+/// What a key does in the search box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchKey {
+    Char(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    /// Keep the filter and close the box.
+    Accept,
+    /// Clear the search and close the box.
+    Cancel,
+}
+
+/// IO that `update` asks the shell to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+    /// Load these sources again (by label).
+    Reload(Vec<String>),
+    /// Open this URL (http, https or mailto only) in the browser.
+    OpenUrl(String),
+    /// Read or star marks changed, to be saved.
+    SaveMarks(Vec<Mark>),
+    /// Fetch the full story of this article from its link (the cached copy if there is one) and
+    /// send `Action::FullLoaded`.
+    FetchFull {
+        id: ArticleId,
+        link: String,
+    },
+    /// Read this article's body from disk and send `Action::BodyLoaded`.
+    LoadBody {
+        id: ArticleId,
+        at: BodyRef,
+    },
+    /// Read these articles' bodies and send their search text back in `Action::BodyTexts`
+    /// batches.
+    LoadBodyTexts(Vec<(ArticleId, BodyRef)>),
+}

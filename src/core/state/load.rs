@@ -1,0 +1,124 @@
+//! Articles arriving: the library built again with everything the user sees kept in place (the
+//! filter by its path, folded nodes, the selection and the open article by id, full stories on
+//! display), and the `--category` filter applied once loading is done.
+
+use super::{Filter, State, TreeRow};
+use crate::core::category::CategoryTree;
+use crate::core::library::Library;
+use crate::core::model::{Article, ArticleId};
+use std::collections::HashSet;
+
+/// What the user sees, by id and path, to find again in a new library.
+struct Kept {
+    selected: Option<ArticleId>,
+    reading: Option<ArticleId>,
+    /// The filter's node path, lowercased.
+    filter_path: Option<String>,
+    collapsed: HashSet<String>,
+}
+
+impl State {
+    /// Articles from a source (and the warnings met on the way).
+    pub(super) fn loaded(&mut self, articles: Vec<Article>, warnings: Vec<String>) {
+        self.warnings.extend(warnings);
+        if !articles.is_empty() {
+            self.add_articles(articles);
+        }
+    }
+
+    /// Every source has reported.
+    pub(super) fn loading_done(&mut self) {
+        self.sources.loading = false;
+        self.apply_initial_category();
+    }
+
+    fn kept(&self) -> Kept {
+        let id_of = |i: usize| self.lib.articles()[i].id.clone();
+        let categories = &self.tree.categories;
+        Kept {
+            selected: self.selected_article().map(id_of),
+            reading: self.reader.open.as_ref().map(|r| id_of(r.article)),
+            filter_path: match self.list.filter {
+                Filter::Row(TreeRow::Node(n)) => Some(categories.path_of(n).to_lowercase()),
+                _ => None,
+            },
+            collapsed: self.tree.collapsed_paths(),
+        }
+    }
+
+    /// Where an article is in the library now.
+    fn find(&self, id: &Option<ArticleId>) -> Option<usize> {
+        id.as_ref()
+            .and_then(|id| self.lib.articles().iter().position(|a| &a.id == id))
+    }
+
+    /// Applies the loaded articles: rebuilds the library and tree, keeps read marks, the filter
+    /// (by its path), the selection and the open article (by id).
+    fn add_articles(&mut self, articles: Vec<Article>) {
+        let kept = self.kept();
+        let mut all: Vec<Article> = std::mem::take(&mut self.lib).into_articles();
+        // Full stories on display stay on display when their article is loaded again.
+        let shown = self.full.take_shown(&mut all);
+        all.extend(articles);
+        self.lib = Library::new(all);
+        self.full.show_again(&mut self.lib, &shown);
+        self.search.library_changed();
+        self.reader.requested.clear();
+        let (tree, members) = CategoryTree::build_indexed(self.lib.articles());
+        self.tree.set_categories(tree, members, &kept.collapsed);
+        self.marks.apply(self.lib.articles());
+        self.restore_view(kept);
+        self.recount();
+    }
+
+    /// Puts the filter, the selection and the open article back after the library changed.
+    fn restore_view(&mut self, kept: Kept) {
+        let filter = match (std::mem::take(&mut self.list.filter), kept.filter_path) {
+            (Filter::Row(TreeRow::Node(_)), Some(path)) => {
+                Filter::Row(self.tree.node_at(&path).map_or(TreeRow::All, TreeRow::Node))
+            }
+            (f, _) => f,
+        };
+        let selected = self.find(&kept.selected);
+        let reading = self.find(&kept.reading);
+        // set_filter keeps the selection by library index: point it at the new index first.
+        self.list.visible = selected.into_iter().collect();
+        self.list.selected = 0;
+        self.rebuild_tree_rows();
+        self.set_filter(filter);
+        if selected.is_none() {
+            self.list.selected = 0;
+            self.fix_list_offset();
+        }
+        match (reading, &mut self.reader.open) {
+            (Some(i), Some(r)) => r.article = i,
+            _ => self.reader.open = None,
+        }
+        // The article being read came again with its body on disk: the lines on screen stay
+        // until the body is back.
+        if let Some(i) = self.reader.open.as_ref().map(|r| r.article) {
+            self.request_body(i);
+        }
+    }
+
+    fn apply_initial_category(&mut self) {
+        let Some(path) = self.initial_category.take() else {
+            return;
+        };
+        match self.lib.category_filter(&path) {
+            Ok(f) => {
+                let roots = self.tree.categories.selected_roots(&f);
+                let filter = match roots.as_slice() {
+                    [one] => Filter::Row(TreeRow::Node(*one)),
+                    _ => Filter::Query(f),
+                };
+                if let Some(i) = filter.row().and_then(|r| self.tree.position(r)) {
+                    self.tree.selected = i;
+                    self.fix_tree_offset();
+                }
+                self.set_filter(filter);
+            }
+            Err(e) => self.warnings.push(e.to_string()),
+        }
+    }
+}
