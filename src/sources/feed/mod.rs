@@ -6,6 +6,7 @@
 mod encoding;
 mod json;
 pub mod raw;
+mod repair;
 mod xml;
 
 use crate::core::html::{absolute_url, estimate_words, html_to_line};
@@ -131,7 +132,7 @@ fn line_of(t: &Text) -> String {
 
 /// A category or author name: plain text unless it holds markup.
 fn name_line(s: &str) -> String {
-    if xml::looks_like_html(s) {
+    if repair::looks_like_html(s) {
         html_to_line(s)
     } else {
         sanitize_line(s)
