@@ -6,14 +6,17 @@
 //!
 //! `cargo bench --bench extract` (50 runs) or `cargo bench --bench extract -- 200`. Five warm-up
 //! runs, then the median, p99 and max in milliseconds; the rendering step (`html_to_blocks` on
-//! the extracted HTML) and the depth pre-pass (`limit_depth`), both part of the total, are timed
-//! on their own too. Then hostile shapes (a 3 MB page, deep nesting, unclosed tags), a few runs
-//! each. No criterion: a tiny harness.
+//! the extracted HTML) and the parse with its depth guard (`parse_page`), both part of the
+//! total, are timed on their own too. Then hostile shapes (a 3 MB page, deep nesting, unclosed tags), a few runs
+//! each. Last, feed bodies through `html_to_blocks` alone (what opening a feed article costs): a
+//! 5,000-word body, then hostile ones (32,000 `<style>` tags, a 32 MiB body of them, a tag with
+//! a million attributes, deep nesting). No criterion: a tiny harness.
 
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
-use tidings::sources::extract::{extract, limit_depth, render};
+use tidings::core::html::html_to_blocks;
+use tidings::sources::extract::{extract, parse_page, render};
 
 const WARMUP: usize = 5;
 const DEFAULT_RUNS: usize = 50;
@@ -172,7 +175,7 @@ fn main() {
     let base = url::Url::parse(URL).ok();
     let mut total = Vec::with_capacity(runs);
     let mut rendering = Vec::with_capacity(runs);
-    let mut prepass = Vec::with_capacity(runs);
+    let mut parsing = Vec::with_capacity(runs);
     for i in 0..WARMUP + runs {
         let t = Instant::now();
         let x = black_box(extract(black_box(&html), URL)).expect("story");
@@ -181,17 +184,17 @@ fn main() {
         black_box(render(black_box(&x.html), base.as_ref()));
         let r = t.elapsed();
         let t = Instant::now();
-        black_box(limit_depth(black_box(&html)));
+        black_box(parse_page(black_box(&html)));
         let d = t.elapsed();
         if i >= WARMUP {
             total.push(whole);
             rendering.push(r);
-            prepass.push(d);
+            parsing.push(d);
         }
     }
     stats("extract (all, 300 KB page)", total);
     stats("  of which html_to_blocks", rendering);
-    stats("  of which the depth pre-pass", prepass);
+    stats("  of which parse_page", parsing);
 
     // Hostile shapes, a few runs each: extraction must stay bounded, story or not.
     let story: String = (0..20)
@@ -227,4 +230,77 @@ fn main() {
         }
         stats(&format!("{name} ({} KB)", html.len() / 1024), t);
     }
+
+    // Feed bodies: `html_to_blocks` alone, as when a feed article is opened.
+    let base = url::Url::parse("https://news.example/item").ok();
+    let body = feed_body(5000);
+    let mut t = Vec::with_capacity(runs);
+    for i in 0..WARMUP + runs {
+        let s = Instant::now();
+        black_box(html_to_blocks(black_box(&body), base.as_ref()));
+        if i >= WARMUP {
+            t.push(s.elapsed());
+        }
+    }
+    stats(
+        &format!("feed body, 5,000 words ({} KB)", body.len() / 1024),
+        t,
+    );
+    let attrs: String = (0..1_000_000).map(|i| format!(" a{i}")).collect();
+    let hostile = [
+        ("32,000 <style> tags", "<style>x</style>".repeat(32_000)),
+        ("32 MiB of <style> tags", "<style>x</style>".repeat(2 << 20)),
+        ("a tag with 10^6 attributes", format!("<p{attrs}>text</p>")),
+        (
+            "nested 50,000 levels",
+            "<div>".repeat(50_000) + "deep" + &"</div>".repeat(50_000),
+        ),
+    ];
+    for (name, html) in hostile {
+        let runs = 3;
+        let mut t = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let s = Instant::now();
+            black_box(html_to_blocks(black_box(&html), base.as_ref()));
+            t.push(s.elapsed());
+        }
+        stats(&format!("{name} ({} KB)", html.len() / 1024), t);
+    }
+}
+
+/// A feed article's HTML body of about `words` words: paragraphs with links, emphasis and code,
+/// a heading every six paragraphs, a list and a quote now and then, an image.
+fn feed_body(words: usize) -> String {
+    let mut b = String::new();
+    let (mut n, mut i) = (0, 0);
+    while n < words {
+        if i % 6 == 5 {
+            let _ = write!(b, "<h2>Part {} &amp; more</h2>", i / 6 + 2);
+        }
+        b.push_str("<p>");
+        for j in 0..5 {
+            let s = SENTENCES[(i + j) % SENTENCES.len()];
+            n += s.split_whitespace().count();
+            match j {
+                1 => {
+                    let _ = write!(b, "<a href=\"/news/{i}?a=1&amp;b=2\">{s}</a> ");
+                }
+                2 => {
+                    let _ = write!(b, "<em>{s}</em> &ldquo;<code>x</code>&rdquo; ");
+                }
+                _ => {
+                    b.push_str(s);
+                    b.push(' ');
+                }
+            }
+        }
+        b.push_str("</p>\n");
+        if i % 9 == 4 {
+            b.push_str("<ul><li>First point</li><li>Second <b>point</b></li></ul>");
+            b.push_str("<blockquote><p>A quoted line.</p></blockquote>");
+            b.push_str("<img src=\"/i.jpg\" alt=\"The bridge at dawn\">");
+        }
+        i += 1;
+    }
+    b
 }

@@ -6,9 +6,12 @@
 //! an error, and one whose only text asks the reader to subscribe, sign in or accept cookies is
 //! told apart from it.
 
-use crate::core::html::html_to_blocks;
+use crate::core::html::{self, Tag, TokenSink, html_to_blocks};
 use crate::core::model::{Article, Block, BlockKind, Inline};
 use crate::core::sanitize::sanitize_line;
+use html5ever::tokenizer::{self as tk, TokenSinkResult};
+use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts, TreeSink};
+use std::cell::RefCell;
 use std::fmt;
 
 /// Fewer words than this after extraction is not a story.
@@ -60,7 +63,7 @@ pub fn extract(html: &str, url: &str) -> Result<Extracted, ExtractError> {
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .map(url::Url::as_str);
     // The HTML parser and the scorer both slow down with the square of the nesting depth.
-    let doc = dom_query::Document::from(limit_depth(html).as_ref());
+    let doc = parse_page(html).doc;
     let walled = strip_boilerplate(&doc);
     let cfg = dom_smoothie::Config {
         // The byline, dates and the like come from the feed; only the story is wanted.
@@ -156,19 +159,8 @@ fn strip_boilerplate(doc: &dom_query::Document) -> bool {
     walled
 }
 
-/// Deeper than this (as estimated by [`limit_depth`]), start tags are dropped.
+/// Deeper than this (as estimated by [`parse_page`]), start tags are dropped.
 pub const MAX_DEPTH: usize = 512;
-
-/// Elements without an end tag.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr",
-];
-
-/// Elements whose content is text up to their end tag.
-const RAW_TEXT: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
-];
 
 /// Start tags that close an open `p` (HTML's "close a p element in button scope").
 const CLOSES_P: &[&str] = &[
@@ -211,23 +203,125 @@ const CLOSES_P: &[&str] = &[
     "dt",
 ];
 
-/// The page with every start tag dropped that would open an element deeper than
-/// [`MAX_DEPTH`] (its text is kept); the page itself, not copied, when none is that deep.
+/// Start tags that end SVG or MathML content (HTML's "in foreign content" rules; `font` only
+/// with `color`, `face` or `size`).
+#[rustfmt::skip]
+const BREAKOUT: &[&str] = &[
+    "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em",
+    "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing",
+    "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike",
+    "sub", "sup", "table", "tt", "u", "ul", "var",
+];
+
+/// Elements of SVG and MathML whose content is HTML again.
+const INTEGRATION_POINTS: &[&str] = &[
+    "foreignobject",
+    "desc",
+    "title",
+    "mi",
+    "mo",
+    "mn",
+    "ms",
+    "mtext",
+    "annotation-xml",
+];
+
+/// A page parsed for the story, its nesting bounded (see [`parse_page`]).
+pub struct ParsedPage {
+    pub doc: dom_query::Document,
+    /// Start tags left out for being too deep.
+    pub dropped: usize,
+    /// Tags cut for holding too many attributes (see [`html::feed`]).
+    pub cut: usize,
+}
+
+/// The page parsed by html5ever's tree builder into a `dom_query` document, as
+/// `Document::from` does (scripting off), but fed by [`html::feed`] through a depth guard: a
+/// start tag that would open an element deeper than [`MAX_DEPTH`] never reaches the tree
+/// builder (its text does), and no tag holds more attributes than html5ever reads in linear
+/// time.
 ///
-/// A hostile page of thousands of nested (or never closed) tags would otherwise cost the HTML
-/// parser and the scorer seconds to minutes: both are quadratic in the depth. The depth is
-/// estimated in one pass with a stack of open tag names, closing them as end tags and the
-/// common implicit ends (`p`, `li`, `dt`/`dd`, `td`/`th`, `tr`, `option`) do. Tags it cannot
-/// match stay open in the estimate, so it errs towards deeper, never shallower.
-pub fn limit_depth(html: &str) -> std::borrow::Cow<'_, str> {
-    let b = html.as_bytes();
-    let mut stack: Vec<String> = Vec::new();
-    let mut out: Option<String> = None;
-    let mut copied = 0;
-    let mut i = 0;
-    // The nearest open `name` within the top 64 entries, not beyond a `fence`.
-    let near = |stack: &[String], names: &[&str], fences: &[&str]| {
-        for (k, n) in stack.iter().enumerate().rev().take(64) {
+/// A hostile page of thousands of nested (or never closed) tags would otherwise cost the tree
+/// builder and the scorer seconds to minutes: both are quadratic in the depth. The guard sees
+/// the tokens the tree builder sees, so raw text (`script`, `style`, ...) is read exactly as the
+/// parser reads it, and estimates the depth with a stack of open tag names, closing them as end
+/// tags and the common implicit ends (`p`, `li`, `dt`/`dd`, `td`/`th`, `tr`, `option`) do, and
+/// following SVG and MathML (where `/>` closes an element and `<p>` and the like leave them).
+/// Tags it cannot match stay open in the estimate, and `<div/>` opens a `div`, as in the parser:
+/// it errs towards deeper, never shallower. One pass of one tokenizer, linear in the page.
+pub fn parse_page(html: &str) -> ParsedPage {
+    let opts = TreeBuilderOpts {
+        scripting_enabled: false,
+        ..TreeBuilderOpts::default()
+    };
+    let guard = Guard {
+        builder: TreeBuilder::new(dom_query::Document::default(), opts),
+        depth: RefCell::new(Depth::default()),
+    };
+    let (guard, cut) = html::feed(html, guard, |_| false);
+    let dropped = guard.depth.borrow().dropped;
+    ParsedPage {
+        doc: guard.builder.sink.finish(),
+        dropped,
+        cut,
+    }
+}
+
+/// Hands tokens on to the tree builder, but not the start tags that are too deep.
+struct Guard {
+    builder: TreeBuilder<dom_query::NodeId, dom_query::Document>,
+    depth: RefCell<Depth>,
+}
+
+impl TokenSink for Guard {
+    type Handle = dom_query::NodeId;
+
+    fn process_token(&self, token: tk::Token, line: u64) -> TokenSinkResult<Self::Handle> {
+        if let tk::Token::TagToken(tag) = &token
+            && !self.depth.borrow_mut().keep(&Tag::new(tag))
+        {
+            return TokenSinkResult::Continue;
+        }
+        self.builder.process_token(token, line)
+    }
+
+    fn end(&self) {
+        self.builder.end();
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.builder
+            .adjusted_current_node_present_but_not_in_html_namespace()
+    }
+}
+
+/// The depth estimate of [`parse_page`].
+#[derive(Default)]
+struct Depth {
+    /// The open elements, as far as the estimate goes.
+    stack: Vec<String>,
+    /// Where SVG or MathML content starts (`true`) or turns back to HTML (`false`), by index in
+    /// `stack`.
+    foreign: Vec<(usize, bool)>,
+    /// Start tags dropped.
+    dropped: usize,
+}
+
+impl Depth {
+    fn in_foreign(&self) -> bool {
+        self.foreign.last().is_some_and(|&(_, svg)| svg)
+    }
+
+    fn truncate(&mut self, k: usize) {
+        self.stack.truncate(k);
+        while self.foreign.last().is_some_and(|&(at, _)| at >= k) {
+            self.foreign.pop();
+        }
+    }
+
+    /// The nearest open `name` within the top 64 entries, not beyond a `fence`.
+    fn near(&self, names: &[&str], fences: &[&str]) -> Option<usize> {
+        for (k, n) in self.stack.iter().enumerate().rev().take(64) {
             if names.contains(&n.as_str()) {
                 return Some(k);
             }
@@ -236,106 +330,64 @@ pub fn limit_depth(html: &str) -> std::borrow::Cow<'_, str> {
             }
         }
         None
-    };
-    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
-        let lt = i + off;
-        let rest = &b[lt + 1..];
-        if rest.starts_with(b"!--") {
-            i = memchr::memmem::find(&b[lt + 4..], b"-->").map_or(b.len(), |e| lt + 4 + e + 3);
-            continue;
-        }
-        if rest.first().is_some_and(|&c| c == b'!' || c == b'?') {
-            i = memchr::memchr(b'>', rest).map_or(b.len(), |e| lt + 1 + e + 1);
-            continue;
-        }
-        let closing = rest.first() == Some(&b'/');
-        let name_at = lt + 1 + usize::from(closing);
-        if !b.get(name_at).is_some_and(u8::is_ascii_alphabetic) {
-            i = lt + 1;
-            continue;
-        }
-        let name_len = b[name_at..]
-            .iter()
-            .position(|&c| c.is_ascii_whitespace() || c == b'/' || c == b'>')
-            .unwrap_or(b.len() - name_at);
-        let name = html[name_at..name_at + name_len].to_ascii_lowercase();
-        let end = tag_end(b, name_at + name_len);
-        i = (end + 1).min(b.len());
-        if closing {
-            if let Some(k) = near(&stack, &[name.as_str()], &[]) {
-                stack.truncate(k);
+    }
+
+    /// Whether the tree builder gets `tag`: false for a start tag too deep.
+    fn keep(&mut self, tag: &Tag<'_>) -> bool {
+        let name = tag.name();
+        if tag.is_end() {
+            if let Some(k) = self.near(&[name], &[]) {
+                self.truncate(k);
             }
-            continue;
+            return true;
         }
-        if VOID.contains(&name.as_str()) || (end > 0 && b[end - 1] == b'/') {
-            continue;
-        }
-        if RAW_TEXT.contains(&name.as_str()) {
-            i = raw_text_end(b, i, &name);
-            continue;
-        }
-        let implied: Option<usize> = match name.as_str() {
-            "li" => near(&stack, &["li"], &["ul", "ol", "menu"]),
-            "dt" | "dd" => near(&stack, &["dt", "dd"], &["dl"]),
-            "td" | "th" => near(&stack, &["td", "th"], &["tr", "table"]),
-            "tr" => near(&stack, &["tr"], &["table"]),
-            "option" => near(&stack, &["option"], &["select"]),
-            _ => None,
-        };
-        if let Some(k) = implied {
-            stack.truncate(k);
-        }
-        if CLOSES_P.contains(&name.as_str())
-            && let Some(k) = near(&stack, &["p"], &["button", "table"])
+        while self.in_foreign()
+            && (BREAKOUT.contains(&name)
+                || (name == "font"
+                    && ["color", "face", "size"]
+                        .iter()
+                        .any(|a| tag.attr(a).is_some())))
         {
-            stack.truncate(k);
+            let at = self.foreign.last().map_or(0, |&(at, _)| at);
+            self.truncate(at);
         }
-        if stack.len() >= MAX_DEPTH {
-            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
-            o.push_str(&html[copied..lt]);
-            copied = i;
-            continue;
+        let foreign = self.in_foreign();
+        if !foreign {
+            let implied = match name {
+                "li" => self.near(&["li"], &["ul", "ol", "menu"]),
+                "dt" | "dd" => self.near(&["dt", "dd"], &["dl"]),
+                "td" | "th" => self.near(&["td", "th"], &["tr", "table"]),
+                "tr" => self.near(&["tr"], &["table"]),
+                "option" => self.near(&["option"], &["select"]),
+                _ => None,
+            };
+            if let Some(k) = implied {
+                self.truncate(k);
+            }
+            if CLOSES_P.contains(&name)
+                && let Some(k) = self.near(&["p"], &["button", "table"])
+            {
+                self.truncate(k);
+            }
         }
-        stack.push(name);
+        // `/>` closes only void elements in HTML, any element in SVG and MathML.
+        let own_end = tag.self_closing() && (foreign || name == "svg" || name == "math");
+        if html::VOID.contains(&name) || own_end {
+            return true;
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            self.dropped += 1;
+            return false;
+        }
+        let at = self.stack.len();
+        self.stack.push(name.to_string());
+        if name == "svg" || name == "math" {
+            self.foreign.push((at, true));
+        } else if foreign && INTEGRATION_POINTS.contains(&name) {
+            self.foreign.push((at, false));
+        }
+        true
     }
-    match out {
-        None => std::borrow::Cow::Borrowed(html),
-        Some(mut o) => {
-            o.push_str(&html[copied..]);
-            std::borrow::Cow::Owned(o)
-        }
-    }
-}
-
-/// The index of the `>` ending a tag whose attributes start at `from` (quotes respected), or
-/// the end of the input.
-fn tag_end(b: &[u8], from: usize) -> usize {
-    let mut quote = None;
-    for (k, &c) in b.iter().enumerate().skip(from) {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == b'"' || c == b'\'' => quote = Some(c),
-            None if c == b'>' => return k,
-            None => {}
-        }
-    }
-    b.len()
-}
-
-/// Where the raw text of a `name` element starting at `from` ends: after its end tag (any case),
-/// or the end of the input.
-fn raw_text_end(b: &[u8], from: usize, name: &str) -> usize {
-    let mut k = from;
-    while let Some(off) = memchr::memmem::find(&b[k..], b"</") {
-        let at = k + off + 2;
-        let n = name.len();
-        if b.len() >= at + n && b[at..at + n].eq_ignore_ascii_case(name.as_bytes()) {
-            return memchr::memchr(b'>', &b[at..]).map_or(b.len(), |e| at + e + 1);
-        }
-        k = at;
-    }
-    b.len()
 }
 
 /// A page that is all wall: little text, which speaks of cookies, consent or subscribing.
@@ -469,12 +521,18 @@ mod tests {
 
     #[test]
     fn depth_is_limited_and_ordinary_pages_are_untouched() {
-        use std::borrow::Cow;
+        let tags = |doc: &dom_query::Document| doc.select("body *").length();
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pages");
         for e in std::fs::read_dir(dir).unwrap() {
             let bytes = std::fs::read(e.unwrap().path()).unwrap();
             let page = String::from_utf8_lossy(&bytes);
-            assert!(matches!(limit_depth(&page), Cow::Borrowed(_)));
+            let parsed = parse_page(&page);
+            assert_eq!((parsed.dropped, parsed.cut), (0, 0));
+            // The very document `Document::from` builds.
+            assert_eq!(
+                parsed.doc.html(),
+                dom_query::Document::from(page.as_ref()).html()
+            );
         }
         // Unclosed paragraphs, list items and cells do not add up.
         let flat = format!(
@@ -485,28 +543,32 @@ mod tests {
             "<dt>t<dd>d".repeat(2000),
             "<option>o".repeat(2000)
         );
-        assert!(matches!(limit_depth(&flat), Cow::Borrowed(_)));
-        // Scripts, styles and comments hold no tags.
+        assert_eq!(parse_page(&flat).dropped, 0);
+        // Scripts, styles, comments and titles hold no tags; SVG's `/>` closes.
         let hidden = format!(
-            "<script>{}</SCRIPT><style>{}</style><!-- {} -->",
+            "<script>{}</SCRIPT><style>{}</style><!-- {} --><title>{}</title><svg>{}</svg>",
             "<div>".repeat(2000),
             "<div>".repeat(2000),
-            "<div>".repeat(2000)
+            "<div>".repeat(2000),
+            "<div>".repeat(2000),
+            "<path d=\"M0 0\"/>".repeat(2000)
         );
-        assert!(matches!(limit_depth(&hidden), Cow::Borrowed(_)));
-        // Deep nesting is cut at MAX_DEPTH, keeping the text and the end tags.
+        assert_eq!(parse_page(&hidden).dropped, 0);
+        // Deep nesting is cut at MAX_DEPTH, keeping the text.
         let deep = format!(
             "{}deep text{}",
             "<div class=\"x>y\">".repeat(3000),
             "</div>".repeat(3000)
         );
-        let cut = limit_depth(&deep);
-        assert_eq!(cut.matches("<div").count(), MAX_DEPTH);
-        assert!(cut.contains("deep text"));
-        assert_eq!(cut.matches("</div>").count(), 3000);
+        let parsed = parse_page(&deep);
+        assert_eq!(parsed.dropped, 3000 - MAX_DEPTH);
+        assert_eq!(parsed.doc.select("div").length(), MAX_DEPTH);
+        assert_eq!(parsed.doc.select("div.x\\>y").length(), MAX_DEPTH);
+        assert!(parsed.doc.text().contains("deep text"));
         let unclosed = "<b><i><font color=red>".repeat(5000) + "text";
-        let cut = limit_depth(&unclosed);
-        assert_eq!(cut.matches('<').count(), MAX_DEPTH);
+        let parsed = parse_page(&unclosed);
+        assert!(parsed.dropped > 0);
+        assert!(tags(&parsed.doc) <= MAX_DEPTH, "{}", tags(&parsed.doc));
         // Odd input does not panic.
         for s in [
             "<",
@@ -519,8 +581,80 @@ mod tests {
             "<script>",
             "<1>",
             "<é>",
+            "<svg><![CDATA[<div>]]></svg>",
         ] {
-            let _ = limit_depth(s);
+            let _ = parse_page(s);
+        }
+    }
+
+    #[test]
+    fn the_depth_estimate_follows_the_parser() {
+        let deep = "<div>".repeat(2 * MAX_DEPTH);
+        // `<div/>` opens a div; `noscript` is markup (scripting is off); a `style` in SVG is
+        // not raw text: none of them hide the nesting after them. (Which element holds raw text
+        // is the tree builder's own decision: the guard sees the tokens it sees.)
+        for page in [
+            "<div/>".repeat(2 * MAX_DEPTH),
+            format!("<noscript>{deep}"),
+            format!("<svg><style>{deep}"),
+            format!("<math><mi><b>x</b></mi><style>{deep}"),
+            format!("<svg><g><p><script>{deep}</script>{deep}"),
+        ] {
+            let parsed = parse_page(&page);
+            assert!(parsed.dropped > 0, "{}", &page[..40]);
+            let divs = parsed.doc.select("div").length();
+            assert!(divs <= MAX_DEPTH, "{}: {divs}", &page[..40]);
+        }
+        // Raw text in HTML, and self-closing tags in SVG, hold nothing open.
+        let fine = format!(
+            "<!DOCTYPE html><html><body><svg>{}</svg><script>{deep}</script><textarea>{deep}\
+             </textarea><title>{deep}</title><p>text</p></body></html>",
+            "<path d=\"M0 0\"/>".repeat(2 * MAX_DEPTH)
+        );
+        assert_eq!(parse_page(&fine).dropped, 0);
+    }
+
+    #[test]
+    fn a_tag_with_a_million_attributes_is_cut_before_the_parser() {
+        let attrs: String = (0..1_000_000).map(|i| format!(" a{i}")).collect();
+        let page = format!("<html><body><p{attrs}>x</p>{}</body></html>", story(100));
+        let t = std::time::Instant::now();
+        let parsed = parse_page(&page);
+        assert!(parsed.cut > 0);
+        let most = parsed.doc.select("p").nodes()[0].attrs().len();
+        assert!((100..2000).contains(&most), "{most}");
+        let _ = extract(&page, "https://x.org/");
+        assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
+    }
+
+    #[test]
+    fn the_depth_guard_is_linear() {
+        // Best of three runs.
+        let best = |html: &str| {
+            (0..3)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    drop(parse_page(html));
+                    t.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+                .as_secs_f64()
+        };
+        let deep = |n: usize| "<div>".repeat(n) + "deep" + &"</div>".repeat(n);
+        let styles = |n: usize| "<style>x</style>".repeat(n);
+        let unclosed = |n: usize| "<div><p><b><i>".repeat(n / 4);
+        for (small, large) in [
+            (deep(12_500), deep(50_000)),
+            (styles(8_000), styles(32_000)),
+            (unclosed(12_500), unclosed(50_000)),
+        ] {
+            // The best of three tries: the tests run in parallel on a busy machine, and a
+            // quadratic cost gives 16 every time.
+            let ratio = (0..3)
+                .map(|_| best(&large) / best(&small).max(1e-6))
+                .fold(f64::INFINITY, f64::min);
+            assert!(ratio < 6.0, "4x the input took {ratio:.1}x the time");
         }
     }
 

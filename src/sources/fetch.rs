@@ -6,6 +6,7 @@
 
 use super::cache::{Cache, CacheEntry};
 use super::feed::{FeedContext, ParsedFeed, looks_like_feed, parse_feed};
+use crate::core::html::{Step, Tag, Token, tokenize};
 use crate::core::model::Article;
 use crate::core::sanitize::sanitize_line;
 use futures_util::StreamExt;
@@ -232,6 +233,16 @@ pub fn fetch_all(
     if urls.is_empty() {
         return;
     }
+    let (started, feeds, mut failed) = (std::time::Instant::now(), urls.len(), 0usize);
+    tracing::debug!(feeds, concurrency = opts.concurrency, "fetching feeds");
+    // Every failure is logged here, wherever it arose; successes in `fetch_one`.
+    let mut on_result = |result: Result<Fetched, FetchError>| {
+        if let Err(e) = &result {
+            failed += 1;
+            tracing::warn!(url = %sanitize_line(&e.url), error = %e, "feed fetch failed");
+        }
+        on_result(result)
+    };
     if tokio::runtime::Handle::try_current().is_ok() {
         std::thread::scope(|s| {
             let worker = s.spawn(|| run_all(urls, opts, &mut on_result));
@@ -242,6 +253,8 @@ pub fn fetch_all(
     } else {
         run_all(urls, opts, &mut on_result);
     }
+    let ms = started.elapsed().as_millis() as u64;
+    tracing::info!(feeds, failed, ms, "feeds fetched");
 }
 
 fn run_all(
@@ -461,11 +474,20 @@ fn describe_start(body: &[u8]) -> String {
     format!("neither RSS, Atom nor JSON Feed (starts with \"{short}{more}\")")
 }
 
-/// True when the first KiB holds `<html` or `<!doctype html` (any case).
+/// True when the first KiB, read by html5ever's tokenizer, holds an `<html>` start tag or an
+/// HTML doctype (any case); not when it only says so inside a comment or a script.
 pub fn looks_like_html(body: &[u8]) -> bool {
-    let head = body[..body.len().min(1024)].to_ascii_lowercase();
-    memchr::memmem::find(&head, b"<html").is_some()
-        || memchr::memmem::find(&head, b"<!doctype html").is_some()
+    let head = String::from_utf8_lossy(&body[..body.len().min(1024)]);
+    let mut html = false;
+    tokenize(&head, |token| {
+        html = match token {
+            Token::Doctype(d) => d.name.is_some_and(|n| n.eq_ignore_ascii_case("html")),
+            Token::Tag(tag) => !tag.is_end() && tag.name() == "html",
+            Token::Text { .. } => false,
+        };
+        if html { Step::Stop } else { Step::Next }
+    });
+    html
 }
 
 const FEED_TYPES: [&str; 4] = [
@@ -475,54 +497,48 @@ const FEED_TYPES: [&str; 4] = [
     "application/json",
 ];
 
-/// The first `<link rel="alternate" type="<a feed type>" href="...">`, resolved against `base`.
+/// The first `<link rel="alternate" type="<a feed type>" href="...">`, resolved against `base`,
+/// as html5ever's tokenizer reads the page (not inside comments or scripts).
 fn find_feed_link(body: &[u8], base: Option<&url::Url>) -> Option<String> {
     // Feed links live in the head; a megabyte is plenty and bounds the work.
     let text = String::from_utf8_lossy(&body[..body.len().min(1 << 20)]);
-    let lower = text.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("<link") {
-        let start = from + i + "<link".len();
-        // The tag must end the name here (`<linkfoo` is something else).
-        let next = lower[start..].chars().next();
-        let end = lower[start..].find('>').map_or(lower.len(), |e| start + e);
-        from = end;
-        if !next.is_some_and(|c| c.is_ascii_whitespace() || c == '/') {
-            continue;
-        }
-        let attrs = parse_attrs(&text[start..end]);
-        let get = |name: &str| {
-            attrs
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.as_str())
-        };
-        let is_alternate = get("rel").is_some_and(|r| {
-            r.split_ascii_whitespace()
-                .any(|t| t.eq_ignore_ascii_case("alternate"))
-        });
-        let ty = get("type").map(|t| {
-            t.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        });
-        let is_feed = ty.is_some_and(|t| FEED_TYPES.contains(&t.as_str()));
-        if is_alternate
-            && is_feed
-            && let Some(href) = get("href")
-            && let Some(abs) = resolve(href, base)
+    let mut found = None;
+    tokenize(&text, |token| {
+        if let Token::Tag(tag) = token
+            && !tag.is_end()
+            && tag.name() == "link"
         {
-            return Some(abs);
+            found = feed_link(&tag, base);
         }
-    }
-    None
+        if found.is_some() {
+            Step::Stop
+        } else {
+            Step::Next
+        }
+    });
+    found
 }
 
-/// An href made absolute (`http`/`https` only), with HTML entities decoded.
+/// The feed a `<link>` tag points at, if it is an alternate link of a feed type.
+fn feed_link(tag: &Tag<'_>, base: Option<&url::Url>) -> Option<String> {
+    let alternate = tag
+        .attr("rel")?
+        .split_ascii_whitespace()
+        .any(|t| t.eq_ignore_ascii_case("alternate"));
+    let ty = tag
+        .attr("type")?
+        .split(';')
+        .next()?
+        .trim()
+        .to_ascii_lowercase();
+    if !alternate || !FEED_TYPES.contains(&ty.as_str()) {
+        return None;
+    }
+    resolve(tag.attr("href")?, base)
+}
+
+/// An href (its references already decoded) made absolute, `http`/`https` only.
 fn resolve(href: &str, base: Option<&url::Url>) -> Option<String> {
-    let href = crate::core::html::decode_entities(href.trim());
     let href = href.trim();
     if href.is_empty() {
         return None;
@@ -534,55 +550,6 @@ fn resolve(href: &str, base: Option<&url::Url>) -> Option<String> {
     };
     matches!(u.scheme(), "http" | "https").then(|| u.to_string())
 }
-
-/// Attributes of a tag's inside (`name="v" name='v' name=v name`); names lowercased.
-fn parse_attrs(s: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
-            i += 1;
-        }
-        let name_start = i;
-        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'/') {
-            i += 1;
-        }
-        if i == name_start {
-            break;
-        }
-        let name = s[name_start..i].to_ascii_lowercase();
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let mut value = String::new();
-        if i < b.len() && b[i] == b'=' {
-            i += 1;
-            while i < b.len() && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
-                let q = b[i];
-                let vstart = i + 1;
-                let vend = b[vstart..]
-                    .iter()
-                    .position(|&c| c == q)
-                    .map_or(b.len(), |p| vstart + p);
-                value = s[vstart..vend].to_string();
-                i = (vend + 1).min(b.len());
-            } else {
-                let vstart = i;
-                while i < b.len() && !b[i].is_ascii_whitespace() {
-                    i += 1;
-                }
-                value = s[vstart..i].to_string();
-            }
-        }
-        out.push((name, value));
-    }
-    out
-}
-
 /// Header value as text, when it is visible ASCII.
 fn header_str(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
     headers
@@ -599,6 +566,7 @@ async fn fetch_one(
     opts: &FetchOptions,
     cache: Option<&Cache>,
 ) -> Result<Fetched, FetchError> {
+    let started = std::time::Instant::now();
     let err = |kind| FetchError::new(url, kind);
     let entry: Option<CacheEntry> = match cache {
         Some(c) => {
@@ -627,6 +595,15 @@ async fn fetch_one(
         let (u, b) = (url.to_string(), base.clone());
         let parsed = blocking(move || parse_body(&u, &b, &entry.body).map(|a| (a, entry))).await;
         let (parsed, entry) = parsed.map_err(err)?;
+        tracing::debug!(
+            url = %sanitize_line(url),
+            status = 304,
+            from = "cache (not modified)",
+            bytes = entry.body.len(),
+            articles = parsed.articles.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "feed fetched"
+        );
         if let Some(c) = cache {
             // Refresh the fetch time and any validators the 304 carried; failures do not matter.
             let mut meta = entry.meta;
@@ -652,6 +629,15 @@ async fn fetch_one(
     let (u, f) = (url.to_string(), final_url.clone());
     let parsed = blocking(move || parse_body(&u, &f, &body).map(|a| (a, body))).await;
     let (parsed, body) = parsed.map_err(err)?;
+    tracing::debug!(
+        url = %sanitize_line(url),
+        status = status.as_u16(),
+        from = "network",
+        bytes = body.len(),
+        articles = parsed.articles.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "feed fetched"
+    );
     if let Some(c) = cache {
         let c = c.clone();
         let (u, f) = (url.to_string(), final_url.clone());
@@ -894,6 +880,14 @@ mod tests {
         assert_eq!(find_feed_link(none, Some(&base)), None);
         let js = br#"<link type="application/rss+xml" href="javascript:alert(1)" rel="alternate">"#;
         assert_eq!(find_feed_link(js, Some(&base)), None);
+        // Not inside comments or scripts; the first real one, however written.
+        let hidden = br#"<html><!-- <link rel="alternate" type="application/rss+xml" href="/c"> -->
+            <script>'<link rel=alternate type=application/rss+xml href=/s>'</script>
+            <LINK REL="Alternate stylesheet" TYPE=application/atom+xml HREF=/a.xml></html>"#;
+        assert_eq!(
+            find_feed_link(hidden, Some(&base)).as_deref(),
+            Some("https://x.org/a.xml")
+        );
         // Odd inputs do not panic.
         for s in [
             &b"<link"[..],
@@ -905,6 +899,20 @@ mod tests {
         ] {
             let _ = find_feed_link(s, Some(&base));
         }
+    }
+
+    #[test]
+    fn html_is_recognized() {
+        assert!(looks_like_html(b"<!DOCTYPE HTML><title>x</title>"));
+        assert!(looks_like_html(b"\xef\xbb\xbf  <!-- c --><HTML lang=en>"));
+        assert!(looks_like_html(b"<head></head><html>"));
+        assert!(!looks_like_html(
+            b"<?xml version=\"1.0\"?><rss version=\"2.0\"></rss>"
+        ));
+        assert!(!looks_like_html(b"<!-- <html> --><feed>"));
+        assert!(!looks_like_html(b"<!DOCTYPE rss><rss>"));
+        assert!(!looks_like_html(b""));
+        assert!(!looks_like_html(b"\xff\xfe<\0h\0t\0m\0l\0>"));
     }
 
     #[test]
