@@ -10,4 +10,5 @@ pub mod model;
 pub mod sanitize;
 pub mod search;
 pub mod state;
+pub mod story;
 pub mod text;
