@@ -364,7 +364,9 @@ fn main() {
         println!("    {}", index.debug_stats());
         if part == 1 {
             println!(
-                "    memory: {:.0} MB more resident with the index alive",
+                "    memory: index {:.0} MB ({:.0} bytes/article); process grew by {:.0} MB",
+                index.heap_bytes() as f64 / 1e6,
+                index.heap_bytes() as f64 / m as f64,
                 rss_mb() - before
             );
         }

@@ -81,7 +81,7 @@ type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>
 /// Versions of one event are published at most this far apart.
 pub const WINDOW_HOURS: i64 = 48;
 /// At most this much of the lead (standfirst or first paragraph) is read, in bytes.
-pub const LEAD_BYTES: usize = 320;
+pub const LEAD_BYTES: usize = 280;
 /// Weight of a distinctive word (number, place, name, acronym); other words weigh 1.
 pub const W_DISTINCT: u32 = 2;
 /// Extra weight of a word that appears in the title.
@@ -1987,7 +1987,7 @@ fn id_key(id: &ArticleId) -> u64 {
 }
 
 /// Title words beyond this many (in hash order) are not paired in the candidate index.
-const MAX_PAIRED: usize = 12;
+const MAX_PAIRED: usize = 10;
 
 /// The candidate keys of a text: each pair of its title words (aliases included, at most
 /// [`MAX_PAIRED`] words), and each title word that may name something ([`F_KEY`]) alone. Two
@@ -2277,6 +2277,15 @@ impl StoryIndex {
             .map(|st| st.id.clone().expect("settled"))
             .collect();
         changed.sort_unstable();
+        // Growth slack of the big arrays (a load doubles them).
+        for v in [&mut self.postings] {
+            if v.capacity() > v.len() + v.len() / 4 {
+                v.shrink_to_fit();
+            }
+        }
+        if self.tokens.capacity() > self.tokens.len() + self.tokens.len() / 4 {
+            self.tokens.shrink_to_fit();
+        }
         let mut removed: Vec<StoryId> = before
             .iter()
             .map(|(id, _)| id)
@@ -2348,6 +2357,38 @@ impl StoryIndex {
             .id
             .as_ref()
             .expect("every story is settled after add")
+    }
+
+    /// The approximate heap size of the index, in bytes (from its tables' capacities).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        // A hash table entry, with its control byte.
+        let table = |cap: usize, entry: usize| cap * (entry + 1);
+        let id = 32; // an ArticleId's text on the heap (16 bytes, allocator overhead)
+        self.docs.capacity() * (size_of::<Doc>() + id)
+            + self.tokens.capacity() * 4
+            + table(self.by_id.capacity(), 12)
+            + table(self.by_link.capacity(), 12)
+            + self
+                .slots
+                .values()
+                .map(|t| table(t.capacity(), 8))
+                .sum::<usize>()
+            + self.postings.capacity() * 8
+            + self.seen.capacity() * size_of::<(u32, u8)>()
+            + self.comps.capacity() * size_of::<Component>()
+            + self
+                .comps
+                .iter()
+                .map(|c| c.members.capacity() * 4 + c.edges.capacity() * size_of::<Edge>())
+                .sum::<usize>()
+            + self.stories.capacity() * (size_of::<Story>() + id)
+            + self
+                .stories
+                .iter()
+                .map(|s| s.docs.capacity() * 4 + s.ids.capacity() * (24 + id))
+                .sum::<usize>()
+            + table(self.by_story.capacity(), 12)
     }
 
     /// Counters for the benchmark: posting visits, candidates, links, components.

@@ -853,3 +853,10 @@ fn the_same_template_with_another_name_stays_apart() {
     assert!(same(&ix, &arts[0], &arts[2]));
     assert!(pair_score(&arts[0].input(), &arts[1].input()).conflict);
 }
+
+#[test]
+fn the_index_can_move_to_a_worker() {
+    fn send<T: Send + Sync>() {}
+    send::<StoryIndex>();
+    send::<StoryId>();
+}
