@@ -1,5 +1,7 @@
 //! Runs the real binary on `sample-feeds/` and on folders of bad files, and checks what it prints.
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -7,15 +9,13 @@ use std::process::{Command, Output};
 fn tidings(args: &[&str]) -> Output {
     // Fresh data, config and cache folders for every run: a user's own never leak in.
     let home = tempfile::tempdir().expect("temp home");
-    Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .args(args)
-        .env("TZ", "UTC")
-        .env("XDG_DATA_HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path())
-        .env("XDG_CACHE_HOME", home.path())
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("runs tidings")
+    common::isolated(
+        &mut Command::new(env!("CARGO_BIN_EXE_tidings")),
+        home.path(),
+    )
+    .args(args)
+    .output()
+    .expect("runs tidings")
 }
 
 fn stdout(o: &Output) -> String {

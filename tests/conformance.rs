@@ -32,6 +32,8 @@
 //! both alike. Every mismatch of every fixture is reported at once, and the score is printed as
 //! `conformance: N expectations held, M failed` whether or not the test passes.
 
+mod common;
+
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -76,18 +78,16 @@ const ARTICLE_KEYS: &[&str] = &[
 /// from the crate root; a run that takes longer than [`RUN_LIMIT`] is killed and is an `Err`.
 fn tidings(args: &[&str]) -> Result<Output, String> {
     let home = tempfile::tempdir().expect("temp home");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .args(args)
-        .env("TZ", "UTC")
-        .env("XDG_DATA_HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path())
-        .env("XDG_CACHE_HOME", home.path())
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run tidings: {e}"))?;
+    let mut child = common::isolated(
+        &mut Command::new(env!("CARGO_BIN_EXE_tidings")),
+        home.path(),
+    )
+    .args(args)
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .map_err(|e| format!("cannot run tidings: {e}"))?;
     // Read both pipes while waiting, so a chatty child never blocks on a full pipe.
     let mut out_pipe = child.stdout.take().expect("stdout pipe");
     let mut err_pipe = child.stderr.take().expect("stderr pipe");

@@ -12,6 +12,16 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+/// Points `cmd` at fresh data, config and cache folders under `home` (a user's own never leak
+/// in), in UTC, from the crate root: how every test runs the binary.
+pub fn isolated<'c>(cmd: &'c mut Command, home: &Path) -> &'c mut Command {
+    cmd.env("TZ", "UTC")
+        .env("XDG_DATA_HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .env("XDG_CACHE_HOME", home)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+}
+
 /// How often the screen is captured while waiting for something to appear.
 pub const POLL: Duration = Duration::from_millis(50);
 /// The longest any one step may take.
