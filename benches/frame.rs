@@ -11,11 +11,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
-use tidings::app::App;
 use tidings::core::layout::layout;
 use tidings::core::model::{Article, ArticleId, Block, BlockKind, CategoryPath};
 use tidings::core::state::{Action, Clock, SearchKey, State, TreeRow};
 use tidings::keymap::Keymap;
+use tidings::shell::app::App;
 use tidings::ui::theme::Theme;
 
 const WIDTH: u16 = 200;

@@ -14,11 +14,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use tidings::app::App;
 use tidings::core::state::{Action, Clock, Effect, SearchKey, State};
 use tidings::keymap::Keymap;
-use tidings::sources::snapshot::Snapshot;
-use tidings::sources::{SourceSpec, fetch::FetchOptions, load_each};
+use tidings::shell::app::App;
+use tidings::sources::{SourceSpec, fetch::FetchOptions, load_with};
 use tidings::ui::theme::Theme;
 
 const RUNS: usize = 5;
@@ -39,9 +38,8 @@ fn start(specs: &[SourceSpec], cache: &std::path::Path) -> std::io::Result<Times
         cache_dir: Some(cache.to_path_buf()),
         ..Default::default()
     };
-    let mut snap = Snapshot::open(opts.cache_dir.as_deref());
-    let outcome = load_each(specs, &opts, Some(&mut snap), |_, _| {});
-    snap.save()?;
+    // The pipeline opens the snapshot in the cache folder and saves it after the local sources.
+    let outcome = load_with(specs, &opts);
     let load = t.elapsed();
     let articles = outcome.articles.len();
     let state = State::new(

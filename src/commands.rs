@@ -7,6 +7,8 @@ use crate::core::layout::layout;
 use crate::core::library::{FindError, Library};
 use crate::core::model::{Article, Block};
 use crate::core::text::{fit, truncate, width};
+use crate::sources::fetch::Fetcher;
+use crate::sources::pipeline::Pipeline;
 use crate::sources::{self, LoadOutcome};
 use chrono::Local;
 use serde::Serialize;
@@ -56,7 +58,7 @@ pub fn run(mut cli: Cli) -> ExitCode {
         Some(Command::Config { example }) => crate::config::command(&cli.sources.settings, example),
         Some(Command::Import { file }) => crate::opml::import(&cli.sources, &file),
         Some(Command::Export) => crate::opml::export(&cli.sources),
-        None => reader(&cli.sources, top_category),
+        None => crate::shell::reader(&cli.sources, top_category),
     };
     match result {
         Ok(code) => code,
@@ -68,325 +70,26 @@ pub fn run(mut cli: Cli) -> ExitCode {
     }
 }
 
-/// Loads sources on the calling thread, telling the reader about each as it goes: every source
-/// queued first, then (at start-up) the cached copies of feed URLs, so they show at once and
-/// offline, then local sources, then the URLs fetched concurrently, each reported as it arrives.
-fn load_into_reader(
-    specs: &[sources::SourceSpec],
-    opts: &sources::fetch::FetchOptions,
-    with_cache: bool,
-    tx: &std::sync::mpsc::Sender<crate::app::Msg>,
-    config: &crate::config::Config,
-) {
-    use crate::app::Msg;
-    use crate::core::state::{Action, SourceState};
-    use sources::SourceSpec;
-    let send = |a: Action| tx.send(Msg::Action(a)).is_ok();
-    let state = |label: String, state: SourceState| Action::Source { label, state };
-    for spec in specs {
-        send(state(spec.label(), SourceState::Queued));
-    }
-    let urls: Vec<&SourceSpec> = specs
-        .iter()
-        .filter(|s| matches!(s, SourceSpec::Url(_)))
-        .collect();
-    // Local files and cached feeds from the warm-start snapshot when unchanged; bodies stay on
-    // disk.
-    let mut snap = sources::snapshot::Snapshot::open(opts.cache_dir.as_deref());
-    if with_cache {
-        for spec in &urls {
-            if let SourceSpec::Url(u) = spec
-                && let Some(mut articles) = sources::cached_feed(u, opts, &mut snap)
-            {
-                config.apply(&spec.label(), &mut articles);
-                if config.full_text_for(&spec.label()) {
-                    fetch_full_stories(&articles, opts, tx);
-                }
-                let n = articles.len();
-                send(Action::Loaded {
-                    articles,
-                    warnings: Vec::new(),
-                });
-                send(state(
-                    spec.label(),
-                    SourceState::Loaded {
-                        articles: n,
-                        cached: true,
-                    },
-                ));
-                send(state(spec.label(), SourceState::Loading));
-            }
-        }
-    }
-    for spec in specs.iter().filter(|s| !matches!(s, SourceSpec::Url(_))) {
-        send(state(spec.label(), SourceState::Loading));
-        let mut outcome =
-            sources::load_each(std::slice::from_ref(spec), opts, Some(&mut snap), |_, _| {});
-        config.apply(&spec.label(), &mut outcome.articles);
-        if config.full_text_for(&spec.label()) {
-            fetch_full_stories(&outcome.articles, opts, tx);
-        }
-        let warnings = outcome.warnings.iter().map(|w| w.to_string()).collect();
-        let result = match outcome.reports.first().and_then(|r| r.failure.clone()) {
-            Some(reason) => SourceState::Failed(reason),
-            None => SourceState::Loaded {
-                articles: outcome.articles.len(),
-                cached: false,
-            },
-        };
-        send(Action::Loaded {
-            articles: outcome.articles,
-            warnings,
-        });
-        send(state(spec.label(), result));
-    }
-    if let Err(e) = snap.save() {
-        send(Action::Loaded {
-            articles: Vec::new(),
-            warnings: vec![format!(
-                "cannot save the start-up snapshot in the cache folder: {e}"
-            )],
-        });
-    }
-    let urls: Vec<String> = urls
-        .iter()
-        .filter_map(|s| match s {
-            SourceSpec::Url(u) => Some(u.clone()),
-            _ => None,
-        })
-        .collect();
-    if !urls.is_empty() {
-        for u in &urls {
-            send(state(
-                crate::core::sanitize::sanitize_line(u),
-                SourceState::Loading,
-            ));
-        }
-        sources::fetch::fetch_all(urls, opts, |result| {
-            let (label, articles, warnings, result) = match result {
-                Ok(mut f) => {
-                    let label = crate::core::sanitize::sanitize_line(&f.url);
-                    config.apply(&label, &mut f.articles);
-                    if config.full_text_for(&label) {
-                        fetch_full_stories(&f.articles, opts, tx);
-                    }
-                    let n = f.articles.len();
-                    (
-                        f.url,
-                        f.articles,
-                        f.warnings,
-                        SourceState::Loaded {
-                            articles: n,
-                            cached: f.not_modified,
-                        },
-                    )
-                }
-                Err(e) => {
-                    // The warning names the URL; the sources view shows it beside the reason.
-                    let reason = crate::core::sanitize::sanitize_line(&e.kind.to_string());
-                    let warning = e.to_string();
-                    (
-                        e.url,
-                        Vec::new(),
-                        vec![warning],
-                        SourceState::Failed(reason),
-                    )
-                }
-            };
-            send(Action::Loaded { articles, warnings });
-            send(state(crate::core::sanitize::sanitize_line(&label), result));
-        });
-    }
-    send(Action::LoadingDone);
-}
-
-/// An article's full story for the reader: the cached copy, else fetched (and cached).
-fn full_story(
-    id: &crate::core::model::ArticleId,
-    link: &str,
-    opts: &sources::fetch::FetchOptions,
-) -> Result<crate::core::state::FullText, String> {
-    let story = match sources::fulltext::cached_full(id, opts) {
-        Some(s) => s,
-        None => sources::fulltext::fetch_full(id, link, opts).map_err(|e| e.to_string())?,
-    };
-    Ok(crate::core::state::FullText {
-        note: story.note(),
-        blocks: story.blocks,
-        words: story.words,
-    })
-}
-
-/// Fetches the full stories of a `full_text` source's articles in the background, two at a
-/// time (as feeds are fetched per host), cached ones first.
-fn fetch_full_stories(
-    articles: &[Article],
-    opts: &sources::fetch::FetchOptions,
-    tx: &std::sync::mpsc::Sender<crate::app::Msg>,
-) {
-    use crate::app::Msg;
-    use crate::core::state::{Action, fetchable};
-    let jobs: Vec<(crate::core::model::ArticleId, String)> = articles
-        .iter()
-        .filter_map(|a| Some((a.id.clone(), a.link.clone().filter(|l| fetchable(l))?)))
-        .collect();
-    if jobs.is_empty() {
-        return;
-    }
-    let queue = std::sync::Arc::new(std::sync::Mutex::new(jobs.into_iter()));
-    for _ in 0..2 {
-        let (queue, opts, tx) = (queue.clone(), opts.clone(), tx.clone());
-        std::thread::spawn(move || {
-            loop {
-                let next = queue.lock().ok().and_then(|mut q| q.next());
-                let Some((id, link)) = next else {
-                    return;
-                };
-                let story = full_story(&id, &link, &opts);
-                let auto = true;
-                if tx
-                    .send(Msg::Action(Action::FullLoaded { id, story, auto }))
-                    .is_err()
-                {
-                    return;
-                }
-            }
-        });
-    }
-}
-
-/// Does background work the reader asked for, answering on its channel.
-fn background(
-    work: crate::core::state::Effect,
-    opts: &sources::fetch::FetchOptions,
-    tx: &std::sync::mpsc::Sender<crate::app::Msg>,
-) {
-    use crate::app::Msg;
-    use crate::core::state::{Action, Effect};
-    match work {
-        Effect::FetchFull { id, link } => {
-            let story = full_story(&id, &link, opts);
-            let _ = tx.send(Msg::Action(Action::FullLoaded {
-                id,
-                story,
-                auto: false,
-            }));
-        }
-        Effect::LoadBody { id, at } => {
-            let body = sources::files::load_body(&at, &id).map(|a| (a.blocks, a.words));
-            let _ = tx.send(Msg::Action(Action::BodyLoaded { id, body }));
-        }
-        // In batches, so a search shows what it finds while the rest is read.
-        Effect::LoadBodyTexts(wanted) => sources::body_texts(wanted, |texts, done| {
-            tx.send(Msg::Action(Action::BodyTexts { texts, done }))
-                .is_ok()
-        }),
-        _ => {}
-    }
-}
-
-/// The full-screen reader. Sources load on a thread of their own, so the first frame never waits
-/// for them; `r`/`R` load them again on another.
-fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
-    use crate::app::{App, Msg};
-    use crate::core::state::{Action, Clock, Mark, State, update};
-    let (tx, rx) = std::sync::mpsc::channel::<Msg>();
-    let specs = args.specs();
-    let opts = args.fetch_options();
-    {
-        let (specs, opts, tx) = (specs.clone(), opts.clone(), tx.clone());
-        let config = args.settings.clone();
-        std::thread::spawn(move || load_into_reader(&specs, &opts, true, &tx, &config));
-    }
-    let clock = Clock {
-        now: chrono::Utc::now(),
-        tz: *Local::now().offset(),
-    };
-    let mut state = State::new(clock, category);
-    update(
-        &mut state,
-        Action::SourceNames(args.settings.source_names()),
-    );
-    // Read and star marks from earlier runs, before any article arrives.
-    let store = args.store();
-    if let Some(store) = &store {
-        let (marks, warning) = store.load();
-        update(
-            &mut state,
-            Action::Marks(marks.into_iter().map(Mark::from).collect()),
-        );
-        if let Some(w) = warning {
-            update(&mut state, Action::Warn(w));
-        }
-    }
-    let (terminal, guard) = crate::terminal::setup()?;
-    crate::terminal::spawn_input(tx.clone());
-    crate::terminal::spawn_signals(tx.clone())?;
-    let mut app = App::new(
-        terminal,
-        state,
-        args.settings.keymap(),
-        args.settings.theme(),
-    )?;
-    // For the terminal-restore test: a panic after the first frame, on request.
-    if std::env::var_os("TIDINGS_PANIC_AFTER_FIRST_FRAME").is_some() {
-        app.draw()?;
-        panic!("TIDINGS_PANIC_AFTER_FIRST_FRAME is set: panicking on purpose");
-    }
-    let result = app.run(
-        &rx,
-        |labels| {
-            let chosen: Vec<sources::SourceSpec> = specs
-                .iter()
-                .filter(|s| labels.contains(&s.label()))
-                .cloned()
-                .collect();
-            let (opts, tx, config) = (opts.clone(), tx.clone(), args.settings.clone());
-            std::thread::spawn(move || load_into_reader(&chosen, &opts, false, &tx, &config));
-        },
-        |work| {
-            let tx = tx.clone();
-            let opts = opts.clone();
-            std::thread::spawn(move || background(work, &opts, &tx));
-        },
-        crate::terminal::open_url,
-        |marks| match &store {
-            Some(store) => {
-                let rows: Vec<_> = marks.into_iter().map(<(_, _, _)>::from).collect();
-                store.save(&rows).map(|_| ())
-            }
-            None => Err("no data folder: read and star marks are not saved".to_string()),
-        },
-    );
-    drop(guard);
-    result?;
-    Ok(ExitCode::SUCCESS)
-}
-
 /// Loads the sources and prints each warning to stderr; `Err` holds the exit status when every
 /// source failed.
 ///
 /// Local files come from the warm-start snapshot in the cache folder when unchanged, and the
 /// snapshot is saved again when anything changed; bodies stay on disk until needed.
-fn load(args: &SourceArgs) -> Result<Library, ExitCode> {
-    let opts = args.fetch_options();
-    let mut snap = sources::snapshot::Snapshot::open(opts.cache_dir.as_deref());
+fn load(args: &SourceArgs, fetcher: &Fetcher) -> Result<Library, ExitCode> {
+    let pipeline = Pipeline {
+        fetcher,
+        prepare: &|label, articles| args.settings.apply(label, articles),
+        cached_first: false,
+        warm: true,
+    };
     let LoadOutcome {
         articles,
         warnings,
         reports,
-    } = sources::load_each(&args.specs(), &opts, Some(&mut snap), |label, articles| {
-        args.settings.apply(label, articles)
-    });
+    } = sources::pipeline::collect(&args.specs(), &pipeline);
     let mut err = io::stderr().lock();
     for w in &warnings {
         let _ = writeln!(err, "tidings: warning: {w}");
-    }
-    if let Err(e) = snap.save() {
-        let _ = writeln!(
-            err,
-            "tidings: warning: cannot save the start-up snapshot in the cache folder: {e}"
-        );
     }
     if !reports.iter().any(|r| r.failure.is_none()) {
         let _ = writeln!(err, "tidings: error: no source could be loaded");
@@ -570,7 +273,8 @@ struct ListFilter {
 }
 
 fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
-    let mut lib = match load(args) {
+    let fetcher = Fetcher::new(args.fetch_options());
+    let mut lib = match load(args, &fetcher) {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
@@ -646,7 +350,8 @@ fn show(
     json: bool,
     full: bool,
 ) -> io::Result<ExitCode> {
-    let lib = match load(args) {
+    let fetcher = Fetcher::new(args.fetch_options());
+    let lib = match load(args, &fetcher) {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
@@ -675,10 +380,9 @@ fn show(
     let mut full_error = None;
     if full {
         use sources::fulltext::{cached_full, fetch_full};
-        let opts = args.fetch_options();
         let link = article.link.as_deref().unwrap_or("");
-        match cached_full(&article.id, &opts)
-            .map_or_else(|| fetch_full(&article.id, link, &opts), Ok)
+        match cached_full(&article.id, fetcher.options())
+            .map_or_else(|| fetch_full(&article.id, link, &fetcher), Ok)
         {
             Ok(story) => {
                 article.standfirst = None;
@@ -802,7 +506,8 @@ pub fn category_lines(tree: &CategoryTree) -> Vec<String> {
 }
 
 fn categories(args: &SourceArgs, json: bool) -> io::Result<ExitCode> {
-    let lib = match load(args) {
+    let fetcher = Fetcher::new(args.fetch_options());
+    let lib = match load(args, &fetcher) {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };

@@ -1,9 +1,9 @@
 //! tidings: a terminal news reader.
 //!
 //! Layers: `core` is pure (model, categories, library, layout, sanitizer); `sources` does the IO
-//! and parsing; `commands` prints for the command line.
+//! and parsing; `shell` runs the reader (event loop, terminal, worker); `commands` prints for
+//! the command line.
 
-pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -11,6 +11,6 @@ pub mod core;
 pub mod keymap;
 pub mod logging;
 pub mod opml;
+pub mod shell;
 pub mod sources;
-pub mod terminal;
 pub mod ui;

@@ -14,7 +14,13 @@ use std::thread;
 use std::time::{Duration, Instant};
 use tidings::core::model::{ArticleId, BlockKind};
 use tidings::sources::fetch::{FetchErrorKind, FetchOptions};
-use tidings::sources::fulltext::{FullError, FullStory, cached_full, fetch_full};
+use tidings::sources::fulltext::{FullError, FullStory, cached_full};
+
+/// A full story fetched through a fetcher made for the given options.
+fn fetch_full(id: &ArticleId, link: &str, opts: &FetchOptions) -> Result<FullStory, FullError> {
+    let fetcher = tidings::sources::fetch::Fetcher::new(opts.clone());
+    tidings::sources::fulltext::fetch_full(id, link, &fetcher)
+}
 
 /// What the server answers on one path.
 #[derive(Clone)]

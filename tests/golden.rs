@@ -12,6 +12,7 @@
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use tidings::core::model::{Article, Block};
+use tidings::core::render::Render;
 use tidings::sources::{SourceSpec, load};
 
 fn samples_root() -> PathBuf {

@@ -9,9 +9,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
-use tidings::sources::fetch::{
-    FetchError, FetchErrorKind, FetchOptions, Fetched, cached, fetch_all,
-};
+use tidings::sources::fetch::{FetchError, FetchErrorKind, FetchOptions, Fetched, Fetcher, cached};
+
+/// Every URL fetched through one fetcher made for the given options.
+fn fetch_all(
+    urls: Vec<String>,
+    opts: &FetchOptions,
+    each: impl FnMut(Result<Fetched, FetchError>) + Send,
+) {
+    Fetcher::new(opts.clone()).fetch_all(urls, each)
+}
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
@@ -721,4 +728,137 @@ fn results_are_reported_as_they_complete() {
         .collect();
     assert_eq!(names, ["", "fast", "slow"], "{order:?}");
     assert!(order[1].1 < Duration::from_millis(600), "{order:?}");
+}
+
+/// One fetcher (one runtime, one client) serves many fetches: from the calling thread, again,
+/// and from the jobs it runs on its own blocking pool (as the reader's worker does).
+#[test]
+fn one_fetcher_serves_every_fetch_including_its_own_jobs() {
+    let s = serve(8, |req, s| match req.path.as_str() {
+        "/page" => respond(s, "200 OK", &[("Content-Type", "text/html")], b"<p>hi</p>"),
+        _ => respond(s, "200 OK", &[], RSS.as_bytes()),
+    });
+    let fetcher = Arc::new(Fetcher::new(opts()));
+    for _ in 0..2 {
+        let mut n = Vec::new();
+        fetcher.fetch_all(vec![s.url("/feed")], |r| n.push(r.unwrap().articles.len()));
+        assert_eq!(n, [2]);
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (f, feed, page) = (fetcher.clone(), s.url("/feed"), s.url("/page"));
+    fetcher
+        .spawn_blocking(move || {
+            let mut n = 0;
+            f.fetch_all(vec![feed], |r| n = r.map_or(0, |f| f.articles.len()));
+            let body = f.fetch_page(&page, &|_| true).ok().and_then(|p| p.body);
+            tx.send((n, body)).unwrap();
+        })
+        .unwrap();
+    let (n, body) = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(body.as_deref(), Some(&b"<p>hi</p>"[..]));
+}
+
+/// Quitting never waits for a fetch in flight: dropping the fetcher leaves its jobs behind.
+#[test]
+fn dropping_a_fetcher_does_not_wait_for_its_jobs() {
+    let s = serve(2, |_, s| {
+        thread::sleep(Duration::from_secs(8));
+        respond(s, "200 OK", &[], RSS.as_bytes());
+    });
+    let fetcher = Arc::new(Fetcher::new(FetchOptions {
+        timeout: Duration::from_secs(15),
+        ..opts()
+    }));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (f, url) = (fetcher.clone(), s.url("/slow"));
+    fetcher
+        .spawn_blocking(move || {
+            tx.send(()).unwrap();
+            f.fetch_all(vec![url], |_| {});
+        })
+        .unwrap();
+    rx.recv_timeout(Duration::from_secs(5)).unwrap();
+    let t = Instant::now();
+    drop(fetcher);
+    assert!(t.elapsed() < Duration::from_secs(4), "{:?}", t.elapsed());
+}
+
+/// The loading pipeline (shared by the reader and the commands): a feed that cannot be fetched
+/// falls back to its last good copy with a warning; at the reader's start-up the cached copy
+/// comes first and a failed fetch then only reports the failure.
+#[test]
+fn the_pipeline_falls_back_to_the_cached_copy() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tidings::sources::SourceSpec;
+    use tidings::sources::pipeline::{Event, Pipeline, collect};
+    let down = Arc::new(AtomicBool::new(false));
+    let d = down.clone();
+    let s = serve(8, move |_, s| match d.load(Ordering::SeqCst) {
+        true => respond(s, "503 Service Unavailable", &[], b""),
+        false => respond(s, "200 OK", &[], RSS.as_bytes()),
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let fetcher = Fetcher::new(FetchOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+        ..opts()
+    });
+    let named = |_: &str, articles: &mut Vec<tidings::core::model::Article>| {
+        for a in articles.iter_mut() {
+            a.source = "Named".into();
+        }
+    };
+    let pipeline = |cached_first| Pipeline {
+        fetcher: &fetcher,
+        prepare: &named,
+        cached_first,
+        warm: true,
+    };
+    let specs = [SourceSpec::Url(s.url("/feed"))];
+    let fresh = collect(&specs, &pipeline(false));
+    assert_eq!(fresh.articles.len(), 2);
+    assert!(fresh.warnings.is_empty(), "{:?}", fresh.warnings);
+    assert_eq!(&*fresh.articles[0].source, "Named");
+
+    down.store(true, Ordering::SeqCst);
+    let offline = collect(&specs, &pipeline(false));
+    assert_eq!(offline.articles.len(), 2);
+    assert!(offline.any_loaded());
+    assert_eq!(
+        &*offline.articles[0].source, "Named",
+        "the copy is prepared too"
+    );
+    let w = offline
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>();
+    assert!(
+        w.len() == 1 && w[0].contains("503") && w[0].ends_with("showing the cached copy"),
+        "{w:?}"
+    );
+
+    let mut seen = Vec::new();
+    pipeline(true).run(&specs, |e| {
+        seen.push(match e {
+            Event::Queued(_) => "queued".to_string(),
+            Event::Loading(_) => "loading".to_string(),
+            Event::Warning(w) => format!("warning {w}"),
+            Event::Done(d) => format!(
+                "done {} cached={} failure={}",
+                d.articles.len(),
+                d.cached,
+                d.failure.unwrap_or_default()
+            ),
+        })
+    });
+    assert_eq!(
+        seen,
+        [
+            "queued",
+            "done 2 cached=true failure=",
+            "loading",
+            "done 0 cached=false failure=HTTP 503 Service Unavailable"
+        ]
+    );
 }

@@ -11,6 +11,7 @@ use tidings::core::layout::{LineKind, layout};
 use tidings::core::model::{
     Article, ArticleId, Block, BlockKind, BodyRef, CategoryPath, Inline, PendingHtml, Span,
 };
+use tidings::core::render::Render;
 use tidings::core::sanitize::{is_clean, sanitize, sanitize_line};
 use tidings::sources::feed::{FeedContext, parse_feed};
 use tidings::sources::text::{FileContext, parse_article};
@@ -1355,9 +1356,9 @@ mod app_props {
     use super::*;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
-    use tidings::app::{App, Msg};
     use tidings::core::state::{Action, Clock, FullText, SearchKey, SourceState, State};
     use tidings::keymap::Keymap;
+    use tidings::shell::app::{App, Msg};
     use tidings::ui::theme::Theme;
 
     const LABELS: &[&str] = &[

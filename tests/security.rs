@@ -373,7 +373,7 @@ fn reader_shows_hostile_articles_with_only_sgr() {
 
 #[test]
 fn browser_command_keeps_hostile_urls_one_argument() {
-    use tidings::terminal::browser_command;
+    use tidings::shell::terminal::browser_command;
     let urls = [
         "https://example.com/a b",
         "https://example.com/\"quoted\" 'single'",

@@ -8,9 +8,9 @@ use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers,
 };
 use ratatui::style::{Color, Modifier};
-use tidings::app::{App, Msg};
 use tidings::core::state::{Action, Clock, State};
 use tidings::keymap::Keymap;
+use tidings::shell::app::{App, Msg};
 use tidings::sources::{SourceSpec, load};
 use tidings::ui::theme::Theme;
 

@@ -2,6 +2,7 @@
 
 use crate::core::category::{CategoryFilter, CategoryQuery, CategoryTree, closest_categories};
 use crate::core::model::Article;
+use crate::core::render::Render;
 use std::collections::HashSet;
 
 #[derive(Debug, Clone, Default)]

@@ -7,6 +7,7 @@ pub mod html;
 pub mod layout;
 pub mod library;
 pub mod model;
+pub mod render;
 pub mod sanitize;
 pub mod search;
 pub mod state;

@@ -165,7 +165,8 @@ pub struct Article {
     pub meta: Vec<(String, String)>,
     /// Where the article came from (a file path), for messages; shared by a file's articles.
     pub origin: std::sync::Arc<str>,
-    /// A body still in HTML, turned into `blocks` when the article is opened (feeds carry much
+    /// A body still in HTML, turned into `blocks` when the article is opened (see
+    /// [`crate::core::html::Render`]) (feeds carry much
     /// more markup than anyone reads; rendering it all up front would double a load's cost).
     pub pending: Option<Box<PendingHtml>>,
     /// Where the body is when it is not in memory (`blocks` and `pending` empty): articles from
@@ -198,17 +199,6 @@ pub struct PendingHtml {
 }
 
 impl Article {
-    /// Turns a pending HTML body into blocks (appended after any blocks already there) and
-    /// recounts the words. Does nothing when there is none.
-    pub fn render(&mut self) {
-        if let Some(p) = self.pending.take() {
-            let base = p.base.as_deref().and_then(|b| url::Url::parse(b).ok());
-            self.blocks
-                .extend(crate::core::html::html_to_blocks(&p.html, base.as_ref()));
-            self.words = Article::count_words(self.standfirst.as_deref(), &self.blocks);
-        }
-    }
-
     /// True when the body is elsewhere (see [`Article::stored`]) and must be loaded to be shown.
     pub fn body_unloaded(&self) -> bool {
         self.stored.is_some()
@@ -222,12 +212,12 @@ impl Article {
         self.stored = Some(at);
     }
 
-    /// Puts a body read again (see [`Article::unload`]) back in place, rendered.
-    pub fn restore(&mut self, blocks: Vec<Block>, pending: Option<Box<PendingHtml>>) {
+    /// Puts a body read again (see [`Article::unload`]) back in place (bodies are stored
+    /// rendered).
+    pub fn restore(&mut self, blocks: Vec<Block>) {
         self.blocks = blocks;
-        self.pending = pending;
+        self.pending = None;
         self.stored = None;
-        self.render();
     }
 
     /// Minutes to read at 230 words a minute, at least one.

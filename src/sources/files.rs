@@ -6,6 +6,7 @@ use super::feed::{FeedContext, SNIFF_BYTES, Sniffed, looks_like_feed, parse_feed
 use super::snapshot::{Snapshot, Stamp};
 use super::text::{FileContext, parse_article};
 use crate::core::model::{Article, ArticleId, BodyRef, CategoryPath};
+use crate::core::render::Render;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Full stories: an article's web page fetched with the feed limits, its story extracted
 //! (see [`super::extract`]) and cached, so it reads offline later.
 //!
-//! [`fetch_full`] is blocking (a worker thread calls it); [`cached_full`] does no network IO.
+//! [`fetch_full`] is blocking (the worker calls it); [`cached_full`] does no network IO.
 //! The cache keeps the extracted story's HTML, not blocks, under
 //! `<cache dir>/full/<article id>.json`, and renders it again on load with the same
 //! [`crate::core::html::html_to_blocks`] as feeds, so a cached copy reads exactly like a fresh one.
@@ -9,7 +9,7 @@
 use super::atomic::write_atomic;
 use super::decode::{self, Skip};
 use super::extract::{self, ExtractError};
-use super::fetch::{FetchError, FetchOptions, fetch_page, looks_like_html};
+use super::fetch::{FetchError, FetchOptions, Fetcher, looks_like_html};
 use crate::core::model::{ArticleId, Block};
 use crate::core::sanitize::sanitize_line;
 use chrono::{DateTime, Utc};
@@ -148,12 +148,12 @@ fn media_type(content_type: &str) -> String {
 }
 
 /// Fetches the page at `link` (the article `id`'s), extracts its story and caches it (when
-/// `opts.cache_dir` is set). Obeys the feed limits of `opts`: timeouts, size cap, redirects,
-/// `http`/`https` only (anything else is refused before any IO). Blocking: call it from a
-/// worker thread.
-pub fn fetch_full(id: &ArticleId, link: &str, opts: &FetchOptions) -> Result<FullStory, FullError> {
+/// the fetcher's options have a cache folder). Obeys the feed limits: timeouts, size cap,
+/// redirects, `http`/`https` only (anything else is refused before any IO). Blocking: call it
+/// from a worker thread.
+pub fn fetch_full(id: &ArticleId, link: &str, fetcher: &Fetcher) -> Result<FullStory, FullError> {
     let started = std::time::Instant::now();
-    let result = fetch_story(id, link, opts);
+    let result = fetch_story(id, link, fetcher);
     let ms = started.elapsed().as_millis() as u64;
     match &result {
         Ok(s) => tracing::info!(
@@ -175,7 +175,7 @@ pub fn fetch_full(id: &ArticleId, link: &str, opts: &FetchOptions) -> Result<Ful
 }
 
 /// [`fetch_full`], unlogged.
-fn fetch_story(id: &ArticleId, link: &str, opts: &FetchOptions) -> Result<FullStory, FullError> {
+fn fetch_story(id: &ArticleId, link: &str, fetcher: &Fetcher) -> Result<FullStory, FullError> {
     let link = link.trim();
     if link.is_empty() {
         return Err(FullError::NoLink);
@@ -185,7 +185,9 @@ fn fetch_story(id: &ArticleId, link: &str, opts: &FetchOptions) -> Result<FullSt
         _ => return Err(FullError::UnsupportedLink(link.to_string())),
     }
     let wanted = |ct: Option<&str>| ct.is_none_or(|c| HTML_TYPES.contains(&media_type(c).as_str()));
-    let page = fetch_page(link, opts, &wanted).map_err(FullError::Fetch)?;
+    let page = fetcher
+        .fetch_page(link, &wanted)
+        .map_err(FullError::Fetch)?;
     let final_url = page.final_url;
     let Some(body) = page.body else {
         return Err(FullError::NotHtml {
@@ -219,7 +221,7 @@ fn fetch_story(id: &ArticleId, link: &str, opts: &FetchOptions) -> Result<FullSt
         },
     })?;
     let fetched = Utc::now();
-    if let Some(path) = cache_path(id, opts) {
+    if let Some(path) = cache_path(id, fetcher.options()) {
         let entry = CachedStory {
             version: CACHE_VERSION,
             link: link.to_string(),

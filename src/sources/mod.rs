@@ -9,11 +9,13 @@ pub mod feed;
 pub mod fetch;
 pub mod files;
 pub mod fulltext;
+pub mod pipeline;
 pub mod snapshot;
 pub mod store;
 pub mod text;
 
 use crate::core::model::Article;
+use crate::core::render::Render;
 use crate::core::sanitize::sanitize_line;
 use std::fmt;
 use std::path::PathBuf;
@@ -112,7 +114,7 @@ pub fn load_body(a: &mut Article) -> Result<(), String> {
     if let Some(at) = a.stored.take() {
         match files::load_body(&at, &a.id) {
             Ok(full) => {
-                a.restore(full.blocks, None);
+                a.restore(full.blocks);
                 a.words = full.words;
             }
             Err(e) => {
@@ -140,7 +142,7 @@ pub fn load_bodies(articles: &mut [Article]) -> Vec<Warning> {
     let (found, warnings) = files::load_bodies(&wanted);
     for (j, full) in found {
         let a = &mut articles[slots[j]];
-        a.restore(full.blocks, None);
+        a.restore(full.blocks);
         a.words = full.words;
     }
     warnings
@@ -222,130 +224,15 @@ pub fn load(specs: &[SourceSpec]) -> LoadOutcome {
     load_with(specs, &fetch::FetchOptions::default())
 }
 
-/// Loads every source, bodies and all: files are read and parsed in parallel, feed URLs
-/// fetched concurrently.
+/// Loads every source, bodies and all, through the [`pipeline`] with nothing applied: files
+/// are read and parsed in parallel, feed URLs fetched concurrently.
 pub fn load_with(specs: &[SourceSpec], opts: &fetch::FetchOptions) -> LoadOutcome {
-    load_each(specs, opts, None, |_, _| {})
-}
-
-/// [`load_with`], handing each source's articles to `each` with the source's label (its
-/// [`SourceSpec::label`]; for a feed URL, the sanitized URL) before they join the rest.
-///
-/// With a snapshot (the warm start), local files unchanged since it are taken from it, what the
-/// others give is recorded in it, and the bodies of local articles stay on disk until opened
-/// (see [`files::load_body`]); the caller saves the snapshot.
-pub fn load_each(
-    specs: &[SourceSpec],
-    opts: &fetch::FetchOptions,
-    mut snap: Option<&mut snapshot::Snapshot>,
-    mut each: impl FnMut(&str, &mut Vec<Article>) + Send,
-) -> LoadOutcome {
-    let mut outcome = LoadOutcome::default();
-    if let Some(w) = snap.as_mut().and_then(|s| s.take_warning()) {
-        outcome.warnings.push(Warning::new("", w));
-    }
-    let mut urls = Vec::new();
-    for spec in specs {
-        let started = std::time::Instant::now();
-        let (mut articles, warnings, failure) = match spec {
-            SourceSpec::Path(p) => files::load_path_with(p, snap.as_deref_mut()),
-            SourceSpec::Bundled => files::load_bundled(),
-            SourceSpec::Url(u) => {
-                urls.push(u.clone());
-                continue;
-            }
-        };
-        let ms = started.elapsed().as_millis() as u64;
-        match &failure {
-            None => tracing::info!(
-                source = %spec.label(),
-                articles = articles.len(),
-                warnings = warnings.len(),
-                ms,
-                "source loaded"
-            ),
-            Some(why) => tracing::warn!(source = %spec.label(), error = %why, ms, "source failed"),
-        }
-        each(&spec.label(), &mut articles);
-        outcome.reports.push(SourceReport {
-            label: spec.label(),
-            articles: articles.len(),
-            failure,
-        });
-        // Moved when it is the first (articles are large: no second copy of a big archive).
-        if outcome.articles.is_empty() {
-            outcome.articles = articles;
-        } else {
-            outcome.articles.extend(articles);
-        }
-        outcome.warnings.extend(warnings);
-    }
-    if !urls.is_empty() {
-        // A feed's time is from the start of the fetch to its arrival.
-        let started = std::time::Instant::now();
-        let ms = || started.elapsed().as_millis() as u64;
-        fetch::fetch_all(urls, opts, |result| match result {
-            Ok(mut f) => {
-                tracing::info!(
-                    source = %sanitize_line(&f.url),
-                    articles = f.articles.len(),
-                    not_modified = f.not_modified,
-                    ms = ms(),
-                    "source loaded"
-                );
-                each(&sanitize_line(&f.url), &mut f.articles);
-                outcome.reports.push(SourceReport {
-                    label: sanitize_line(&f.url),
-                    articles: f.articles.len(),
-                    failure: None,
-                });
-                outcome.articles.extend(f.articles);
-                outcome
-                    .warnings
-                    .extend(f.warnings.into_iter().map(|message| Warning {
-                        origin: String::new(),
-                        message,
-                    }));
-            }
-            // Offline or failing: the last good copy, when there is one, with a warning.
-            Err(e) if let Some(mut articles) = fetch::cached(&e.url, opts) => {
-                tracing::warn!(
-                    source = %sanitize_line(&e.url),
-                    articles = articles.len(),
-                    ms = ms(),
-                    "source loaded from the cached copy (the fetch failed)"
-                );
-                each(&sanitize_line(&e.url), &mut articles);
-                outcome.warnings.push(Warning {
-                    origin: String::new(),
-                    message: sanitize_line(&format!("{e}; showing the cached copy")),
-                });
-                outcome.reports.push(SourceReport {
-                    label: sanitize_line(&e.url),
-                    articles: articles.len(),
-                    failure: None,
-                });
-                outcome.articles.extend(articles);
-            }
-            Err(e) => {
-                let message = e.to_string();
-                tracing::warn!(
-                    source = %sanitize_line(&e.url),
-                    ms = ms(),
-                    "source failed, no cached copy"
-                );
-                outcome.reports.push(SourceReport {
-                    label: sanitize_line(&e.url),
-                    articles: 0,
-                    failure: Some(message.clone()),
-                });
-                // The error's text already names the URL.
-                outcome.warnings.push(Warning {
-                    origin: String::new(),
-                    message: sanitize_line(&message),
-                });
-            }
-        });
-    }
-    outcome
+    let fetcher = fetch::Fetcher::new(opts.clone());
+    let pipeline = pipeline::Pipeline {
+        fetcher: &fetcher,
+        prepare: &|_, _| {},
+        cached_first: false,
+        warm: false,
+    };
+    pipeline::collect(specs, &pipeline)
 }

@@ -166,7 +166,7 @@ impl State {
             }
         };
         let a = self.lib.article_mut(i);
-        a.restore(blocks, None);
+        a.restore(blocks);
         if words > 0 {
             a.words = words;
         }

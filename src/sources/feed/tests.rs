@@ -1,4 +1,5 @@
 use super::*;
+use crate::core::render::Render;
 use chrono::TimeZone;
 
 fn ctx(url: Option<&str>) -> FeedContext {

@@ -2,7 +2,7 @@
 //! on error (the guard's `Drop`), on panic (a hook) and on SIGTERM/SIGHUP/SIGINT (they become a
 //! quit message, so the loop ends and the guard restores).
 
-use crate::app::Msg;
+use super::app::Msg;
 use crate::core::state::Action;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -87,11 +87,9 @@ pub fn browser_command(browser: &str, url: &str) -> Option<(String, Vec<String>)
 }
 
 /// Opens a URL (http, https or mailto only): with `$BROWSER` when set, handing it the terminal
-/// and taking it back afterwards (terminal browsers work), else with the system opener, detached.
-pub fn open_url(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
-    url: &str,
-) -> Result<(), String> {
+/// and taking it back afterwards (terminal browsers work; the app then draws the whole screen
+/// again), else with the system opener, detached.
+pub fn open_url(url: &str) -> Result<(), String> {
     if !crate::core::state::openable(url) {
         return Err(format!(
             "not opening '{url}': only http, https and mailto links open"
@@ -104,9 +102,6 @@ pub fn open_url(
             let status = std::process::Command::new(&program).args(&args).status();
             let _ = enable_raw_mode();
             let _ = execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture);
-            // Terminal::clear would ask the terminal for the cursor position while the input
-            // thread owns the replies; a blank frame instead makes the next draw send everything.
-            let _ = terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()));
             match status {
                 Ok(s) if s.success() => Ok(()),
                 Ok(s) => Err(format!("{program} exited with {s}")),

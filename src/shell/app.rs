@@ -24,12 +24,8 @@ pub struct App<B: Backend> {
     pub state: State,
     pub keymap: Keymap,
     pub theme: Theme,
-    /// Sources `update` asked to load again, for the shell's loader to take.
-    pub pending: Vec<String>,
-    /// URLs `update` asked to open.
-    pub open: Vec<String>,
-    /// Background work `update` asked for (bodies to read), for the shell's workers.
-    pub work: Vec<Effect>,
+    /// Effects `update` asked for, not yet executed (read/star marks apart).
+    pub effects: Vec<Effect>,
     /// Read/star marks not yet saved, and when they were last saved.
     pub unsaved: Vec<Mark>,
     last_save: std::time::Instant,
@@ -77,9 +73,7 @@ impl<B: Backend> App<B> {
             state,
             keymap,
             theme,
-            pending: Vec::new(),
-            open: Vec::new(),
-            work: Vec::new(),
+            effects: Vec::new(),
             unsaved: Vec::new(),
             last_save: std::time::Instant::now(),
         };
@@ -136,12 +130,9 @@ impl<B: Backend> App<B> {
                     match effect {
                         // `update` has marked the state as quitting.
                         Effect::Quit => {}
-                        Effect::Reload(labels) => self.pending.extend(labels),
-                        Effect::OpenUrl(url) => self.open.push(url),
+                        // Saved at most once a second (see `run`).
                         Effect::SaveMarks(marks) => self.unsaved.extend(marks),
-                        work @ (Effect::LoadBody { .. }
-                        | Effect::LoadBodyTexts(_)
-                        | Effect::FetchFull { .. }) => self.work.push(work),
+                        other => self.effects.push(other),
                     }
                 }
                 true
@@ -159,17 +150,14 @@ impl<B: Backend> App<B> {
     }
 
     /// Runs until quit or until every sender is gone. Blocks between messages (0% CPU when idle);
-    /// while sources load, wakes every 100 ms for the spinner. `reload` is called with the labels
-    /// of sources to load again, `open` with URLs to open, `save` with changed read/star marks:
-    /// at most once a second while changes come, and once more on the way out; `background`
-    /// with work for another thread, which answers on the channel.
+    /// while sources load, wakes every 100 ms for the spinner. Every effect goes to `execute`
+    /// (the worker's [`super::worker::Worker::execute`]) once the ready messages are handled;
+    /// changed read/star marks at most once a second while changes come, and once more on the
+    /// way out. What `execute` cannot do becomes a warning.
     pub fn run(
         &mut self,
         rx: &Receiver<Msg>,
-        mut reload: impl FnMut(Vec<String>),
-        mut background: impl FnMut(Effect),
-        mut open: impl FnMut(&mut Terminal<B>, &str) -> Result<(), String>,
-        mut save: impl FnMut(Vec<Mark>) -> Result<(), String>,
+        mut execute: impl FnMut(Effect) -> Result<(), String>,
     ) -> io::Result<()> {
         use std::sync::mpsc::RecvTimeoutError;
         use std::time::Duration;
@@ -207,7 +195,7 @@ impl<B: Backend> App<B> {
             if !self.unsaved.is_empty()
                 && (self.state.is_quitting() || self.last_save.elapsed() >= Duration::from_secs(1))
             {
-                if let Err(e) = save(std::mem::take(&mut self.unsaved)) {
+                if let Err(e) = execute(Effect::SaveMarks(std::mem::take(&mut self.unsaved))) {
                     dirty |= self.handle(Msg::Action(Action::Warn(e)));
                 }
                 self.last_save = std::time::Instant::now();
@@ -215,24 +203,27 @@ impl<B: Backend> App<B> {
             if self.state.is_quitting() {
                 break;
             }
-            if !self.pending.is_empty() {
-                reload(std::mem::take(&mut self.pending));
-            }
-            for work in std::mem::take(&mut self.work) {
-                background(work);
-            }
-            for url in std::mem::take(&mut self.open) {
-                if let Err(e) = open(&mut self.terminal, &url) {
-                    self.handle(Msg::Action(Action::Warn(e)));
+            for effect in std::mem::take(&mut self.effects) {
+                // A browser in the terminal has drawn over the screen: everything again. (A
+                // blank frame, not `Terminal::clear`, which would ask the terminal for the
+                // cursor position while the input thread owns the replies.)
+                let redraw = matches!(effect, Effect::OpenUrl(_));
+                if let Err(e) = execute(effect) {
+                    dirty |= self.handle(Msg::Action(Action::Warn(e)));
                 }
-                dirty = true;
+                if redraw {
+                    self.terminal
+                        .draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))
+                        .map_err(io_err)?;
+                    dirty = true;
+                }
             }
             if dirty {
                 self.draw()?;
             }
         }
         if !self.unsaved.is_empty() {
-            let _ = save(std::mem::take(&mut self.unsaved));
+            let _ = execute(Effect::SaveMarks(std::mem::take(&mut self.unsaved)));
         }
         Ok(())
     }

@@ -1,0 +1,236 @@
+//! The one loading pipeline: each source read or fetched, prepared (the caller's config
+//! applied), and reported as [`Event`]s as it goes. The reader turns the events into actions;
+//! the commands [`collect`] them. Both therefore load, fall back and report the same way.
+//!
+//! Order: every source queued; with `cached_first` (the reader's start-up) the cached copies of
+//! feed URLs, so they show at once and offline; local sources one by one, from the warm-start
+//! snapshot when unchanged (saved right after them, so a slow network never costs the next
+//! start its snapshot); then the feed URLs fetched concurrently, each reported as it arrives.
+//! A feed that cannot be fetched falls back to its last good copy, with a warning.
+
+use super::fetch::{FetchError, Fetched, Fetcher};
+use super::snapshot::Snapshot;
+use super::{LoadOutcome, SourceReport, SourceSpec, Warning, files};
+use crate::core::model::Article;
+use crate::core::sanitize::sanitize_line;
+use std::collections::HashSet;
+
+/// What happens while sources load, in order.
+#[derive(Debug)]
+pub enum Event {
+    /// A source waits its turn (every source, first).
+    Queued(String),
+    /// A source is being read or fetched.
+    Loading(String),
+    /// A problem that belongs to no one source (the snapshot).
+    Warning(Warning),
+    /// A source is done.
+    Done(SourceDone),
+}
+
+/// One source done: its articles, prepared, and how it went.
+#[derive(Debug)]
+pub struct SourceDone {
+    /// As [`SourceSpec::label`] (for a feed URL, the sanitized URL).
+    pub label: String,
+    pub articles: Vec<Article>,
+    pub warnings: Vec<Warning>,
+    /// Why the source could not be read or fetched; `articles` may still hold its last good copy
+    /// (then `cached` is true).
+    pub failure: Option<String>,
+    /// The articles are the cached copy of a feed (at start-up, not modified, or the fetch
+    /// failed).
+    pub cached: bool,
+}
+
+impl SourceDone {
+    /// True when the source gave articles to show (fresh or its last good copy).
+    pub fn loaded(&self) -> bool {
+        self.failure.is_none() || (self.cached && !self.articles.is_empty())
+    }
+}
+
+/// How to load.
+pub struct Pipeline<'a> {
+    pub fetcher: &'a Fetcher,
+    /// Applied to each source's articles with the source's label (the config's names and
+    /// categories) before they are reported.
+    pub prepare: &'a (dyn Fn(&str, &mut Vec<Article>) + Sync),
+    /// Report the cached copies of feed URLs before anything else (the reader's start-up).
+    pub cached_first: bool,
+    /// Use the warm-start snapshot in the cache folder: local files unchanged since it are
+    /// decoded rather than parsed, and local bodies stay on disk until needed
+    /// ([`super::load_body`]). Off: everything parsed, bodies in memory.
+    pub warm: bool,
+}
+
+impl Pipeline<'_> {
+    /// Loads `specs`, calling `each` for every event. Blocks until every source is done.
+    pub fn run(&self, specs: &[SourceSpec], mut each: impl FnMut(Event) + Send) {
+        let opts = self.fetcher.options();
+        let mut snap = match self.warm {
+            true => Snapshot::open(opts.cache_dir.as_deref()),
+            false => Snapshot::open(None),
+        };
+        if let Some(w) = snap.take_warning() {
+            each(Event::Warning(Warning::new("", w)));
+        }
+        for spec in specs {
+            each(Event::Queued(spec.label()));
+        }
+        let urls: Vec<&String> = specs
+            .iter()
+            .filter_map(|s| match s {
+                SourceSpec::Url(u) => Some(u),
+                _ => None,
+            })
+            .collect();
+        let mut shown = HashSet::new();
+        if self.cached_first {
+            for &url in &urls {
+                if let Some(articles) = super::cached_feed(url, opts, &mut snap) {
+                    shown.insert(url.clone());
+                    each(self.done(sanitize_line(url), articles, Vec::new(), None, true));
+                }
+            }
+        }
+        for spec in specs.iter().filter(|s| !matches!(s, SourceSpec::Url(_))) {
+            each(Event::Loading(spec.label()));
+            let started = std::time::Instant::now();
+            let (articles, warnings, failure) = match spec {
+                SourceSpec::Path(p) => files::load_path_with(p, self.warm.then_some(&mut snap)),
+                _ => files::load_bundled(),
+            };
+            let ms = started.elapsed().as_millis() as u64;
+            match &failure {
+                None => tracing::info!(
+                    source = %spec.label(),
+                    articles = articles.len(),
+                    warnings = warnings.len(),
+                    ms,
+                    "source loaded"
+                ),
+                Some(why) => {
+                    tracing::warn!(source = %spec.label(), error = %why, ms, "source failed")
+                }
+            }
+            each(self.done(spec.label(), articles, warnings, failure, false));
+        }
+        if let Err(e) = snap.save() {
+            let msg = format!("cannot save the start-up snapshot in the cache folder: {e}");
+            each(Event::Warning(Warning::new("", msg)));
+        }
+        if urls.is_empty() {
+            return;
+        }
+        for url in &urls {
+            each(Event::Loading(sanitize_line(url)));
+        }
+        let urls = urls.into_iter().cloned().collect();
+        let started = std::time::Instant::now();
+        self.fetcher
+            .fetch_all(urls, |r| each(self.fetched(r, &shown, started)));
+    }
+
+    /// A source's articles prepared, as an event.
+    fn done(
+        &self,
+        label: String,
+        mut articles: Vec<Article>,
+        warnings: Vec<Warning>,
+        failure: Option<String>,
+        cached: bool,
+    ) -> Event {
+        (self.prepare)(&label, &mut articles);
+        Event::Done(SourceDone {
+            label,
+            articles,
+            warnings,
+            failure,
+            cached,
+        })
+    }
+
+    /// One feed's fetch as an event: its articles; or, when it failed, its last good copy
+    /// (unless that was shown already) with a warning.
+    fn fetched(
+        &self,
+        result: Result<Fetched, FetchError>,
+        shown: &HashSet<String>,
+        started: std::time::Instant,
+    ) -> Event {
+        let ms = started.elapsed().as_millis() as u64;
+        // A damaged feed's warnings already name the URL.
+        let bare = |message: String| Warning {
+            origin: String::new(),
+            message: sanitize_line(&message),
+        };
+        match result {
+            Ok(f) => {
+                let label = sanitize_line(&f.url);
+                tracing::info!(
+                    source = %label,
+                    articles = f.articles.len(),
+                    not_modified = f.not_modified,
+                    ms,
+                    "source loaded"
+                );
+                let warnings = f.warnings.into_iter().map(bare).collect();
+                self.done(label, f.articles, warnings, None, f.not_modified)
+            }
+            Err(e) => {
+                let (label, reason) = (sanitize_line(&e.url), sanitize_line(&e.kind.to_string()));
+                let copy = match shown.contains(&e.url) {
+                    true => None,
+                    false => super::fetch::cached(&e.url, self.fetcher.options()),
+                };
+                match copy {
+                    Some(articles) => {
+                        tracing::warn!(
+                            source = %label,
+                            articles = articles.len(),
+                            ms,
+                            "source loaded from the cached copy (the fetch failed)"
+                        );
+                        let warning = bare(format!("{e}; showing the cached copy"));
+                        self.done(label, articles, vec![warning], Some(reason), true)
+                    }
+                    None => {
+                        tracing::warn!(source = %label, ms, "source failed");
+                        self.done(
+                            label,
+                            Vec::new(),
+                            vec![bare(e.to_string())],
+                            Some(reason),
+                            false,
+                        )
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs the pipeline and gathers every source's articles, warnings and report.
+pub fn collect(specs: &[SourceSpec], pipeline: &Pipeline<'_>) -> LoadOutcome {
+    let mut outcome = LoadOutcome::default();
+    pipeline.run(specs, |event| match event {
+        Event::Queued(_) | Event::Loading(_) => {}
+        Event::Warning(w) => outcome.warnings.push(w),
+        Event::Done(d) => {
+            outcome.reports.push(SourceReport {
+                label: d.label.clone(),
+                articles: d.articles.len(),
+                failure: if d.loaded() { None } else { d.failure },
+            });
+            // Moved when it is the first (articles are large: no second copy of a big archive).
+            if outcome.articles.is_empty() {
+                outcome.articles = d.articles;
+            } else {
+                outcome.articles.extend(d.articles);
+            }
+            outcome.warnings.extend(d.warnings);
+        }
+    });
+    outcome
+}
