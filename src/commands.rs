@@ -58,7 +58,18 @@ pub fn run(mut cli: Cli) -> ExitCode {
         Some(Command::Config { example }) => crate::config::command(&cli.sources.settings, example),
         Some(Command::Import { file }) => crate::opml::import(&cli.sources, &file),
         Some(Command::Export) => crate::opml::export(&cli.sources),
-        None => crate::shell::reader(&cli.sources, top_category),
+        None => {
+            if let Some(e) = unknown_command(&cli.sources.sources) {
+                return usage_error(e);
+            }
+            if !crate::shell::has_terminal() {
+                return usage_error(
+                    "the reader needs a terminal; to print headlines without one, use `tidings \
+                     list` (see `tidings --help`)",
+                );
+            }
+            crate::shell::reader(&cli.sources, top_category)
+        }
     };
     match result {
         Ok(code) => code,
@@ -68,6 +79,37 @@ pub fn run(mut cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `tidings lsit`: when every source is a bare word (no `/`, no `.`, no `:`) that names no file
+/// or folder, it was most likely a mistyped command: the message says so and names the closest
+/// command, if one is close.
+fn unknown_command(sources: &[String]) -> Option<String> {
+    use clap::CommandFactory;
+    let bare = |s: &String| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            && !std::path::Path::new(s).exists()
+    };
+    if sources.is_empty() || !sources.iter().all(bare) {
+        return None;
+    }
+    let word = crate::core::sanitize::sanitize_line(&sources[0]);
+    let cli = crate::cli::Cli::command();
+    let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+    let closest = names
+        .iter()
+        .map(|n| (strsim::damerau_levenshtein(&word.to_lowercase(), n), *n))
+        .min()
+        .filter(|(d, n)| *d <= 2.max(n.len() / 3));
+    Some(match closest {
+        Some((_, name)) => format!("unknown command '{word}' (did you mean '{name}'?)"),
+        None => format!(
+            "unknown command '{word}' (commands: {}); sources are files, folders or feed URLs",
+            names.join(", ")
+        ),
+    })
 }
 
 /// Loads the sources and prints each warning to stderr; `Err` holds the exit status when every

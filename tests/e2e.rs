@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{POLL, STEP_TIMEOUT, Tmux, tmux_available};
+use common::{Tmux, tmux_available};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -357,7 +357,6 @@ fn reader_end_to_end_in_tmux() {
         (WIDTH as u16, HEIGHT as u16),
         &[env!("CARGO_BIN_EXE_tidings"), "sample-feeds"],
     );
-    let server_pid = tmux.display("#{pid}");
     let size = tmux.display("#{pane_width}x#{pane_height}");
     assert_eq!(size, format!("{WIDTH}x{HEIGHT}"), "pane size");
 
@@ -572,28 +571,7 @@ fn reader_end_to_end_in_tmux() {
 
     // (f) q quits with status 0.
     tmux.send(&["q"]);
-    let start = Instant::now();
-    let state = loop {
-        let state = tmux.pane_state();
-        if state.starts_with("1 ") && state.len() > 2 {
-            break state;
-        }
-        if state == "1" {
-            // Dead (the pty is closed) but not reaped yet. The tmux server sometimes never sees
-            // the SIGCHLD (libutempter installs its own handler while a pane is spawned, see
-            // tmux/tmux#311) and the exit status then never appears; another SIGCHLD makes it
-            // reap. `kill` is the shell's builtin; the pid comes from tmux, as an argument.
-            let _ = Command::new("sh")
-                .args(["-c", "kill -s CHLD \"$1\"", "sh", &server_pid])
-                .status();
-        }
-        assert!(
-            start.elapsed() < STEP_TIMEOUT,
-            "tidings did not exit after q (pane dead/status {state:?}); screen:\n{}",
-            tmux.capture(false)
-        );
-        std::thread::sleep(POLL);
-    };
+    let state = tmux.wait_exit();
     assert_eq!(state, "1 0", "pane dead, exit status 0");
     lap("quit", &mut timings);
 

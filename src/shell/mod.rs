@@ -6,7 +6,7 @@ pub mod terminal;
 pub mod worker;
 
 use crate::cli::SourceArgs;
-use crate::core::state::{Action, Clock, Mark, State, update};
+use crate::core::state::{Action, Clock, Mark, SourceState, SourceStatus, State, update};
 use crate::sources::fetch::Fetcher;
 use app::{App, Msg};
 use std::io;
@@ -65,5 +65,30 @@ pub fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCod
     let result = app.run(&rx, |effect| worker.execute(effect));
     drop(guard);
     result?;
+    // As for the commands: when no source could be loaded at all, say so and exit 1.
+    let sources = app.state.sources();
+    let failed = |s: &&SourceStatus| matches!(s.state, SourceState::Failed(_));
+    if !sources.is_empty() && sources.iter().all(|s| failed(&s)) {
+        eprintln!("tidings: error: no source could be loaded");
+        for s in sources.iter().filter(failed) {
+            if let SourceState::Failed(why) = &s.state {
+                eprintln!("tidings: {}: {why}", s.label);
+            }
+        }
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// True when the reader can run: standard output is a terminal and the process has one to read
+/// keys from (crossterm reads `/dev/tty` when standard input is not a terminal).
+pub fn has_terminal() -> bool {
+    use std::io::IsTerminal;
+    io::stdout().is_terminal()
+        && (io::stdin().is_terminal()
+            || std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+                .is_ok())
 }

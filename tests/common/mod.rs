@@ -194,6 +194,35 @@ impl Tmux {
         self.display("#{pane_dead} #{pane_dead_status}")
     }
 
+    /// Waits until the program has exited and returns "1 STATUS" (e.g. "1 0"); panics after
+    /// `STEP_TIMEOUT` with the screen.
+    pub fn wait_exit(&self) -> String {
+        let server_pid = self.display("#{pid}");
+        let start = Instant::now();
+        loop {
+            let state = self.pane_state();
+            if state.starts_with("1 ") && state.len() > 2 {
+                return state;
+            }
+            if state == "1" {
+                // Dead (the pty is closed) but not reaped yet. The tmux server sometimes never
+                // sees the SIGCHLD (libutempter installs its own handler while a pane is
+                // spawned, see tmux/tmux#311) and the exit status then never appears; another
+                // SIGCHLD makes it reap. `kill` is the shell's builtin; the pid comes from tmux,
+                // as an argument.
+                let _ = Command::new("sh")
+                    .args(["-c", "kill -s CHLD \"$1\"", "sh", &server_pid])
+                    .status();
+            }
+            assert!(
+                start.elapsed() < STEP_TIMEOUT,
+                "the program did not exit (pane dead/status {state:?}); screen:\n{}",
+                self.capture(false)
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+
     /// Captures the screen every `POLL` until `ready` holds for two identical captures in a row
     /// (so a frame that is half written is never used); panics with the last screen after
     /// `STEP_TIMEOUT`.
