@@ -123,6 +123,7 @@ fn load(args: &SourceArgs, fetcher: &Fetcher) -> Result<Library, ExitCode> {
         prepare: &|label, articles| args.settings.apply(label, articles),
         cached_first: false,
         warm: true,
+        batch_every: std::time::Duration::MAX,
     };
     let LoadOutcome {
         articles,

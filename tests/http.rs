@@ -813,6 +813,7 @@ fn the_pipeline_falls_back_to_the_cached_copy() {
         prepare: &named,
         cached_first,
         warm: true,
+        batch_every: tidings::sources::pipeline::BATCH_EVERY,
     };
     let specs = [SourceSpec::Url(s.url("/feed"))];
     let fresh = collect(&specs, &pipeline(false));
@@ -844,6 +845,7 @@ fn the_pipeline_falls_back_to_the_cached_copy() {
             Event::Queued(_) => "queued".to_string(),
             Event::Loading(_) => "loading".to_string(),
             Event::Warning(w) => format!("warning {w}"),
+            Event::Reading { .. } => "reading".to_string(),
             Event::Done(d) => format!(
                 "done {} cached={} failure={}",
                 d.articles.len(),

@@ -116,3 +116,32 @@ mod tests {
         assert_eq!(format_date_short(d, &plus2), "2026-11-24 10:15");
     }
 }
+
+/// A count with thousands separated by commas: `11,003`.
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod count_tests {
+    #[test]
+    fn thousands_are_separated() {
+        for (n, s) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (11003, "11,003"),
+            (1234567, "1,234,567"),
+        ] {
+            assert_eq!(super::count(n), s);
+        }
+    }
+}

@@ -113,7 +113,8 @@ impl Worker {
         store.try_save(&rows).map(|_| ()).map_err(|e| e.to_string())
     }
 
-    /// Loads sources through the one pipeline, telling the reader about each as it goes.
+    /// Loads sources through the one pipeline, telling the reader about each as it goes; after
+    /// a refresh (not the start-up), what it did as a notice.
     fn load(&self, specs: &[SourceSpec], cached_first: bool) {
         let config = &self.0.config;
         let pipeline = Pipeline {
@@ -121,13 +122,30 @@ impl Worker {
             prepare: &|label, articles| config.apply(label, articles),
             cached_first,
             warm: true,
+            batch_every: crate::sources::pipeline::BATCH_EVERY,
         };
         let source = |label, state| Action::Source { label, state };
+        let mut done = Vec::new();
         pipeline.run(specs, |event| {
             let _ = match event {
                 Event::Queued(label) => self.send(source(label, SourceState::Queued)),
                 Event::Loading(label) => self.send(source(label, SourceState::Loading)),
                 Event::Warning(w) => self.send(Action::Warn(w.to_string())),
+                Event::Reading {
+                    label,
+                    done,
+                    total,
+                    articles,
+                } => {
+                    if !articles.is_empty() {
+                        if config.full_text_for(&label) {
+                            self.queue_full_stories(&articles);
+                        }
+                        let warnings = Vec::new();
+                        self.send(Action::Loaded { articles, warnings });
+                    }
+                    self.send(source(label, SourceState::Reading { done, total }))
+                }
                 Event::Done(d) => {
                     if config.full_text_for(&d.label) {
                         self.queue_full_stories(&d.articles);
@@ -135,10 +153,17 @@ impl Worker {
                     let state = match &d.failure {
                         Some(reason) => SourceState::Failed(reason.clone()),
                         None => SourceState::Loaded {
-                            articles: d.articles.len(),
+                            articles: d.count(),
                             cached: d.cached,
                         },
                     };
+                    done.push(Summary {
+                        label: d.label.clone(),
+                        files: d.files,
+                        articles: d.count(),
+                        cached: d.cached,
+                        failure: d.failure.clone(),
+                    });
                     let warnings = d.warnings.iter().map(ToString::to_string).collect();
                     self.send(Action::Loaded {
                         articles: d.articles,
@@ -148,6 +173,9 @@ impl Worker {
                 }
             };
         });
+        if !cached_first && let Some(notice) = refresh_notice(&done) {
+            self.send(Action::Notice(notice));
+        }
         self.send(Action::LoadingDone);
     }
 
@@ -215,5 +243,107 @@ impl Worker {
                 return;
             }
         }
+    }
+}
+
+/// How one source fared in a refresh.
+struct Summary {
+    label: String,
+    files: Option<usize>,
+    articles: usize,
+    cached: bool,
+    failure: Option<String>,
+}
+
+/// What a refresh did, in a line: "articles: re-read 8 files (25 articles)" for one source, a
+/// count for several.
+fn refresh_notice(done: &[Summary]) -> Option<String> {
+    use crate::core::text::count;
+    let plural =
+        |n: usize, one: &str| format!("{} {one}{}", count(n), if n == 1 { "" } else { "s" });
+    match done {
+        [] => None,
+        [one] => Some(match (&one.failure, one.files) {
+            (Some(why), _) => format!("{}: failed: {why}", one.label),
+            (None, Some(files)) => format!(
+                "{}: re-read {} ({})",
+                one.label,
+                plural(files, "file"),
+                plural(one.articles, "article")
+            ),
+            (None, None) if one.cached => format!(
+                "{}: not modified ({})",
+                one.label,
+                plural(one.articles, "article")
+            ),
+            (None, None) => format!("{}: {}", one.label, plural(one.articles, "article")),
+        }),
+        many => {
+            let files: usize = many.iter().filter_map(|s| s.files).sum();
+            let articles: usize = many.iter().map(|s| s.articles).sum();
+            let failed = many.iter().filter(|s| s.failure.is_some()).count();
+            let mut text = format!("refreshed {}", plural(many.len(), "source"));
+            if files > 0 {
+                text.push_str(&format!(", re-read {}", plural(files, "file")));
+            }
+            text.push_str(&format!(", {}", plural(articles, "article")));
+            if failed > 0 {
+                text.push_str(&format!(", {failed} failed (S to see)"));
+            }
+            Some(text)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Summary, refresh_notice};
+
+    fn summary(
+        label: &str,
+        files: Option<usize>,
+        articles: usize,
+        failure: Option<&str>,
+    ) -> Summary {
+        Summary {
+            label: label.to_string(),
+            files,
+            articles,
+            cached: false,
+            failure: failure.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_refresh_says_what_it_did() {
+        assert_eq!(refresh_notice(&[]), None);
+        assert_eq!(
+            refresh_notice(&[summary("articles", Some(8), 25, None)]).as_deref(),
+            Some("articles: re-read 8 files (25 articles)")
+        );
+        assert_eq!(
+            refresh_notice(&[summary("a.txt", Some(1), 1, None)]).as_deref(),
+            Some("a.txt: re-read 1 file (1 article)")
+        );
+        let mut feed = summary("https://x/feed", None, 12, None);
+        feed.cached = true;
+        assert_eq!(
+            refresh_notice(&[feed]).as_deref(),
+            Some("https://x/feed: not modified (12 articles)")
+        );
+        assert_eq!(
+            refresh_notice(&[summary("https://x/f", None, 0, Some("HTTP 404 Not Found"))])
+                .as_deref(),
+            Some("https://x/f: failed: HTTP 404 Not Found")
+        );
+        let many = [
+            summary("articles", Some(11003), 11003, None),
+            summary("https://x/f", None, 20, None),
+            summary("https://y/f", None, 0, Some("timed out")),
+        ];
+        assert_eq!(
+            refresh_notice(&many).as_deref(),
+            Some("refreshed 3 sources, re-read 11,003 files, 11,023 articles, 1 failed (S to see)")
+        );
     }
 }

@@ -18,6 +18,9 @@ mod bundled {
 /// Articles, warnings, and the reason the whole source failed (if it did).
 pub type PathLoad = (Vec<Article>, Vec<Warning>, Option<String>);
 
+/// Files read between two progress reports of [`load_path_with`].
+pub const CHUNK: usize = 512;
+
 /// `.txt` and `.md` files in folders are articles.
 pub fn is_article_file(path: &Path) -> bool {
     path.extension()
@@ -136,7 +139,7 @@ fn name_of(path: &Path) -> String {
 
 /// Loads a file or a folder (recursively; hidden entries skipped), bodies and all.
 pub fn load_path(path: &Path) -> PathLoad {
-    load_path_with(path, None)
+    load_path_with(path, None, &mut |_, _, _| {})
 }
 
 impl Job {
@@ -215,7 +218,15 @@ fn read_with_snapshot(jobs: &[Job], root: &str, snap: &mut Snapshot) -> Vec<JobR
 
 /// [`load_path`]; with a snapshot, files unchanged since it are not read again and bodies are
 /// left on disk (each article's [`Article::stored`] says where).
-pub fn load_path_with(path: &Path, snap: Option<&mut Snapshot>) -> PathLoad {
+///
+/// Files are read in chunks of [`CHUNK`]; after each, `progress` is called with the files read
+/// so far, the files in all and the articles read so far, which it may take (a reader shows
+/// them as they come); what it leaves is returned at the end.
+pub fn load_path_with(
+    path: &Path,
+    mut snap: Option<&mut Snapshot>,
+    progress: &mut dyn FnMut(usize, usize, &mut Vec<Article>),
+) -> PathLoad {
     let label = path.to_string_lossy().into_owned();
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -265,32 +276,36 @@ pub fn load_path_with(path: &Path, snap: Option<&mut Snapshot>) -> PathLoad {
         }
         jobs
     };
-    let results: Vec<JobResult> = match snap {
-        Some(snap) => {
-            let root = format!("files:{}", canonical.to_string_lossy());
-            read_with_snapshot(&jobs, &root, snap)
-        }
-        None => jobs.par_iter().map(read_job).collect(),
-    };
-    let total = results
-        .iter()
-        .map(|r| r.as_ref().map_or(0, |(a, _)| a.len()))
-        .sum();
-    let mut articles = Vec::with_capacity(total);
-    let mut skipped = 0;
-    for r in results {
-        match r {
-            Ok((a, w)) => {
-                articles.extend(a);
-                warnings.extend(w);
-            }
-            Err(w) => {
-                skipped += 1;
-                warnings.push(w);
-            }
-        }
+    let root = format!("files:{}", canonical.to_string_lossy());
+    if let Some(snap) = snap.as_deref_mut() {
+        // Even with no files: entries of files that are gone are dropped at save.
+        snap.begin_root(&root);
     }
-    let failure = if !articles.is_empty() {
+    let (total, mut done, mut count) = (jobs.len(), 0, 0);
+    let mut articles = Vec::new();
+    let mut skipped = 0;
+    for chunk in jobs.chunks(CHUNK) {
+        let results: Vec<JobResult> = match snap.as_deref_mut() {
+            Some(snap) => read_with_snapshot(chunk, &root, snap),
+            None => chunk.par_iter().map(read_job).collect(),
+        };
+        for r in results {
+            match r {
+                Ok((a, w)) => {
+                    count += a.len();
+                    articles.extend(a);
+                    warnings.extend(w);
+                }
+                Err(w) => {
+                    skipped += 1;
+                    warnings.push(w);
+                }
+            }
+        }
+        done += chunk.len();
+        progress(done, total, &mut articles);
+    }
+    let failure = if count > 0 {
         None
     } else if meta.is_file() {
         warnings.last().map(|w| w.message.clone())

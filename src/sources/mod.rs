@@ -233,6 +233,7 @@ pub fn load_with(specs: &[SourceSpec], opts: &fetch::FetchOptions) -> LoadOutcom
         prepare: &|_, _| {},
         cached_first: false,
         warm: false,
+        batch_every: std::time::Duration::MAX,
     };
     pipeline::collect(specs, &pipeline)
 }

@@ -14,6 +14,10 @@ use super::{LoadOutcome, SourceReport, SourceSpec, Warning, files};
 use crate::core::model::Article;
 use crate::core::sanitize::sanitize_line;
 use std::collections::HashSet;
+use std::time::Duration;
+
+/// How often a folder being read gives the articles read so far.
+pub const BATCH_EVERY: Duration = Duration::from_millis(500);
 
 /// What happens while sources load, in order.
 #[derive(Debug)]
@@ -24,6 +28,15 @@ pub enum Event {
     Loading(String),
     /// A problem that belongs to no one source (the snapshot).
     Warning(Warning),
+    /// A folder being read: files read so far and in all, and articles read since the last
+    /// report, prepared (at most every [`Pipeline::batch_every`]: shown as they come, without rebuilding
+    /// the reader's library for every file).
+    Reading {
+        label: String,
+        done: usize,
+        total: usize,
+        articles: Vec<Article>,
+    },
     /// A source is done.
     Done(SourceDone),
 }
@@ -33,7 +46,12 @@ pub enum Event {
 pub struct SourceDone {
     /// As [`SourceSpec::label`] (for a feed URL, the sanitized URL).
     pub label: String,
+    /// Its articles (but those already given by [`Event::Reading`]).
     pub articles: Vec<Article>,
+    /// Articles already given by [`Event::Reading`].
+    pub earlier: usize,
+    /// Files read, for a local source.
+    pub files: Option<usize>,
     pub warnings: Vec<Warning>,
     /// Why the source could not be read or fetched; `articles` may still hold its last good copy
     /// (then `cached` is true).
@@ -47,6 +65,11 @@ impl SourceDone {
     /// True when the source gave articles to show (fresh or its last good copy).
     pub fn loaded(&self) -> bool {
         self.failure.is_none() || (self.cached && !self.articles.is_empty())
+    }
+
+    /// Every article the source gave, with those given earlier.
+    pub fn count(&self) -> usize {
+        self.earlier + self.articles.len()
     }
 }
 
@@ -62,6 +85,8 @@ pub struct Pipeline<'a> {
     /// decoded rather than parsed, and local bodies stay on disk until needed
     /// ([`super::load_body`]). Off: everything parsed, bodies in memory.
     pub warm: bool,
+    /// How often a folder being read gives the articles read so far ([`BATCH_EVERY`]).
+    pub batch_every: Duration,
 }
 
 impl Pipeline<'_> {
@@ -95,10 +120,31 @@ impl Pipeline<'_> {
             }
         }
         for spec in specs.iter().filter(|s| !matches!(s, SourceSpec::Url(_))) {
-            each(Event::Loading(spec.label()));
+            let label = spec.label();
+            each(Event::Loading(label.clone()));
             let started = std::time::Instant::now();
+            let (mut earlier, mut files, mut batch_at) = (0, None, started);
+            let mut progress = |done, total, articles: &mut Vec<Article>| {
+                files = Some(done);
+                let mut batch = Vec::new();
+                if batch_at.elapsed() >= self.batch_every && done < total {
+                    batch = std::mem::take(articles);
+                    (self.prepare)(&label, &mut batch);
+                    earlier += batch.len();
+                    batch_at = std::time::Instant::now();
+                }
+                let label = label.clone();
+                each(Event::Reading {
+                    label,
+                    done,
+                    total,
+                    articles: batch,
+                });
+            };
             let (articles, warnings, failure) = match spec {
-                SourceSpec::Path(p) => files::load_path_with(p, self.warm.then_some(&mut snap)),
+                SourceSpec::Path(p) => {
+                    files::load_path_with(p, self.warm.then_some(&mut snap), &mut progress)
+                }
                 _ => files::load_bundled(),
             };
             let ms = started.elapsed().as_millis() as u64;
@@ -114,7 +160,11 @@ impl Pipeline<'_> {
                     tracing::warn!(source = %spec.label(), error = %why, ms, "source failed")
                 }
             }
-            each(self.done(spec.label(), articles, warnings, failure, false));
+            let mut done = self.done(label, articles, warnings, failure, false);
+            if let Event::Done(d) = &mut done {
+                (d.earlier, d.files) = (earlier, files);
+            }
+            each(done);
         }
         if let Err(e) = snap.save() {
             let msg = format!("cannot save the start-up snapshot in the cache folder: {e}");
@@ -145,6 +195,8 @@ impl Pipeline<'_> {
         Event::Done(SourceDone {
             label,
             articles,
+            earlier: 0,
+            files: None,
             warnings,
             failure,
             cached,
@@ -217,10 +269,11 @@ pub fn collect(specs: &[SourceSpec], pipeline: &Pipeline<'_>) -> LoadOutcome {
     pipeline.run(specs, |event| match event {
         Event::Queued(_) | Event::Loading(_) => {}
         Event::Warning(w) => outcome.warnings.push(w),
+        Event::Reading { articles, .. } => outcome.articles.extend(articles),
         Event::Done(d) => {
             outcome.reports.push(SourceReport {
                 label: d.label.clone(),
-                articles: d.articles.len(),
+                articles: d.count(),
                 failure: if d.loaded() { None } else { d.failure },
             });
             // Moved when it is the first (articles are large: no second copy of a big archive).

@@ -13,6 +13,14 @@ pub fn describe(state: &SourceState) -> (&'static str, String) {
     match state {
         SourceState::Queued => ("·", "queued".to_string()),
         SourceState::Loading => ("⟳", "loading…".to_string()),
+        SourceState::Reading { done, total } => (
+            "⟳",
+            format!(
+                "reading {}/{} files…",
+                crate::core::text::count(*done),
+                crate::core::text::count(*total)
+            ),
+        ),
         SourceState::Loaded { articles, cached } => (
             "✓",
             format!(

@@ -2,7 +2,7 @@
 
 use super::theme::Theme;
 use crate::core::state::{BodySearch, SearchInput, State};
-use crate::core::text::{truncate, width};
+use crate::core::text::{count, truncate, width};
 use crate::keymap::Keymap;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -53,11 +53,20 @@ pub fn left_text(state: &State) -> String {
     if !query.is_empty() && reading_bodies {
         s.push_str(" · reading stories to search…");
     }
-    if let Some((done, total)) = state.progress() {
+    if let Some((done, total)) = state.files_progress() {
+        let frame = SPINNER[state.spinner() % SPINNER.len()];
+        s.push_str(&format!(
+            " · {frame} Reading {}/{} files",
+            count(done),
+            count(total)
+        ));
+    } else if let Some((done, total)) = state.progress() {
         let frame = SPINNER[state.spinner() % SPINNER.len()];
         s.push_str(&format!(" · {frame} Loading {done}/{total}"));
     } else if state.loading() {
         s.push_str(" · loading…");
+    } else if let Some(notice) = state.notice() {
+        s.push_str(&format!(" · {notice}"));
     }
     s
 }

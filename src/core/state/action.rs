@@ -65,6 +65,8 @@ pub enum Action {
     /// Something the shell met that the user should know (a save or an open that failed); the
     /// status bar shows the latest.
     Warn(String),
+    /// What a refresh did (`r`/`R`: "re-read 8 files"), for the status bar until the next.
+    Notice(String),
     /// A spinner frame while something loads.
     Tick,
     ToggleSources,
@@ -128,6 +130,7 @@ impl Action {
                 | Action::LoadingDone
                 | Action::Quit
                 | Action::Source { .. }
+                | Action::Notice(_)
                 | Action::SourceNames(_)
                 | Action::Warn(_)
                 | Action::Tick

@@ -134,7 +134,9 @@ impl State {
             A::LoadingDone => self.loading_done(),
             A::BodyLoaded { id, body } => self.body_loaded(id, body),
             A::Warn(w) => self.warnings.push(w),
-            A::Source { .. } | A::SourceNames(_) | A::Tick => return self.on_sources(action),
+            A::Source { .. } | A::SourceNames(_) | A::Notice(_) | A::Tick => {
+                return self.on_sources(action);
+            }
             A::Refresh | A::RefreshAll => return self.on_sources(action),
             A::OpenLink => return self.open_link(),
             A::ToggleFull => self.toggle_full(),
@@ -366,6 +368,16 @@ impl State {
     /// `(done, total)` over the sources, while any is queued or loading.
     pub fn progress(&self) -> Option<(usize, usize)> {
         self.sources.progress()
+    }
+
+    /// `(files read, files in all)` over the folders being read, if any.
+    pub fn files_progress(&self) -> Option<(usize, usize)> {
+        self.sources.files_progress()
+    }
+
+    /// What the last refresh did (`r`/`R`), until the next one starts.
+    pub fn notice(&self) -> Option<&str> {
+        self.sources.notice.as_deref()
     }
 
     /// The source an article came from: the one whose label is its origin or a folder above it.

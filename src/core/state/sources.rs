@@ -9,13 +9,24 @@ use std::collections::HashMap;
 pub enum SourceState {
     Queued,
     Loading,
-    Loaded { articles: usize, cached: bool },
+    /// A folder being read: files read so far, and in all.
+    Reading {
+        done: usize,
+        total: usize,
+    },
+    Loaded {
+        articles: usize,
+        cached: bool,
+    },
     Failed(String),
 }
 
 impl SourceState {
     fn busy(&self) -> bool {
-        matches!(self, SourceState::Queued | SourceState::Loading)
+        matches!(
+            self,
+            SourceState::Queued | SourceState::Loading | SourceState::Reading { .. }
+        )
     }
 }
 
@@ -36,6 +47,8 @@ pub struct Sources {
     pub(super) loading: bool,
     /// Spinner frame.
     pub(super) spinner: usize,
+    /// What the last refresh did, until the next one starts.
+    pub(super) notice: Option<String>,
 }
 
 impl Sources {
@@ -52,6 +65,17 @@ impl Sources {
     pub(super) fn progress(&self) -> Option<(usize, usize)> {
         let busy = self.statuses.iter().filter(|s| s.state.busy()).count();
         (busy > 0).then(|| (self.statuses.len() - busy, self.statuses.len()))
+    }
+
+    /// `(files read, files in all)` over the folders being read, if any.
+    pub(super) fn files_progress(&self) -> Option<(usize, usize)> {
+        self.statuses
+            .iter()
+            .filter_map(|s| match s.state {
+                SourceState::Reading { done, total } => Some((done, total)),
+                _ => None,
+            })
+            .reduce(|a, b| (a.0 + b.0, a.1 + b.1))
     }
 
     /// The source an origin (a file or URL) came from: the one whose label is the origin or a
@@ -111,6 +135,10 @@ impl State {
                 self.sources.set(label, state);
                 return Vec::new();
             }
+            Action::Notice(text) => {
+                self.sources.notice = Some(text);
+                return Vec::new();
+            }
             Action::SourceNames(names) => {
                 self.sources.names = names;
                 return Vec::new();
@@ -143,6 +171,7 @@ impl State {
         if labels.is_empty() {
             return Vec::new();
         }
+        self.sources.notice = None;
         vec![Effect::Reload(labels)]
     }
 }

@@ -1,0 +1,192 @@
+//! A big first load shows progress by files and articles as batches of files finish (issue
+//! 14.6); a refresh says what it did (14.9): the pipeline's events, and the screen.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::Path;
+use std::time::Duration;
+use tidings::core::model::Article;
+use tidings::core::state::{Action, Clock, SourceState, State};
+use tidings::keymap::Keymap;
+use tidings::shell::app::{App, Msg};
+use tidings::sources::SourceSpec;
+use tidings::sources::fetch::{FetchOptions, Fetcher};
+use tidings::sources::files::CHUNK;
+use tidings::sources::pipeline::{Event, Pipeline};
+use tidings::ui::theme::Theme;
+
+fn write_articles(dir: &Path, n: usize) {
+    for i in 0..n {
+        let text = format!(
+            "Categories: World News / Europe\n\nStory number {i}\n\nThe standfirst of story {i}.\n\nA paragraph.\n"
+        );
+        std::fs::write(dir.join(format!("story-{i:05}.txt")), text).unwrap();
+    }
+}
+
+#[test]
+fn a_folder_reports_files_read_and_gives_articles_in_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = CHUNK * 2 + 100;
+    write_articles(dir.path(), n);
+    let cache = tempfile::tempdir().unwrap();
+    let fetcher = Fetcher::new(FetchOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+        ..FetchOptions::default()
+    });
+    let tag = |_: &str, articles: &mut Vec<Article>| {
+        for a in articles.iter_mut() {
+            a.source = "Prepared".into();
+        }
+    };
+    let pipeline = Pipeline {
+        fetcher: &fetcher,
+        prepare: &tag,
+        cached_first: true,
+        warm: true,
+        // Every chunk gives its articles.
+        batch_every: Duration::ZERO,
+    };
+    let specs = [SourceSpec::Path(dir.path().to_path_buf())];
+    let (mut progress, mut batches, mut total) = (Vec::new(), Vec::new(), 0);
+    let mut done = None;
+    pipeline.run(&specs, |e| match e {
+        Event::Reading {
+            done,
+            total: all,
+            articles,
+            ..
+        } => {
+            progress.push((done, all));
+            assert!(articles.iter().all(|a| &*a.source == "Prepared"));
+            batches.push(articles.len());
+            total += articles.len();
+        }
+        Event::Done(d) => {
+            assert!(d.articles.iter().all(|a| &*a.source == "Prepared"));
+            total += d.articles.len();
+            done = Some((d.earlier, d.count(), d.files));
+        }
+        _ => {}
+    });
+    assert_eq!(progress, [(CHUNK, n), (CHUNK * 2, n), (n, n)]);
+    // The last chunk's articles come with the source's end, not as a batch.
+    assert_eq!(batches, [CHUNK, CHUNK, 0]);
+    assert_eq!(total, n);
+    assert_eq!(done, Some((CHUNK * 2, n, Some(n))));
+}
+
+fn app() -> App<TestBackend> {
+    let clock = Clock {
+        now: chrono::DateTime::parse_from_rfc3339("2026-12-05T12:00:00Z")
+            .unwrap()
+            .to_utc(),
+        tz: chrono::FixedOffset::east_opt(0).unwrap(),
+    };
+    let terminal = Terminal::new(TestBackend::new(120, 20)).unwrap();
+    App::new(
+        terminal,
+        State::new(clock, None),
+        Keymap::default(),
+        Theme::default(),
+    )
+    .unwrap()
+}
+
+fn article(id: &str, title: &str, hours_ago: i64) -> Article {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("Categories: World News\n\n{title}\n\nStandfirst.\n\nBody.\n");
+    let path = dir.path().join(format!("{id}.txt"));
+    std::fs::write(&path, text).unwrap();
+    let (mut articles, _, _) = tidings::sources::files::load_path(&path);
+    let mut a = articles.remove(0);
+    a.date = chrono::DateTime::parse_from_rfc3339("2026-12-05T12:00:00Z")
+        .unwrap()
+        .to_utc()
+        - chrono::Duration::hours(hours_ago);
+    a
+}
+
+fn status_line(app: &mut App<TestBackend>) -> String {
+    app.draw().unwrap();
+    let buf = app.terminal.backend().buffer();
+    let y = buf.area.height - 1;
+    (0..buf.area.width)
+        .map(|x| buf[(x, y)].symbol().to_string())
+        .collect()
+}
+
+#[test]
+fn the_status_bar_counts_files_and_batches_keep_the_selection() {
+    let mut app = app();
+    let label = "/news/articles".to_string();
+    let source = |state| {
+        Msg::Action(Action::Source {
+            label: label.clone(),
+            state,
+        })
+    };
+    app.handle(source(SourceState::Loading));
+    app.handle(source(SourceState::Reading {
+        done: 3204,
+        total: 11003,
+    }));
+    let line = status_line(&mut app);
+    assert!(line.contains("Reading 3,204/11,003 files"), "{line}");
+
+    // A first batch arrives; the user moves to its second headline.
+    app.handle(Msg::Action(Action::Loaded {
+        articles: vec![
+            article("a", "Older story", 5),
+            article("b", "Oldest story", 9),
+        ],
+        warnings: vec![],
+    }));
+    app.handle(Msg::Action(Action::Down));
+    let selected = |app: &App<TestBackend>| {
+        app.state
+            .selected_article()
+            .map(|i| app.state.lib().articles()[i].title.clone())
+    };
+    assert_eq!(selected(&app).as_deref(), Some("Oldest story"));
+    // A later batch with a newer story above it: the selection stays on the same story.
+    app.handle(Msg::Action(Action::Loaded {
+        articles: vec![article("c", "Newest story", 1)],
+        warnings: vec![],
+    }));
+    assert_eq!(selected(&app).as_deref(), Some("Oldest story"));
+    app.handle(source(SourceState::Loaded {
+        articles: 3,
+        cached: false,
+    }));
+    app.handle(Msg::Action(Action::LoadingDone));
+    let line = status_line(&mut app);
+    assert!(!line.contains("Reading"), "{line}");
+}
+
+#[test]
+fn a_refresh_says_what_it_did_until_the_next() {
+    let mut app = app();
+    let label = "/news/articles".to_string();
+    app.handle(Msg::Action(Action::Source {
+        label: label.clone(),
+        state: SourceState::Loaded {
+            articles: 1,
+            cached: false,
+        },
+    }));
+    app.handle(Msg::Action(Action::Loaded {
+        articles: vec![article("a", "A story", 5)],
+        warnings: vec![],
+    }));
+    app.handle(Msg::Action(Action::LoadingDone));
+    app.handle(Msg::Action(Action::Notice(
+        "/news/articles: re-read 8 files (25 articles)".into(),
+    )));
+    let line = status_line(&mut app);
+    assert!(line.contains("re-read 8 files (25 articles)"), "{line}");
+    // `R` starts another refresh: the old notice goes.
+    app.handle(Msg::Action(Action::RefreshAll));
+    let line = status_line(&mut app);
+    assert!(!line.contains("re-read"), "{line}");
+}
