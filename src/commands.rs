@@ -347,7 +347,10 @@ fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
                     if let Some(w) = warning {
                         eprintln!("tidings: warning: {w}");
                     }
-                    marks.into_iter().map(|(id, r, s)| (id, (r, s))).collect()
+                    marks
+                        .into_iter()
+                        .map(|m| (m.id, (m.read, m.starred)))
+                        .collect()
                 }
                 None => Default::default(),
             }

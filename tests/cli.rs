@@ -786,12 +786,16 @@ fn list_unread_starred_and_search() {
     let id = |i: usize| all[i]["id"].as_str().unwrap().to_string();
     // Marks as the reader saves them.
     let store = tidings::sources::store::Store::new(data.path());
-    let parse = |s: String| tidings::core::model::ArticleId::parse(&s).unwrap();
+    let mark = |i: usize, read, starred| tidings::core::state::Mark {
+        id: tidings::core::model::ArticleId::parse(&id(i)).unwrap(),
+        read,
+        starred,
+    };
     store
         .save(&[
-            (parse(id(0)), true, false),
-            (parse(id(1)), true, true),
-            (parse(id(2)), false, true),
+            mark(0, true, false),
+            mark(1, true, true),
+            mark(2, false, true),
         ])
         .unwrap();
     let ids = |args: &[&str]| -> Vec<String> {

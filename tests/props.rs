@@ -1483,7 +1483,7 @@ mod app_props {
             1 => vec((0u8..16, any::<bool>(), any::<bool>()), 0..5).prop_map(|m| {
                 Action::Marks(
                     m.into_iter()
-                        .map(|(i, r, s)| (ArticleId::from_key(&format!("a{i}")), r, s).into())
+                        .map(|(i, read, starred)| tidings::core::state::Mark { id: ArticleId::from_key(&format!("a{i}")), read, starred })
                         .collect(),
                 )
             }),

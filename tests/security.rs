@@ -679,7 +679,13 @@ fn save_loop_child() {
     let store = tidings::sources::store::Store::new(PathBuf::from(dir));
     for k in 0.. {
         let id = tidings::core::model::ArticleId::from_key(&format!("{round}-{k}"));
-        store.save(&[(id, true, k % 2 == 0)]).unwrap();
+        store
+            .save(&[tidings::core::state::Mark {
+                id,
+                read: true,
+                starred: k % 2 == 0,
+            }])
+            .unwrap();
     }
 }
 

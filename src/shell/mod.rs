@@ -6,7 +6,7 @@ pub mod terminal;
 pub mod worker;
 
 use crate::cli::SourceArgs;
-use crate::core::state::{Action, Clock, Mark, SourceState, SourceStatus, State, update};
+use crate::core::state::{Action, Clock, SourceState, SourceStatus, State, update};
 use crate::sources::fetch::Fetcher;
 use app::{App, Msg};
 use std::io;
@@ -29,10 +29,7 @@ pub fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCod
     // Read and star marks from earlier runs, before any article arrives.
     if let Some(store) = &store {
         let (marks, warning) = store.load();
-        update(
-            &mut state,
-            Action::Marks(marks.into_iter().map(Mark::from).collect()),
-        );
+        update(&mut state, Action::Marks(marks));
         if let Some(w) = warning {
             update(&mut state, Action::Warn(w));
         }

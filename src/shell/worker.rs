@@ -109,8 +109,7 @@ impl Worker {
         let Some(store) = &self.0.store else {
             return Err("no data folder: read and star marks are not saved".to_string());
         };
-        let rows: Vec<_> = marks.into_iter().map(<(_, _, _)>::from).collect();
-        store.try_save(&rows).map(|_| ()).map_err(|e| e.to_string())
+        store.save(&marks).map(|_| ()).map_err(|e| e.to_string())
     }
 
     /// Loads sources through the one pipeline, telling the reader about each as it goes; after

@@ -7,6 +7,7 @@
 
 use super::atomic::{remove_temps, write_atomic};
 use crate::core::model::ArticleId;
+use crate::core::state::Mark;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io;
@@ -14,8 +15,9 @@ use std::path::PathBuf;
 
 const VERSION: u32 = 1;
 
+/// A mark as the file keeps it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct Mark {
+struct Saved {
     read: bool,
     starred: bool,
     /// When it was set, in milliseconds since the Unix epoch.
@@ -26,7 +28,7 @@ struct Mark {
 #[serde(deny_unknown_fields)]
 struct StateFile {
     version: u32,
-    marks: BTreeMap<String, Mark>,
+    marks: BTreeMap<String, Saved>,
 }
 
 /// Why marks could not be saved (or the state file locked to read it).
@@ -49,9 +51,6 @@ pub enum StoreError {
 pub struct Store {
     dir: PathBuf,
 }
-
-/// `(id, read, starred)`.
-pub type Marks = Vec<(ArticleId, bool, bool)>;
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -130,7 +129,7 @@ impl Store {
     }
 
     /// The saved marks, and a warning when the file had to be moved aside.
-    pub fn load(&self) -> (Marks, Option<String>) {
+    pub fn load(&self) -> (Vec<Mark>, Option<String>) {
         let _lock = match self.lock() {
             Ok(l) => l,
             Err(e) => return (Vec::new(), Some(e.to_string())),
@@ -139,22 +138,20 @@ impl Store {
         let marks = file
             .marks
             .iter()
-            .filter_map(|(id, m)| Some((ArticleId::parse(id)?, m.read, m.starred)))
+            .filter_map(|(id, m)| {
+                Some(Mark {
+                    id: ArticleId::parse(id)?,
+                    read: m.read,
+                    starred: m.starred,
+                })
+            })
             .collect();
         (marks, warning)
     }
 
-    /// [`Store::try_save`] with the error as text (for the reader's save callback).
-    pub fn save(&self, changes: &[(ArticleId, bool, bool)]) -> Result<Option<String>, String> {
-        self.try_save(changes).map_err(|e| e.to_string())
-    }
-
     /// Saves changed marks, merged with the file's (the newer of two marks for an id wins); `Ok`
     /// holds a warning when the file had to be moved aside.
-    pub fn try_save(
-        &self,
-        changes: &[(ArticleId, bool, bool)],
-    ) -> Result<Option<String>, StoreError> {
+    pub fn save(&self, changes: &[Mark]) -> Result<Option<String>, StoreError> {
         let _lock = self.lock()?;
         // Under the lock no other writer is mid-write: any temporary file is a killed writer's
         // (`.state.json.XXXXXX.tmp`, or `.state.json.tmp-PID` from older versions).
@@ -169,13 +166,13 @@ impl Store {
         let (mut file, warning) = self.read();
         file.version = VERSION;
         let at = now_ms();
-        for (id, read, starred) in changes {
-            let mark = Mark {
-                read: *read,
-                starred: *starred,
+        for change in changes {
+            let mark = Saved {
+                read: change.read,
+                starred: change.starred,
                 at,
             };
-            let slot = file.marks.entry(id.to_string()).or_insert(mark);
+            let slot = file.marks.entry(change.id.to_string()).or_insert(mark);
             if slot.at <= at {
                 *slot = mark;
             }
@@ -202,6 +199,14 @@ mod tests {
         ArticleId::from_key(s)
     }
 
+    fn mark(s: &str, read: bool, starred: bool) -> Mark {
+        Mark {
+            id: id(s),
+            read,
+            starred,
+        }
+    }
+
     #[test]
     fn save_then_load() {
         let dir = tempfile::tempdir().unwrap();
@@ -209,20 +214,20 @@ mod tests {
         assert_eq!(store.load(), (vec![], None));
         store
             .save(&[
-                (id("a"), true, false),
-                (id("b"), false, true),
-                (id("c"), false, false),
+                mark("a", true, false),
+                mark("b", false, true),
+                mark("c", false, false),
             ])
             .unwrap();
         let (mut marks, warning) = store.load();
         marks.sort();
-        let mut want = vec![(id("a"), true, false), (id("b"), false, true)];
+        let mut want = vec![mark("a", true, false), mark("b", false, true)];
         want.sort();
         assert_eq!(marks, want);
         assert_eq!(warning, None);
         // Unmarking is saved too.
-        store.save(&[(id("a"), false, false)]).unwrap();
-        assert_eq!(store.load().0, vec![(id("b"), false, true)]);
+        store.save(&[mark("a", false, false)]).unwrap();
+        assert_eq!(store.load().0, vec![mark("b", false, true)]);
     }
 
     #[test]
@@ -230,15 +235,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let one = Store::new(dir.path());
         let two = Store::new(dir.path());
-        one.save(&[(id("x"), true, false)]).unwrap();
-        two.save(&[(id("y"), false, true)]).unwrap();
-        one.save(&[(id("z"), true, true)]).unwrap();
+        one.save(&[mark("x", true, false)]).unwrap();
+        two.save(&[mark("y", false, true)]).unwrap();
+        one.save(&[mark("z", true, true)]).unwrap();
         let mut marks = two.load().0;
         marks.sort();
         let mut want = vec![
-            (id("x"), true, false),
-            (id("y"), false, true),
-            (id("z"), true, true),
+            mark("x", true, false),
+            mark("y", false, true),
+            mark("z", true, true),
         ];
         want.sort();
         assert_eq!(marks, want);
@@ -249,7 +254,7 @@ mod tests {
                 s.spawn(move || {
                     for k in 0..25 {
                         store
-                            .save(&[(id(&format!("t{t}-{k}")), true, false)])
+                            .save(&[mark(&format!("t{t}-{k}"), true, false)])
                             .unwrap();
                     }
                 });
@@ -279,8 +284,8 @@ mod tests {
         assert_eq!(aside.len(), 1);
         assert_eq!(std::fs::read(aside[0].path()).unwrap(), b"{ not json");
         // Saving now starts fresh.
-        store.save(&[(id("a"), true, false)]).unwrap();
-        assert_eq!(store.load(), (vec![(id("a"), true, false)], None));
+        store.save(&[mark("a", true, false)]).unwrap();
+        assert_eq!(store.load(), (vec![mark("a", true, false)], None));
     }
 
     #[test]
@@ -290,7 +295,7 @@ mod tests {
         let blocked = dir.path().join("file");
         std::fs::write(&blocked, b"x").unwrap();
         let store = Store::new(blocked.join("data"));
-        let e = store.try_save(&[(id("a"), true, false)]).unwrap_err();
+        let e = store.save(&[mark("a", true, false)]).unwrap_err();
         assert!(matches!(e, StoreError::CreateDir { .. }), "{e:?}");
         let text = e.to_string();
         assert!(
@@ -300,7 +305,10 @@ mod tests {
             )),
             "{text}"
         );
-        assert_eq!(store.save(&[(id("a"), true, false)]), Err(text.clone()));
+        let again = store
+            .save(&[mark("a", true, false)])
+            .map_err(|e| e.to_string());
+        assert_eq!(again, Err(text.clone()));
         assert_eq!(store.load(), (vec![], Some(text)));
     }
 }

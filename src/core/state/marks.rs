@@ -7,24 +7,11 @@ use crate::core::model::{Article, ArticleId};
 use std::collections::{HashMap, HashSet};
 
 /// One article's marks, as loaded and saved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Mark {
     pub id: ArticleId,
     pub read: bool,
     pub starred: bool,
-}
-
-/// The store's `(id, read, starred)` rows.
-impl From<(ArticleId, bool, bool)> for Mark {
-    fn from((id, read, starred): (ArticleId, bool, bool)) -> Mark {
-        Mark { id, read, starred }
-    }
-}
-
-impl From<Mark> for (ArticleId, bool, bool) {
-    fn from(m: Mark) -> (ArticleId, bool, bool) {
-        (m.id, m.read, m.starred)
-    }
 }
 
 #[derive(Debug, Default)]

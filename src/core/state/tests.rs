@@ -1242,16 +1242,3 @@ fn overlays_are_one_at_a_time_and_warnings_reach_the_status_under_them() {
     );
     assert_eq!(s.source_name("a"), Some("Agency"));
 }
-
-#[test]
-fn marks_cross_to_the_store_as_rows() {
-    let id = ArticleId::from_key("a");
-    let mark = Mark {
-        id: id.clone(),
-        read: true,
-        starred: false,
-    };
-    let row: (ArticleId, bool, bool) = mark.clone().into();
-    assert_eq!(row, (id, true, false));
-    assert_eq!(Mark::from(row), mark);
-}
