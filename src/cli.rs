@@ -121,6 +121,29 @@ impl SourceArgs {
             .map(crate::sources::store::Store::new)
     }
 
+    /// The archive of articles seen in feeds, in the data folder; a warning when it had to be
+    /// started again or cannot be had (then feeds show only what they carry now).
+    pub fn archive(&self) -> (Option<crate::sources::archive::Archive>, Option<String>) {
+        // Only feeds are archived (local files are their own archive).
+        if !self.specs().iter().any(|s| matches!(s, SourceSpec::Url(_))) {
+            return (None, None);
+        }
+        let Some(dir) = self
+            .data_dir
+            .clone()
+            .or_else(crate::sources::store::default_data_dir)
+        else {
+            return (None, None);
+        };
+        match crate::sources::archive::Archive::open(&dir) {
+            (Ok(a), warning) => (Some(a), warning),
+            (Err(e), _) => (
+                None,
+                Some(format!("{e}; articles that leave their feeds are not kept")),
+            ),
+        }
+    }
+
     /// Fetch options from the flags, else the config, else the defaults.
     pub fn fetch_options(&self) -> crate::sources::fetch::FetchOptions {
         // The flags win over the config, which wins over the defaults.

@@ -118,8 +118,13 @@ fn unknown_command(sources: &[String]) -> Option<String> {
 /// Local files come from the warm-start snapshot in the cache folder when unchanged, and the
 /// snapshot is saved again when anything changed; bodies stay on disk until needed.
 fn load(args: &SourceArgs, fetcher: &Fetcher) -> Result<Library, ExitCode> {
+    let (archive, warning) = args.archive();
+    if let Some(w) = warning {
+        eprintln!("tidings: warning: {w}");
+    }
     let pipeline = Pipeline {
         fetcher,
+        archive: archive.as_ref(),
         prepare: &|label, articles| args.settings.apply(label, articles),
         cached_first: false,
         warm: true,

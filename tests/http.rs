@@ -810,6 +810,7 @@ fn the_pipeline_falls_back_to_the_cached_copy() {
     };
     let pipeline = |cached_first| Pipeline {
         fetcher: &fetcher,
+        archive: None,
         prepare: &named,
         cached_first,
         warm: true,

@@ -41,6 +41,7 @@ fn a_folder_reports_files_read_and_gives_articles_in_batches() {
     };
     let pipeline = Pipeline {
         fetcher: &fetcher,
+        archive: None,
         prepare: &tag,
         cached_first: true,
         warm: true,

@@ -58,7 +58,7 @@ impl fmt::Display for CategoryPath {
 }
 
 /// The kind of one body block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockKind {
     Heading,
@@ -69,7 +69,7 @@ pub enum BlockKind {
 }
 
 /// An inline style inside a block's text (from HTML: `em`/`i`, `strong`/`b`, `code`, `a`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Inline {
     Emphasis,
@@ -79,7 +79,7 @@ pub enum Inline {
 }
 
 /// A styled byte range of a block's text (on character boundaries).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -87,12 +87,12 @@ pub struct Span {
 }
 
 /// One block of an article body. `Code` keeps its line breaks; the others are single lines of text.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Block {
     pub kind: BlockKind,
     pub text: String,
     /// Inline styles, in order of their start.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub spans: Vec<Span>,
 }
 
@@ -166,8 +166,8 @@ pub struct Article {
     /// Where the article came from (a file path), for messages; shared by a file's articles.
     pub origin: std::sync::Arc<str>,
     /// A body still in HTML, turned into `blocks` when the article is opened (see
-    /// [`crate::core::html::Render`]) (feeds carry much
-    /// more markup than anyone reads; rendering it all up front would double a load's cost).
+    /// [`crate::core::render::Render`]): feeds carry much more markup than anyone reads, and
+    /// rendering it all up front would double a load's cost.
     pub pending: Option<Box<PendingHtml>>,
     /// Where the body is when it is not in memory (`blocks` and `pending` empty): articles from
     /// files and the warm-start snapshot keep only their headers, and the body is read again
@@ -189,6 +189,8 @@ pub enum BodyRef {
         url: String,
         cache_dir: std::path::PathBuf,
     },
+    /// The archive (an SQLite database) of articles seen in feeds.
+    Archived { db: std::path::PathBuf },
 }
 
 /// HTML waiting to become blocks, with the URL its relative links resolve against.
@@ -199,6 +201,27 @@ pub struct PendingHtml {
 }
 
 impl Article {
+    /// An article with this id and nothing else (untitled, undated, from nowhere).
+    pub fn new(id: ArticleId) -> Article {
+        Article {
+            id,
+            title: String::new(),
+            source: std::sync::Arc::from(""),
+            author: None,
+            date: DateTime::default(),
+            dated: false,
+            link: None,
+            categories: Vec::new(),
+            standfirst: None,
+            blocks: Vec::new(),
+            words: 0,
+            meta: Vec::new(),
+            origin: std::sync::Arc::from(""),
+            pending: None,
+            stored: None,
+        }
+    }
+
     /// True when the body is elsewhere (see [`Article::stored`]) and must be loaded to be shown.
     pub fn body_unloaded(&self) -> bool {
         self.stored.is_some()

@@ -35,8 +35,13 @@ pub fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCod
         }
     }
     let fetcher = Fetcher::new(args.fetch_options());
+    let (archive, warning) = args.archive();
+    if let Some(w) = warning {
+        update(&mut state, Action::Warn(w));
+    }
     let worker = Worker::new(
         fetcher,
+        archive,
         tx.clone(),
         args.specs(),
         args.settings.clone(),

@@ -8,6 +8,7 @@ use super::app::Msg;
 use crate::config::Config;
 use crate::core::model::{Article, ArticleId};
 use crate::core::state::{Action, Effect, FullText, Mark, SourceState, fetchable};
+use crate::sources::archive::Archive;
 use crate::sources::fetch::Fetcher;
 use crate::sources::pipeline::{Event, Pipeline};
 use crate::sources::store::Store;
@@ -22,6 +23,7 @@ const FULL_AT_ONCE: usize = 2;
 /// Everything a job needs, shared by the jobs in flight.
 struct Inner {
     fetcher: Fetcher,
+    archive: Option<Archive>,
     tx: Sender<Msg>,
     specs: Vec<SourceSpec>,
     config: Arc<Config>,
@@ -38,6 +40,7 @@ pub struct Worker(Arc<Inner>);
 impl Worker {
     pub fn new(
         fetcher: Fetcher,
+        archive: Option<Archive>,
         tx: Sender<Msg>,
         specs: Vec<SourceSpec>,
         config: Arc<Config>,
@@ -45,6 +48,7 @@ impl Worker {
     ) -> Worker {
         Worker(Arc::new(Inner {
             fetcher,
+            archive,
             tx,
             specs,
             config,
@@ -118,6 +122,7 @@ impl Worker {
         let config = &self.0.config;
         let pipeline = Pipeline {
             fetcher: &self.0.fetcher,
+            archive: self.0.archive.as_ref(),
             prepare: &|label, articles| config.apply(label, articles),
             cached_first,
             warm: true,

@@ -376,20 +376,22 @@ pub fn bundled_count() -> usize {
 /// Reads the body of article `id` again from `at` (see [`Article::unload`]), rendered; `Err`
 /// says why it could not be.
 pub fn load_body(at: &BodyRef, id: &ArticleId) -> Result<Article, String> {
-    let articles = read_source(at)?;
+    let articles = read_source(at, &[id])?;
     let mut article = articles.into_iter().find(|a| &a.id == id).ok_or_else(|| {
-        let (BodyRef::File { path, .. }
-        | BodyRef::CachedFeed {
-            cache_dir: path, ..
-        }) = at;
+        let path = match at {
+            BodyRef::File { path, .. } => path,
+            BodyRef::CachedFeed { cache_dir, .. } => cache_dir,
+            BodyRef::Archived { db } => db,
+        };
         format!("{}: the article is no longer there", path.display())
     })?;
     article.render();
     Ok(article)
 }
 
-/// Every article (bodies and all) of the file or cached feed a body reference points to.
-fn read_source(at: &BodyRef) -> Result<Vec<Article>, String> {
+/// The articles (bodies and all) of the file or cached feed a body reference points to; from
+/// the archive, the articles `ids` (with only their bodies and words filled in).
+fn read_source(at: &BodyRef, ids: &[&ArticleId]) -> Result<Vec<Article>, String> {
     match at {
         BodyRef::File { path, key } => {
             let job = Job {
@@ -411,6 +413,21 @@ fn read_source(at: &BodyRef) -> Result<Vec<Article>, String> {
                 crate::core::sanitize::sanitize_line(&format!("{url}: the cached copy is gone"))
             })
         }
+        BodyRef::Archived { db } => {
+            let dir = db.parent().unwrap_or(Path::new("."));
+            let (archive, _) = super::archive::Archive::open(dir);
+            let bodies = archive
+                .and_then(|a| a.bodies(ids))
+                .map_err(|e| e.to_string())?;
+            Ok(bodies
+                .into_iter()
+                .map(|b| Article {
+                    blocks: b.blocks,
+                    words: b.words,
+                    ..Article::new(b.id)
+                })
+                .collect())
+        }
     }
 }
 
@@ -426,7 +443,11 @@ pub fn load_bodies(wanted: &[(ArticleId, BodyRef)]) -> (Vec<(usize, Article)>, V
     type Found = (Vec<(usize, Article)>, Option<Warning>);
     let results: Vec<Found> = groups
         .par_iter()
-        .map(|(at, indices)| match read_source(at) {
+        .map(|(at, indices)| {
+            let ids: Vec<&ArticleId> = indices.iter().map(|&i| &wanted[i].0).collect();
+            (at, indices, read_source(at, &ids))
+        })
+        .map(|(_, indices, read)| match read {
             Ok(articles) => {
                 let mut by_id: std::collections::HashMap<ArticleId, Article> =
                     articles.into_iter().map(|a| (a.id.clone(), a)).collect();

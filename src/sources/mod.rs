@@ -1,6 +1,7 @@
 //! Sources: where articles come from (files and folders, the bundled samples; feeds later), and
 //! loading them into owned articles plus warnings.
 
+pub mod archive;
 pub mod atomic;
 pub mod cache;
 pub mod decode;
@@ -230,6 +231,7 @@ pub fn load_with(specs: &[SourceSpec], opts: &fetch::FetchOptions) -> LoadOutcom
     let fetcher = fetch::Fetcher::new(opts.clone());
     let pipeline = pipeline::Pipeline {
         fetcher: &fetcher,
+        archive: None,
         prepare: &|_, _| {},
         cached_first: false,
         warm: false,

@@ -8,6 +8,7 @@
 //! start its snapshot); then the feed URLs fetched concurrently, each reported as it arrives.
 //! A feed that cannot be fetched falls back to its last good copy, with a warning.
 
+use super::archive::Archive;
 use super::fetch::{FetchError, Fetched, Fetcher};
 use super::snapshot::Snapshot;
 use super::{LoadOutcome, SourceReport, SourceSpec, Warning, files};
@@ -76,6 +77,9 @@ impl SourceDone {
 /// How to load.
 pub struct Pipeline<'a> {
     pub fetcher: &'a Fetcher,
+    /// Where every article seen in a feed is kept: a feed's current articles are merged into
+    /// it, and those the feed no longer carries come back from it (see [`Archive::merge`]).
+    pub archive: Option<&'a Archive>,
     /// Applied to each source's articles with the source's label (the config's names and
     /// categories) before they are reported.
     pub prepare: &'a (dyn Fn(&str, &mut Vec<Article>) + Sync),
@@ -113,9 +117,11 @@ impl Pipeline<'_> {
         let mut shown = HashSet::new();
         if self.cached_first {
             for &url in &urls {
-                if let Some(articles) = super::cached_feed(url, opts, &mut snap) {
+                if let Some(mut articles) = super::cached_feed(url, opts, &mut snap) {
                     shown.insert(url.clone());
-                    each(self.done(sanitize_line(url), articles, Vec::new(), None, true));
+                    let mut warnings = Vec::new();
+                    self.archived(url, &mut articles, &mut warnings);
+                    each(self.done(sanitize_line(url), articles, warnings, None, true));
                 }
             }
         }
@@ -182,6 +188,30 @@ impl Pipeline<'_> {
             .fetch_all(urls, |r| each(self.fetched(r, &shown, started)));
     }
 
+    /// Merges a feed's current articles into the archive and adds those it keeps that the feed
+    /// no longer carries; a failing archive is a warning.
+    fn archived(&self, url: &str, articles: &mut Vec<Article>, warnings: &mut Vec<Warning>) {
+        let Some(archive) = self.archive else {
+            return;
+        };
+        match archive.merge(url, articles) {
+            Ok(merged) => {
+                tracing::debug!(
+                    source = %sanitize_line(url),
+                    added = merged.added,
+                    updated = merged.updated,
+                    kept = merged.kept.len(),
+                    "archive merged"
+                );
+                articles.extend(merged.kept);
+            }
+            Err(e) => warnings.push(Warning::new(
+                "",
+                format!("{e}: the articles of {url} could not be archived"),
+            )),
+        }
+    }
+
     /// A source's articles prepared, as an event.
     fn done(
         &self,
@@ -227,8 +257,10 @@ impl Pipeline<'_> {
                     ms,
                     "source loaded"
                 );
-                let warnings = f.warnings.into_iter().map(bare).collect();
-                self.done(label, f.articles, warnings, None, f.not_modified)
+                let mut warnings = f.warnings.into_iter().map(bare).collect();
+                let mut articles = f.articles;
+                self.archived(&f.url, &mut articles, &mut warnings);
+                self.done(label, articles, warnings, None, f.not_modified)
             }
             Err(e) => {
                 let (label, reason) = (sanitize_line(&e.url), sanitize_line(&e.kind.to_string()));
@@ -236,16 +268,34 @@ impl Pipeline<'_> {
                     true => None,
                     false => super::fetch::cached(&e.url, self.fetcher.options()),
                 };
+                // Without a cached copy, what the archive holds (unless shown already).
+                let kept = match (&copy, self.archive) {
+                    (None, Some(archive)) if !shown.contains(&e.url) => {
+                        archive.articles_of(&e.url).unwrap_or_default()
+                    }
+                    _ => Vec::new(),
+                };
                 match copy {
-                    Some(articles) => {
+                    Some(mut articles) => {
                         tracing::warn!(
                             source = %label,
                             articles = articles.len(),
                             ms,
                             "source loaded from the cached copy (the fetch failed)"
                         );
-                        let warning = bare(format!("{e}; showing the cached copy"));
-                        self.done(label, articles, vec![warning], Some(reason), true)
+                        let mut warnings = vec![bare(format!("{e}; showing the cached copy"))];
+                        self.archived(&e.url, &mut articles, &mut warnings);
+                        self.done(label, articles, warnings, Some(reason), true)
+                    }
+                    None if !kept.is_empty() => {
+                        tracing::warn!(
+                            source = %label,
+                            articles = kept.len(),
+                            ms,
+                            "source loaded from the archive (the fetch failed)"
+                        );
+                        let warning = bare(format!("{e}; showing the archived articles"));
+                        self.done(label, kept, vec![warning], Some(reason), true)
                     }
                     None => {
                         tracing::warn!(source = %label, ms, "source failed");

@@ -569,6 +569,10 @@ fn put_body_ref(out: &mut Vec<u8>, at: &BodyRef) {
             put_str(out, url);
             put_str(out, &cache_dir.to_string_lossy());
         }
+        BodyRef::Archived { db } => {
+            out.push(2);
+            put_str(out, &db.to_string_lossy());
+        }
     }
 }
 
@@ -720,6 +724,9 @@ impl<'a> Reader<'a> {
             1 => BodyRef::CachedFeed {
                 url: self.string()?,
                 cache_dir: PathBuf::from(self.str()?),
+            },
+            2 => BodyRef::Archived {
+                db: PathBuf::from(self.str()?),
             },
             _ => return Err("bad body reference".into()),
         }))

@@ -7,6 +7,8 @@
 // Each test binary uses its own part of the harness.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
