@@ -244,4 +244,14 @@ pub enum Command {
     },
     /// Prints the config's sources as OPML 2.0, categories as nested outlines
     Export,
+    /// Removes archived articles that retention says go (`[archive]` in the config: older than
+    /// keep_days, over max_articles; never starred ones or those still in their feed)
+    Prune {
+        /// Only list what would be removed
+        #[arg(long)]
+        dry_run: bool,
+        /// One JSON object per article
+        #[arg(long)]
+        json: bool,
+    },
 }

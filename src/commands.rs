@@ -58,6 +58,7 @@ pub fn run(mut cli: Cli) -> ExitCode {
         Some(Command::Config { example }) => crate::config::command(&cli.sources.settings, example),
         Some(Command::Import { file }) => crate::opml::import(&cli.sources, &file),
         Some(Command::Export) => crate::opml::export(&cli.sources),
+        Some(Command::Prune { dry_run, json }) => prune(&cli.sources, dry_run, json),
         None => {
             if let Some(e) = unknown_command(&cli.sources.sources) {
                 return usage_error(e);
@@ -79,6 +80,77 @@ pub fn run(mut cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `tidings prune`: applies the archive's retention (or, with `--dry-run`, lists what it
+/// would remove), one line per article, oldest first, and a count on stderr.
+fn prune(args: &SourceArgs, dry_run: bool, json: bool) -> io::Result<ExitCode> {
+    use crate::sources::archive::Archive;
+    let Some(dir) = (args.data_dir.clone()).or_else(sources::store::default_data_dir) else {
+        return Ok(usage_error("no data folder: give --data-dir"));
+    };
+    let (archive, warning) = Archive::open(&dir);
+    if let Some(w) = warning {
+        eprintln!("tidings: warning: {w}");
+    }
+    let archive = match archive {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("tidings: error: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let marks = match args.store() {
+        Some(store) => {
+            let (marks, warning) = store.load();
+            if let Some(w) = warning {
+                eprintln!("tidings: warning: {w}");
+            }
+            marks
+        }
+        None => Vec::new(),
+    };
+    let marks = marks
+        .into_iter()
+        .map(|m| (m.id, (m.read, m.starred)))
+        .collect();
+    let rules = args.settings.retention();
+    let pruned = match archive.prune(&rules, &marks, chrono::Utc::now(), dry_run) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("tidings: error: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for p in &pruned {
+        let (source, title) = (
+            crate::core::sanitize::sanitize_line(&p.source),
+            crate::core::sanitize::sanitize_line(&p.title),
+        );
+        if json {
+            let row = serde_json::json!({
+                "id": p.id.as_str(),
+                "source": source,
+                "title": title,
+                "date": p.date.to_rfc3339(),
+                "why": p.why,
+            });
+            writeln!(out, "{row}")?;
+        } else {
+            let date = p.date.with_timezone(&Local).format("%Y-%m-%d");
+            writeln!(out, "{date}  {title}  ({source}; {})", p.why)?;
+        }
+    }
+    out.flush()?;
+    let left = archive.len().unwrap_or(0);
+    let n = pruned.len();
+    let s = if n == 1 { "" } else { "s" };
+    match dry_run {
+        true => eprintln!("tidings: would remove {n} archived article{s} ({left} archived)"),
+        false => eprintln!("tidings: removed {n} archived article{s} ({left} left)"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `tidings lsit`: when every source is a bare word (no `/`, no `.`, no `:`) that names no file

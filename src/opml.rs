@@ -140,6 +140,8 @@ fn outline(
         name,
         category,
         full_text: false,
+        keep_days: None,
+        max_articles: None,
     });
     None
 }
@@ -478,6 +480,8 @@ mod tests {
             name: None,
             category: None,
             full_text: false,
+            keep_days: None,
+            max_articles: None,
         }];
         let o = parse(OPML, Path::new("/home/me")).unwrap();
         let mut feeds = o.feeds;

@@ -189,3 +189,64 @@ fn killing_tidings_during_refreshes_loses_nothing() {
     }
     drop(server);
 }
+
+/// Retention through the command line: with `keep_days = 30`, an old read article that left
+/// its feed is removed, an old starred one and an old unread one are kept, and `prune
+/// --dry-run` lists exactly what `prune` then removes.
+#[test]
+fn prune_removes_old_read_articles_and_the_dry_run_lists_the_same() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "[archive]\nkeep_days = 30\n").unwrap();
+    let cfg = config.to_str().unwrap();
+    // Dated June 2025: long past 30 days.
+    let feed = Arc::new(Mutex::new(rss(&[
+        ("r", "Old read", "r"),
+        ("s", "Old starred", "s"),
+        ("u", "Old unread", "u"),
+    ])));
+    let server = feed_server(feed.clone());
+    let url = server.url("/feed.xml");
+    let first = json(&tidings(
+        home.path(),
+        &["list", "--json", "--config", cfg, &url],
+    ));
+    let id = |title: &str| {
+        let a = first.iter().find(|a| a["title"] == title).unwrap();
+        tidings::core::model::ArticleId::parse(a["id"].as_str().unwrap()).unwrap()
+    };
+    let mark = |title: &str, starred| tidings::core::state::Mark {
+        id: id(title),
+        read: true,
+        starred,
+    };
+    tidings::sources::store::Store::new(home.path().join("data"))
+        .save(&[mark("Old read", false), mark("Old starred", true)])
+        .unwrap();
+    // Still in the feed: nothing goes, however old.
+    let dry = tidings(home.path(), &["prune", "--dry-run", "--config", cfg]);
+    assert_eq!(String::from_utf8_lossy(&dry.stdout), "");
+    // They all leave the feed.
+    *feed.lock().unwrap() = rss(&[("n", "New", "n")]);
+    json(&tidings(
+        home.path(),
+        &["list", "--json", "--config", cfg, &url],
+    ));
+    let dry = tidings(home.path(), &["prune", "--dry-run", "--config", cfg]);
+    let listed = String::from_utf8_lossy(&dry.stdout).to_string();
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(
+        listed.contains("Old read") && listed.contains("older than 30 days"),
+        "{listed}"
+    );
+    assert!(String::from_utf8_lossy(&dry.stderr).contains("would remove 1 archived article"));
+    let done = tidings(home.path(), &["prune", "--config", cfg]);
+    assert_eq!(String::from_utf8_lossy(&done.stdout), listed);
+    assert!(String::from_utf8_lossy(&done.stderr).contains("removed 1 archived article (3 left)"));
+    let now = json(&tidings(
+        home.path(),
+        &["list", "--json", "--config", cfg, &url],
+    ));
+    assert_eq!(titles(&now), ["New", "Old starred", "Old unread"]);
+    drop(server);
+}

@@ -83,6 +83,8 @@ mod tests {
                 name: Some("B".into()),
                 category: CategoryPath::parse("World / Europe"),
                 full_text: false,
+                keep_days: None,
+                max_articles: None,
             }],
         )
         .unwrap();
@@ -100,6 +102,8 @@ mod tests {
                 name: None,
                 category: None,
                 full_text: false,
+                keep_days: None,
+                max_articles: None,
             }],
         )
         .unwrap();
@@ -113,6 +117,8 @@ mod tests {
             name: None,
             category: None,
             full_text: false,
+            keep_days: None,
+            max_articles: None,
         };
         assert_eq!(
             add_sources("sources = 1\n", std::slice::from_ref(&src)),

@@ -40,6 +40,9 @@ category = "World News / Europe"
 # Fetch each article's full story from its web page in the background (default false; `f` in
 # the reader fetches one on demand). See docs/full-text.md.
 full_text = true
+# This feed's own retention in the archive (see [archive] below).
+keep_days = 30
+max_articles = 500
 
 [[sources]]
 path = "~/news"
@@ -56,6 +59,17 @@ concurrency = 8
 per_host = 2
 # The largest feed body accepted: bytes, or "512K", "32M", "1G" (default "32M"; --max-size).
 max_size = "32M"
+
+# The archive keeps every article seen in a feed after the feed drops it. Retention removes
+# the read ones dated longer ago than keep_days, and the oldest read ones over max_articles;
+# never starred ones or those still in their feed. `tidings prune --dry-run` lists them.
+[archive]
+# Days (1 to 36500; default 90).
+keep_days = 90
+# Articles in the whole archive (default: no limit).
+max_articles = 100000
+# Keep unread articles however old (default true).
+keep_unread = true
 
 # Categories renamed as articles load: an article category equal to the name on the left
 # (ignoring case, spaces and how levels are separated) becomes the one on the right.

@@ -2,7 +2,7 @@
 //! file and, when it has one, the place (`FILE:LINE:COLUMN: message`).
 
 use super::schema::{Colour, RawConfig};
-use super::{Config, Fetch, Source};
+use super::{Archive, Config, Fetch, Source};
 use crate::core::sanitize::sanitize_line;
 use crate::keymap::{self, Keymap};
 use crate::sources::SourceSpec;
@@ -158,6 +158,8 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Config, ConfigError>
             name,
             category: s.category.map(|c| c.0),
             full_text: s.full_text.unwrap_or(false),
+            keep_days: s.keep_days.map(|b| b.0 as u32),
+            max_articles: s.max_articles.map(|b| b.0 as usize),
         });
     }
     config.fetch = Fetch {
@@ -166,6 +168,11 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Config, ConfigError>
         concurrency: raw.fetch.concurrency.map(|b| b.0),
         per_host: raw.fetch.per_host.map(|b| b.0),
         max_size: raw.fetch.max_size.map(|s| s.0),
+    };
+    config.archive = Archive {
+        keep_days: raw.archive.keep_days.map(|b| b.0 as u32),
+        max_articles: raw.archive.max_articles.map(|b| b.0 as usize),
+        keep_unread: raw.archive.keep_unread,
     };
     config.aliases = raw
         .categories
@@ -278,6 +285,20 @@ mod tests {
             parse_err("\n[fetch]\nbogus = 1\n").starts_with("c.toml:3:1: unknown field `bogus`")
         );
         assert!(parse_err("[fetch]\ntimeout = 0\n").starts_with("c.toml:2:11: 0 is out of range"));
+        assert!(
+            parse_err("[archive]\nkeep_days = 0\n").starts_with("c.toml:2:13: 0 is out of range")
+        );
+        assert!(parse_err("[archive]\nkeep = 1\n").starts_with("c.toml:2:1: unknown field `keep`"));
+        let c = parse_ok(
+            "[archive]\nkeep_days = 30\nkeep_unread = false\n[[sources]]\nurl = \"https://x.org/f\"\n\
+             max_articles = 5\n",
+        );
+        let r = c.retention();
+        assert_eq!(
+            (r.keep_days, r.keep_unread, r.max_articles),
+            (30, false, None)
+        );
+        assert_eq!(r.per_source["https://x.org/f"], (None, Some(5)));
         assert!(
             parse_err("[fetch]\nmax_size = \"lots\"\n")
                 .starts_with("c.toml:2:12: 'lots' is not a size")

@@ -31,6 +31,8 @@ pub struct Config {
     pub file: Option<PathBuf>,
     pub sources: Vec<Source>,
     pub fetch: Fetch,
+    /// `[archive]`: retention of articles that left their feeds.
+    pub archive: Archive,
     /// An article category whose key (see [`CategoryPath::key`]) is here becomes the value.
     pub aliases: HashMap<Vec<String>, CategoryPath>,
     pub colors: Colors,
@@ -49,6 +51,17 @@ pub struct Source {
     pub category: Option<CategoryPath>,
     /// Fetch each article's full story from its link in the background (`full_text = true`).
     pub full_text: bool,
+    /// This feed's own retention (see [`Archive`]).
+    pub keep_days: Option<u32>,
+    pub max_articles: Option<usize>,
+}
+
+/// `[archive]`: each `None` leaves the default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Archive {
+    pub keep_days: Option<u32>,
+    pub max_articles: Option<usize>,
+    pub keep_unread: Option<bool>,
 }
 
 /// `[fetch]`: each `None` leaves the default (or the command-line flag) alone.
@@ -62,6 +75,27 @@ pub struct Fetch {
 }
 
 impl Config {
+    /// The archive's retention rules: `[archive]` over the defaults (90 days, no cap, unread
+    /// kept), with each feed source's own `keep_days` and `max_articles`.
+    pub fn retention(&self) -> crate::sources::archive::Retention {
+        let d = crate::sources::archive::Retention::default();
+        crate::sources::archive::Retention {
+            keep_days: self.archive.keep_days.unwrap_or(d.keep_days),
+            max_articles: self.archive.max_articles,
+            keep_unread: self.archive.keep_unread.unwrap_or(d.keep_unread),
+            per_source: self
+                .sources
+                .iter()
+                .filter_map(|s| match &s.spec {
+                    SourceSpec::Url(u) if s.keep_days.is_some() || s.max_articles.is_some() => {
+                        Some((u.clone(), (s.keep_days, s.max_articles)))
+                    }
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
     /// The sources to load when none is given on the command line (none: the bundled samples).
     pub fn specs(&self) -> Vec<SourceSpec> {
         self.sources.iter().map(|s| s.spec.clone()).collect()

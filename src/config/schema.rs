@@ -23,6 +23,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) theme: RawTheme,
     #[serde(default)]
+    pub(super) archive: RawArchive,
+    #[serde(default)]
     pub(super) keys: Option<Spanned<BTreeMap<ActionName, Vec<Spanned<String>>>>>,
 }
 
@@ -34,6 +36,17 @@ pub(super) struct RawSource {
     pub(super) name: Option<Spanned<String>>,
     pub(super) category: Option<Category>,
     pub(super) full_text: Option<bool>,
+    pub(super) keep_days: Option<Bounded<1, 36500>>,
+    pub(super) max_articles: Option<Bounded<1, 100_000_000>>,
+}
+
+/// `[archive]`: how long articles that left their feeds are kept.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawArchive {
+    pub(super) keep_days: Option<Bounded<1, 36500>>,
+    pub(super) max_articles: Option<Bounded<1, 100_000_000>>,
+    pub(super) keep_unread: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]

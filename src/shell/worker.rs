@@ -57,12 +57,38 @@ impl Worker {
         }))
     }
 
-    /// Loads every source in the background, cached copies of feeds first.
+    /// Applies the archive's retention, then loads every source in the background, cached
+    /// copies of feeds first.
     pub fn start(&self) -> Result<(), String> {
         let me = self.clone();
-        self.0
-            .fetcher
-            .spawn_blocking(move || me.load(&me.0.specs, true))
+        self.0.fetcher.spawn_blocking(move || {
+            me.prune();
+            me.load(&me.0.specs, true)
+        })
+    }
+
+    /// Removes what retention says goes from the archive (before anything is shown from it).
+    fn prune(&self) {
+        let Some(archive) = &self.0.archive else {
+            return;
+        };
+        let marks = match &self.0.store {
+            Some(store) => store.load().0,
+            None => Vec::new(),
+        };
+        let marks = marks
+            .into_iter()
+            .map(|m| (m.id, (m.read, m.starred)))
+            .collect();
+        let rules = self.0.config.retention();
+        match archive.prune(&rules, &marks, chrono::Utc::now(), false) {
+            Ok(pruned) => tracing::info!(removed = pruned.len(), "archive pruned"),
+            Err(e) => {
+                self.send(Action::Warn(format!(
+                    "{e}: the archive could not be pruned"
+                )));
+            }
+        }
     }
 
     /// Does what `effect` asks: slow work in the background (its result arrives as an action),

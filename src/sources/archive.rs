@@ -149,6 +149,10 @@ fn prepare(conn: &Connection, path: &Path) -> Result<(), ArchiveError> {
              body BLOB
          );
          CREATE INDEX IF NOT EXISTS articles_by_source ON articles(source, id, hash);
+         CREATE TABLE IF NOT EXISTS feeds (
+             source TEXT PRIMARY KEY,
+             ids BLOB NOT NULL
+         );
          PRAGMA user_version = 1;",
     )
     .map_err(sql(path))
@@ -260,6 +264,7 @@ impl Archive {
                 }
             }
             let current: HashSet<&str> = current.iter().map(|a| a.id.as_str()).collect();
+            record_current(&tx, source, &current).map_err(&err)?;
             let gone: Vec<&String> = known
                 .keys()
                 .filter(|id| !current.contains(id.as_str()))
@@ -384,6 +389,224 @@ impl Archive {
     pub fn is_empty(&self) -> Result<bool, ArchiveError> {
         self.len().map(|n| n == 0)
     }
+}
+
+/// How long archived articles are kept. Starred articles and those their feed still carries
+/// are never removed; unread ones are kept unless `keep_unread` is off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retention {
+    /// Articles dated longer ago than this are removed.
+    pub keep_days: u32,
+    /// At most this many articles in the whole archive (the oldest removable ones go first).
+    pub max_articles: Option<usize>,
+    pub keep_unread: bool,
+    /// Per feed (its URL): its own `keep_days` and `max_articles`.
+    pub per_source: HashMap<String, (Option<u32>, Option<usize>)>,
+}
+
+impl Default for Retention {
+    fn default() -> Retention {
+        Retention {
+            keep_days: 90,
+            max_articles: None,
+            keep_unread: true,
+            per_source: HashMap::new(),
+        }
+    }
+}
+
+/// An article retention removes (or would).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pruned {
+    pub id: ArticleId,
+    /// The feed's URL.
+    pub source: String,
+    pub title: String,
+    pub date: DateTime<Utc>,
+    /// Why: "older than 90 days", "over max_articles = 500 for its feed", ….
+    pub why: String,
+}
+
+/// One archived article as retention sees it.
+struct Row {
+    id: String,
+    source: String,
+    date: i64,
+    removable: bool,
+    gone: bool,
+}
+
+impl Archive {
+    /// Applies `rules` (with the read and star marks by id: `(read, starred)`) at `now`: what
+    /// it removes, oldest first within each reason. With `dry_run` nothing is removed; the same
+    /// articles are listed.
+    pub fn prune(
+        &self,
+        rules: &Retention,
+        marks: &HashMap<ArticleId, (bool, bool)>,
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<Vec<Pruned>, ArchiveError> {
+        let err = sql(&self.path);
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        let mut rows = retention_rows(&tx, rules, marks).map_err(&err)?;
+        // Oldest first, so caps remove the oldest.
+        rows.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
+        let mut why: HashMap<usize, String> = HashMap::new();
+        let limits = |source: &str| {
+            let own = rules.per_source.get(source).copied().unwrap_or_default();
+            (own.0.unwrap_or(rules.keep_days), own.1)
+        };
+        for (i, r) in rows.iter_mut().enumerate() {
+            let days = limits(&r.source).0;
+            if r.removable && r.date < now.timestamp() - i64::from(days) * 86_400 {
+                why.insert(i, format!("older than {days} days"));
+                r.gone = true;
+            }
+        }
+        // Per feed, then overall: the oldest removable articles over the cap.
+        let mut by_source: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, r) in rows.iter().enumerate() {
+            by_source.entry(r.source.as_str()).or_default().push(i);
+        }
+        let mut over: Vec<(usize, String)> = Vec::new();
+        for (source, members) in &by_source {
+            if let (_, Some(max)) = limits(source) {
+                let text = format!("over max_articles = {max} for its feed");
+                over.extend(
+                    cap(&rows, members, max)
+                        .into_iter()
+                        .map(|i| (i, text.clone())),
+                );
+            }
+        }
+        for (i, text) in over {
+            rows[i].gone = true;
+            why.entry(i).or_insert(text);
+        }
+        if let Some(max) = rules.max_articles {
+            let all: Vec<usize> = (0..rows.len()).collect();
+            for i in cap(&rows, &all, max) {
+                rows[i].gone = true;
+                why.entry(i)
+                    .or_insert_with(|| format!("over max_articles = {max} in all"));
+            }
+        }
+        let mut out = Vec::new();
+        {
+            let mut head = tx
+                .prepare_cached("SELECT head FROM articles WHERE id = ?1")
+                .map_err(&err)?;
+            let mut delete = tx
+                .prepare_cached("DELETE FROM articles WHERE id = ?1")
+                .map_err(&err)?;
+            for (i, r) in rows.iter().enumerate().filter(|(_, r)| r.gone) {
+                let h: Vec<u8> = head.query_row(params![r.id], |x| x.get(0)).map_err(&err)?;
+                let title =
+                    serde_json::from_slice::<Head>(&h).map_or_else(|_| String::new(), |h| h.title);
+                if !dry_run {
+                    delete.execute(params![r.id]).map_err(&err)?;
+                }
+                let Some(id) = ArticleId::parse(&r.id) else {
+                    continue;
+                };
+                out.push(Pruned {
+                    id,
+                    source: r.source.clone(),
+                    title,
+                    date: DateTime::from_timestamp(r.date, 0).unwrap_or_default(),
+                    why: why.remove(&i).unwrap_or_default(),
+                });
+            }
+        }
+        tx.commit().map_err(&err)?;
+        Ok(out)
+    }
+}
+
+/// Every archived article with whether retention may remove it.
+fn retention_rows(
+    conn: &Connection,
+    rules: &Retention,
+    marks: &HashMap<ArticleId, (bool, bool)>,
+) -> Result<Vec<Row>, rusqlite::Error> {
+    let mut carried: HashSet<String> = HashSet::new();
+    let mut feeds = conn.prepare("SELECT ids FROM feeds")?;
+    for ids in feeds.query_map([], |r| r.get::<_, String>(0))? {
+        carried.extend(ids?.split('\n').map(str::to_string));
+    }
+    let mut stmt = conn.prepare("SELECT id, source, date FROM articles")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, source, date) = row?;
+        let (read, starred) = ArticleId::parse(&id)
+            .and_then(|i| marks.get(&i).copied())
+            .unwrap_or((false, false));
+        let removable = !starred && !carried.contains(&id) && (read || !rules.keep_unread);
+        out.push(Row {
+            id,
+            source,
+            date,
+            removable,
+            gone: false,
+        });
+    }
+    Ok(out)
+}
+
+/// Of `members` (indices into `rows`, oldest first), the removable ones to remove so that at
+/// most `max` remain (those already gone count as removed).
+fn cap(rows: &[Row], members: &[usize], max: usize) -> Vec<usize> {
+    let left = members.iter().filter(|&&i| !rows[i].gone).count();
+    let mut excess = left.saturating_sub(max);
+    let mut out = Vec::new();
+    for &i in members {
+        if excess == 0 {
+            break;
+        }
+        if !rows[i].gone && rows[i].removable {
+            out.push(i);
+            excess -= 1;
+        }
+    }
+    out
+}
+
+/// Records which articles feed `source` carries now (retention never removes them); written
+/// only when that changed.
+fn record_current(
+    conn: &Connection,
+    source: &str,
+    current: &HashSet<&str>,
+) -> Result<(), rusqlite::Error> {
+    let mut ids: Vec<&str> = current.iter().copied().collect();
+    ids.sort_unstable();
+    let ids = ids.join("\n");
+    let old: Option<String> = conn
+        .query_row(
+            "SELECT ids FROM feeds WHERE source = ?1",
+            params![source],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if old.as_deref() != Some(ids.as_str()) {
+        conn.execute(
+            "INSERT INTO feeds (source, ids) VALUES (?1, ?2)
+             ON CONFLICT(source) DO UPDATE SET ids = excluded.ids",
+            params![source, ids],
+        )?;
+    }
+    Ok(())
 }
 
 /// `id → hash` of the archived articles of `source`.

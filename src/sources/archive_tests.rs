@@ -160,3 +160,121 @@ fn an_archive_from_a_newer_tidings_is_left_alone() {
     let e = archive.unwrap_err();
     assert!(e.to_string().contains("newer tidings (schema 99)"), "{e}");
 }
+
+fn dated(key: &str, days_ago: i64, now: DateTime<Utc>) -> Article {
+    let mut a = article(key, &format!("Story {key}"), "text");
+    a.date = now - chrono::Duration::days(days_ago);
+    a
+}
+
+fn ids(pruned: &[Pruned]) -> Vec<String> {
+    let mut v: Vec<String> = pruned.iter().map(|p| p.title.clone()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn retention_removes_old_read_articles_and_keeps_starred_unread_and_current_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).0.unwrap();
+    let now = DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+    let all = [
+        dated("old-read", 100, now),
+        dated("old-unread", 100, now),
+        dated("old-starred", 100, now),
+        dated("new-read", 10, now),
+        dated("old-current", 100, now),
+    ];
+    archive.merge(FEED, &all).unwrap();
+    // Only "old-current" is still in the feed.
+    archive.merge(FEED, &all[4..]).unwrap();
+    let mark = |key: &str, read, starred| (ArticleId::from_key(key), (read, starred));
+    let marks: HashMap<ArticleId, (bool, bool)> = [
+        mark("old-read", true, false),
+        mark("old-starred", true, true),
+        mark("new-read", true, false),
+        mark("old-current", true, false),
+    ]
+    .into();
+    let rules = Retention::default();
+    let dry = archive.prune(&rules, &marks, now, true).unwrap();
+    assert_eq!(ids(&dry), ["Story old-read"]);
+    assert_eq!(dry[0].why, "older than 90 days");
+    assert_eq!(archive.len().unwrap(), 5, "a dry run removes nothing");
+    let done = archive.prune(&rules, &marks, now, false).unwrap();
+    assert_eq!(done, dry, "the dry run lists what the run removes");
+    assert_eq!(archive.len().unwrap(), 4);
+
+    // keep_unread off: the old unread one goes too; the starred one never does.
+    let rules = Retention {
+        keep_unread: false,
+        ..Retention::default()
+    };
+    assert_eq!(
+        ids(&archive.prune(&rules, &marks, now, false).unwrap()),
+        ["Story old-unread"]
+    );
+    let rules = Retention {
+        keep_days: 1,
+        keep_unread: false,
+        ..Retention::default()
+    };
+    assert_eq!(
+        ids(&archive.prune(&rules, &marks, now, false).unwrap()),
+        ["Story new-read"]
+    );
+    let left = ids(&archive
+        .articles_of(FEED)
+        .unwrap()
+        .into_iter()
+        .map(|a| Pruned {
+            id: a.id,
+            source: String::new(),
+            title: a.title,
+            date: a.date,
+            why: String::new(),
+        })
+        .collect::<Vec<_>>());
+    assert_eq!(left, ["Story old-current", "Story old-starred"]);
+}
+
+#[test]
+fn caps_remove_the_oldest_removable_articles_per_feed_and_in_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).0.unwrap();
+    let now = DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+    let other = "https://other.example/feed";
+    let feed: Vec<Article> = (1..=5).map(|d| dated(&format!("f{d}"), d, now)).collect();
+    // Half a day older than FEED's of the same day number.
+    let more: Vec<Article> = (1..=3)
+        .map(|d| dated(&format!("o{d}"), d, now - chrono::Duration::hours(12)))
+        .collect();
+    archive.merge(FEED, &feed).unwrap();
+    archive.merge(FEED, &[]).unwrap();
+    archive.merge(other, &more).unwrap();
+    archive.merge(other, &[]).unwrap();
+    let marks: HashMap<ArticleId, (bool, bool)> = feed
+        .iter()
+        .chain(&more)
+        .map(|a| (a.id.clone(), (true, a.title == "Story f5")))
+        .collect();
+    // Per feed: at most 3 of FEED's; its oldest (f5) is starred, so f4 and f3 go.
+    let rules = Retention {
+        per_source: [(FEED.to_string(), (None, Some(3)))].into(),
+        ..Retention::default()
+    };
+    let dry = archive.prune(&rules, &marks, now, true).unwrap();
+    assert_eq!(ids(&dry), ["Story f3", "Story f4"]);
+    assert!(
+        dry.iter()
+            .all(|p| p.why == "over max_articles = 3 for its feed")
+    );
+    // In all: at most 4 of the 8, the oldest removable first across feeds.
+    let rules = Retention {
+        max_articles: Some(4),
+        ..rules
+    };
+    let done = archive.prune(&rules, &marks, now, false).unwrap();
+    assert_eq!(ids(&done), ["Story f3", "Story f4", "Story o2", "Story o3"]);
+    assert_eq!(archive.len().unwrap(), 4);
+}
