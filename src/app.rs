@@ -141,7 +141,8 @@ impl<B: Backend> App<B> {
                         Effect::SaveMarks(marks) => self.unsaved.extend(marks),
                         work @ (Effect::LoadBody { .. }
                         | Effect::LoadBodyTexts(_)
-                        | Effect::FetchFull { .. }) => self.work.push(work),
+                        | Effect::FetchFull { .. }
+                        | Effect::FetchImage { .. }) => self.work.push(work),
                     }
                 }
                 true

@@ -272,6 +272,10 @@ fn background(
                 auto: false,
             }));
         }
+        Effect::FetchImage { id, url } => {
+            let picture = sources::images::fetch_image(&url, opts).map(std::sync::Arc::new);
+            let _ = tx.send(Msg::Action(Action::ImageLoaded { id, url, picture }));
+        }
         Effect::LoadBody { id, at } => {
             let body = sources::files::load_body(&at, &id).map(|a| (a.blocks, a.words));
             let _ = tx.send(Msg::Action(Action::BodyLoaded { id, body }));

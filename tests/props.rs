@@ -1172,7 +1172,12 @@ fn block() -> impl Strategy<Value = Block> {
                     .collect()
             };
             spans.sort_by_key(|s| s.start);
-            Block { kind, text, spans }
+            Block {
+                kind,
+                text,
+                spans,
+                image: None,
+            }
         })
 }
 

@@ -160,6 +160,7 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Config, ConfigError>
             full_text: s.full_text.unwrap_or(false),
         });
     }
+    config.images = raw.images;
     config.fetch = Fetch {
         timeout: raw.fetch.timeout.map(|b| b.0),
         connect_timeout: raw.fetch.connect_timeout.map(|b| b.0),
@@ -254,6 +255,14 @@ mod tests {
         parse(text, "c.toml", Path::new("/base"))
             .unwrap_err()
             .to_string()
+    }
+
+    #[test]
+    fn images_are_on_unless_turned_off() {
+        assert!(parse_ok("").images());
+        assert!(parse_ok("images = true\n").images());
+        assert!(!parse_ok("images = false\n[[sources]]\npath = \"n\"\n").images());
+        assert!(parse_err("images = \"no\"\n").starts_with("c.toml:1:10: "));
     }
 
     #[test]

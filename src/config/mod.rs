@@ -36,6 +36,8 @@ pub struct Config {
     pub colors: Colors,
     /// `(action name, keys)`, checked with [`Keymap::with_overrides`].
     pub keys: Vec<(String, Vec<String>)>,
+    /// `images`: `Some(false)` never shows pictures (see [`Config::images`]).
+    pub images: Option<bool>,
 }
 
 /// One `[[sources]]` entry.
@@ -62,6 +64,12 @@ pub struct Fetch {
 }
 
 impl Config {
+    /// Whether the reader may show an article's first picture (`images`, default true; only
+    /// in a terminal that can, see `graphics`).
+    pub fn images(&self) -> bool {
+        self.images != Some(false)
+    }
+
     /// The sources to load when none is given on the command line (none: the bundled samples).
     pub fn specs(&self) -> Vec<SourceSpec> {
         self.sources.iter().map(|s| s.spec.clone()).collect()

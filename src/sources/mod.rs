@@ -9,6 +9,7 @@ pub mod feed;
 pub mod fetch;
 pub mod files;
 pub mod fulltext;
+pub mod images;
 pub mod markdown;
 pub mod snapshot;
 pub mod store;

@@ -3,6 +3,7 @@
 
 use super::full::FullText;
 use super::marks::Mark;
+use super::picture::Picture;
 use super::sources::SourceState;
 use crate::core::model::{Article, ArticleId, Block, BodyRef};
 use std::collections::HashMap;
@@ -115,6 +116,15 @@ pub enum Action {
         story: Result<FullText, String>,
         auto: bool,
     },
+    /// Whether pictures are on (`images` in the config) and the terminal can show them (the
+    /// shell's probe); sent once at start. Off by default.
+    ImagesAvailable(bool),
+    /// A picture fetched and decoded (see `Effect::FetchImage`), or why not.
+    ImageLoaded {
+        id: ArticleId,
+        url: String,
+        picture: Result<Arc<Picture>, String>,
+    },
 }
 
 impl Action {
@@ -134,6 +144,8 @@ impl Action {
                 | Action::BodyLoaded { .. }
                 | Action::BodyTexts { .. }
                 | Action::FullLoaded { .. }
+                | Action::ImagesAvailable(_)
+                | Action::ImageLoaded { .. }
         )
     }
 }
@@ -178,4 +190,10 @@ pub enum Effect {
     /// Read these articles' bodies and send their search text back in `Action::BodyTexts`
     /// batches.
     LoadBodyTexts(Vec<(ArticleId, BodyRef)>),
+    /// Fetch this picture (`http`/`https`, the feed limits, the cache), decode it and send
+    /// `Action::ImageLoaded`.
+    FetchImage {
+        id: ArticleId,
+        url: String,
+    },
 }
