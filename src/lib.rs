@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod core;
+pub mod graphics;
 pub mod keymap;
 pub mod logging;
 pub mod opml;

@@ -100,6 +100,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
         frame.render_widget(Paragraph::new(Span::styled(msg, theme.dim())), text_area);
         return;
     };
+    // The article's picture above its title, while the pane shows the top.
+    let text_area = match state.reader_picture() {
+        Some(p) if r.scroll == 0 => {
+            let rows = super::picture::draw(frame, text_area, p);
+            Rect {
+                y: text_area.y + rows,
+                height: text_area.height - rows,
+                ..text_area
+            }
+        }
+        _ => text_area,
+    };
     let matcher = state.matcher();
     let lines: Vec<Line> = r
         .lines
