@@ -326,7 +326,10 @@ fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCode> {
     let (terminal, guard) = crate::terminal::setup()?;
     // Pictures: the terminal is asked before the input thread reads its answers.
     let picker = crate::graphics::probe(args.settings.images());
-    update(&mut state, Action::ImagesAvailable(picker.is_some()));
+    let cell = picker
+        .as_ref()
+        .map(|p| (p.font_size().width, p.font_size().height));
+    update(&mut state, Action::ImagesAvailable(cell));
     crate::ui::picture::install(picker);
     crate::terminal::spawn_input(tx.clone());
     crate::terminal::spawn_signals(tx.clone())?;

@@ -530,7 +530,8 @@ fn with_picture_support_the_first_image_tops_the_reader() {
         return;
     }
     let mut app = app(120, 40, None, true);
-    app.dispatch(Action::ImagesAvailable(true));
+    // Cells of 10 × 20 pixels, as Picker::halfblocks() has them.
+    app.dispatch(Action::ImagesAvailable(Some((10, 20))));
     // Half blocks: a protocol TestBackend can hold (the real terminal gets kitty, iTerm2 or
     // sixel, see graphics::choose).
     tidings::ui::picture::install(Some(ratatui_image::picker::Picker::halfblocks()));

@@ -35,48 +35,26 @@ pub fn install(picker: Option<Picker>) {
     });
 }
 
-/// The most rows a picture may take: two fifths of the pane, and never more than 16.
-fn max_rows(pane_height: u16) -> u16 {
-    (pane_height * 2 / 5).min(16)
-}
-
-/// The cells a `pic` takes shown at most `width` wide and `max_rows` high with cells of `font`
-/// pixels (width, height): scaled down to fit, never up.
-pub fn cells_for(pic: &Picture, width: u16, max_rows: u16, font: (u16, u16)) -> Size {
-    let (fw, fh) = (f64::from(font.0.max(1)), f64::from(font.1.max(1)));
-    let (pw, ph) = (f64::from(pic.width.max(1)), f64::from(pic.height.max(1)));
-    let scale = (f64::from(width) * fw / pw)
-        .min(f64::from(max_rows) * fh / ph)
-        .min(1.0);
-    // Rounded up, but not for a rounding error's worth.
-    let cells = |px: f64, cell: f64| (px * scale / cell - 1e-6).ceil() as u16;
-    let w = cells(pw, fw).clamp(1, width.max(1));
-    let h = cells(ph, fh).clamp(1, max_rows.max(1));
-    Size::new(w, h)
-}
-
 fn to_image(pic: &Picture) -> Option<image::DynamicImage> {
     image::RgbaImage::from_raw(pic.width, pic.height, pic.rgba.to_vec())
         .map(image::DynamicImage::ImageRgba8)
 }
 
-/// Draws the picture at the top of `area` when it is ready and this thread has a picker;
-/// returns the rows it took, a blank row below it included (0 when nothing was drawn).
-pub fn draw(frame: &mut Frame, area: Rect, picture: &ReaderPicture) -> u16 {
+/// Draws the picture into `area` (the cells `State::picture_cells` gives) when it is ready and
+/// this thread has a picker; false when nothing was drawn.
+pub fn draw(frame: &mut Frame, area: Rect, picture: &ReaderPicture) -> bool {
     let PictureState::Ready(pic) = &picture.state else {
-        return 0;
+        return false;
     };
-    let rows = max_rows(area.height);
-    if rows < 3 || area.width < 8 {
-        return 0;
+    if area.is_empty() {
+        return false;
     }
     GRAPHICS.with(|g| {
         let mut g = g.borrow_mut();
         let Some(g) = g.as_mut() else {
-            return 0;
+            return false;
         };
-        let font = g.picker.font_size();
-        let size = cells_for(pic, area.width, rows, (font.width, font.height));
+        let size = Size::new(area.width, area.height);
         let fresh = !matches!(&g.encoded, Some((url, s, _)) if *url == picture.url && *s == size);
         if fresh {
             g.encoded = to_image(pic)
@@ -84,12 +62,10 @@ pub fn draw(frame: &mut Frame, area: Rect, picture: &ReaderPicture) -> u16 {
                 .map(|p| (picture.url.clone(), size, p));
         }
         let Some((_, _, protocol)) = &g.encoded else {
-            return 0;
+            return false;
         };
-        let shown = protocol.size();
-        let at = Rect::new(area.x, area.y, shown.width, shown.height).intersection(area);
-        frame.render_widget(Image::new(protocol), at);
-        (shown.height + 1).min(area.height)
+        frame.render_widget(Image::new(protocol), area);
+        true
     })
 }
 
@@ -106,27 +82,6 @@ mod tests {
     }
 
     #[test]
-    fn pictures_fit_the_pane_and_are_never_scaled_up() {
-        // 10 × 20 pixel cells. (picture, pane width, max rows) → cells
-        let table = [
-            (pic(100, 40), 80, 16, Size::new(10, 2)),
-            // Height-bound: 16 rows of 20 px are 320 px, so 569 px wide, 57 cells.
-            (pic(1600, 900), 80, 16, Size::new(57, 16)),
-            // Width-bound: 400 px wide, 225 px high, 12 rows.
-            (pic(1600, 900), 40, 16, Size::new(40, 12)),
-            (pic(300, 3000), 80, 10, Size::new(2, 10)),
-            (pic(1, 1), 80, 16, Size::new(1, 1)),
-        ];
-        for (p, width, rows, want) in table {
-            assert_eq!(
-                cells_for(&p, width, rows, (10, 20)),
-                want,
-                "{p:?} in {width}"
-            );
-        }
-    }
-
-    #[test]
     fn nothing_is_drawn_without_a_picker_or_before_the_picture_is_there() {
         let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(40, 20)).unwrap();
         let ready = ReaderPicture {
@@ -138,10 +93,11 @@ mod tests {
             state: PictureState::Loading,
             ..ready.clone()
         };
+        let area = Rect::new(0, 0, 4, 2);
         install(None);
-        let mut rows = 99;
-        term.draw(|f| rows = draw(f, f.area(), &ready)).unwrap();
-        assert_eq!(rows, 0);
+        let mut drawn = true;
+        term.draw(|f| drawn = draw(f, area, &ready)).unwrap();
+        assert!(!drawn);
         // ratatui-image's pickers run `tmux set -p allow-passthrough on` when the environment
         // says tmux: a test must not change the pane it runs in.
         if std::env::var("TERM").is_ok_and(|t| t.starts_with("tmux"))
@@ -151,11 +107,10 @@ mod tests {
         }
         // With a picker (half blocks, which TestBackend can hold), the picture takes its rows.
         install(Some(Picker::halfblocks()));
-        term.draw(|f| rows = draw(f, f.area(), &loading)).unwrap();
-        assert_eq!(rows, 0);
-        term.draw(|f| rows = draw(f, f.area(), &ready)).unwrap();
-        // 40 × 40 px in 10 × 20 cells: 4 × 2 cells, and a blank row.
-        assert_eq!(rows, 3);
+        term.draw(|f| drawn = draw(f, area, &loading)).unwrap();
+        assert!(!drawn);
+        term.draw(|f| drawn = draw(f, area, &ready)).unwrap();
+        assert!(drawn);
         let cell = &term.backend().buffer()[(0, 0)];
         let painted = cell.symbol() != " " || cell.bg != ratatui::style::Color::Reset;
         assert!(painted, "the picture is drawn at the top left: {cell:?}");

@@ -101,13 +101,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
         return;
     };
     // The article's picture above its title, while the pane shows the top.
-    let text_area = match state.reader_picture() {
-        Some(p) if r.scroll == 0 => {
-            let rows = super::picture::draw(frame, text_area, p);
-            Rect {
-                y: text_area.y + rows,
-                height: text_area.height - rows,
-                ..text_area
+    let text_area = match (state.reader_picture(), state.picture_cells()) {
+        (Some(p), Some((w, h))) if r.scroll == 0 => {
+            let at = Rect::new(text_area.x, text_area.y, w, h).intersection(text_area);
+            if super::picture::draw(frame, at, p) {
+                let rows = (h + 1).min(text_area.height);
+                Rect {
+                    y: text_area.y + rows,
+                    height: text_area.height - rows,
+                    ..text_area
+                }
+            } else {
+                text_area
             }
         }
         _ => text_area,

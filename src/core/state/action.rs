@@ -116,9 +116,10 @@ pub enum Action {
         story: Result<FullText, String>,
         auto: bool,
     },
-    /// Whether pictures are on (`images` in the config) and the terminal can show them (the
-    /// shell's probe); sent once at start. Off by default.
-    ImagesAvailable(bool),
+    /// Pictures are on (`images` in the config) and the terminal can show them (the shell's
+    /// probe): the size of its cells in pixels (width, height). Sent once at start; `None`, as
+    /// before it comes: no pictures.
+    ImagesAvailable(Option<(u16, u16)>),
     /// A picture fetched and decoded (see `Effect::FetchImage`), or why not.
     ImageLoaded {
         id: ArticleId,

@@ -143,7 +143,7 @@ impl State {
             A::OpenLink => return self.open_link(),
             A::ToggleFull => self.toggle_full(),
             A::FullLoaded { id, story, auto } => self.full_loaded(id, story, auto),
-            A::ImagesAvailable(on) => self.set_images_available(on),
+            A::ImagesAvailable(cell) => self.set_images_available(cell),
             A::ImageLoaded { id, url, picture } => self.image_loaded(id, url, picture),
         }
         Vec::new()

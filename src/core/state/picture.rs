@@ -42,8 +42,8 @@ pub struct ReaderPicture {
 
 #[derive(Debug, Default)]
 pub struct Pictures {
-    /// Pictures are on and the terminal can show them.
-    pub(super) available: bool,
+    /// Pictures are on and the terminal can show them: its cell size in pixels.
+    pub(super) cell: Option<(u16, u16)>,
     /// The picture of the open article (or of the last one opened).
     pub(super) current: Option<ReaderPicture>,
 }
@@ -57,20 +57,39 @@ impl State {
 
     /// Whether pictures are on and the terminal can show them.
     pub fn images_available(&self) -> bool {
-        self.pictures.available
+        self.pictures.cell.is_some()
     }
 
-    pub(super) fn set_images_available(&mut self, available: bool) {
-        self.pictures.available = available;
-        if !available {
+    pub(super) fn set_images_available(&mut self, cell: Option<(u16, u16)>) {
+        self.pictures.cell = cell;
+        if cell.is_none() {
             self.pictures.current = None;
         }
+    }
+
+    /// The cells (width, height) the open article's picture takes at the top of the reading
+    /// pane when the pane shows its top: `None` until it is ready, or when the pane is too small.
+    pub fn picture_cells(&self) -> Option<(u16, u16)> {
+        let PictureState::Ready(pic) = &self.reader_picture()?.state else {
+            return None;
+        };
+        let text = self.geometry().reader_text()?;
+        let rows = (text.height * 2 / 5).min(MAX_PICTURE_ROWS);
+        if rows < 3 || text.width < 8 {
+            return None;
+        }
+        Some(cells_for(pic, text.width, rows, self.pictures.cell?))
+    }
+
+    /// Rows the picture takes at the top of the reading pane, a blank row below it included.
+    pub fn picture_rows(&self) -> usize {
+        self.picture_cells().map_or(0, |(_, h)| usize::from(h) + 1)
     }
 
     /// Asks for the open article's picture when its first image is not the one held (after
     /// every action: an article opened, a body read from disk, a full story swapped in).
     pub(super) fn check_picture(&mut self) {
-        if !self.pictures.available {
+        if self.pictures.cell.is_none() {
             return;
         }
         let Some(article) = self.reader_article() else {
@@ -116,6 +135,24 @@ impl State {
             };
         }
     }
+}
+
+/// The most rows a picture takes (and never more than two fifths of the pane).
+const MAX_PICTURE_ROWS: u16 = 16;
+
+/// The cells (width, height) a picture takes shown at most `width` wide and `max_rows` high
+/// with cells of `cell` pixels (width, height): scaled down to fit, never up.
+pub fn cells_for(pic: &Picture, width: u16, max_rows: u16, cell: (u16, u16)) -> (u16, u16) {
+    let (fw, fh) = (f64::from(cell.0.max(1)), f64::from(cell.1.max(1)));
+    let (pw, ph) = (f64::from(pic.width.max(1)), f64::from(pic.height.max(1)));
+    let scale = (f64::from(width) * fw / pw)
+        .min(f64::from(max_rows) * fh / ph)
+        .min(1.0);
+    // Rounded up, but not for a rounding error's worth.
+    let cells = |px: f64, side: f64| (px * scale / side - 1e-6).ceil() as u16;
+    let w = cells(pw, fw).clamp(1, width.max(1));
+    let h = cells(ph, fh).clamp(1, max_rows.max(1));
+    (w, h)
 }
 
 #[cfg(test)]

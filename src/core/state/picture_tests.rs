@@ -56,7 +56,8 @@ fn state(available: bool) -> State {
         },
     );
     update(&mut s, Action::LoadingDone);
-    assert!(update(&mut s, Action::ImagesAvailable(available)).is_empty());
+    let cell = available.then_some((10, 20));
+    assert!(update(&mut s, Action::ImagesAvailable(cell)).is_empty());
     s
 }
 
@@ -198,6 +199,74 @@ fn a_body_read_again_from_disk_keeps_the_picture() {
         Some(PictureState::Ready(_))
     ));
     // Turning pictures off drops it.
-    update(&mut s, Action::ImagesAvailable(false));
+    update(&mut s, Action::ImagesAvailable(None));
     assert_eq!(s.reader_picture(), None);
+}
+
+#[test]
+fn pictures_fit_the_pane_and_are_never_scaled_up() {
+    use super::cells_for;
+    // 10 × 20 pixel cells. (picture, pane width, max rows) → cells
+    let table = [
+        (pic(100, 40), 80, 16, (10, 2)),
+        // Height-bound: 16 rows of 20 px are 320 px, so 569 px wide, 57 cells.
+        (pic(1600, 900), 80, 16, (57, 16)),
+        // Width-bound: 400 px wide, 225 px high, 12 rows.
+        (pic(1600, 900), 40, 16, (40, 12)),
+        (pic(300, 3000), 80, 10, (2, 10)),
+        (pic(1, 1), 80, 16, (1, 1)),
+    ];
+    for (p, width, rows, want) in table {
+        assert_eq!(
+            cells_for(&p, width, rows, (10, 20)),
+            want,
+            "{p:?} in {width}"
+        );
+    }
+}
+
+#[test]
+fn a_short_article_under_a_picture_can_still_be_read_to_its_end() {
+    // 160 × 48: the reading pane's text is 46 rows high; the article is 8 lines.
+    let mut s = state(true);
+    update(&mut s, Action::Choose);
+    let lines = s.reader().unwrap().lines.len();
+    let height = s.reader_height();
+    assert!(lines < height, "{lines} {height}");
+    assert_eq!(s.reader_max_scroll(), 0);
+    // A picture 16 rows high (two fifths of the pane at most) and a blank.
+    update(
+        &mut s,
+        Action::ImageLoaded {
+            id: ArticleId::from_key("pic"),
+            url: "https://example.com/a.png".into(),
+            picture: Ok(pic(400, 400)),
+        },
+    );
+    // 400 px square: 40 × 20 cells natural, 32 × 16 to fit 16 rows.
+    assert_eq!(s.picture_cells(), Some((32, 16)));
+    assert_eq!(s.picture_rows(), 17);
+    let fits = lines + 17 <= height;
+    assert_eq!(s.reader_max_scroll(), usize::from(!fits));
+    // In a pane too short for both, one step scrolls the picture away.
+    update(
+        &mut s,
+        Action::Resize {
+            width: 160,
+            height: 13,
+        },
+    );
+    let height = s.reader_height();
+    let rows = s.picture_rows();
+    assert!(rows >= 4, "{rows}");
+    let lines = s.reader().unwrap().lines.len();
+    assert!(
+        lines <= height && lines + rows > height,
+        "{lines} {rows} {height}"
+    );
+    assert_eq!(s.reader_max_scroll(), 1);
+    // Pictures off: no rows, nothing to scroll.
+    update(&mut s, Action::ImagesAvailable(None));
+    assert_eq!(s.picture_rows(), 0);
+    assert_eq!(s.reader_max_scroll(), 0);
 }
