@@ -5,7 +5,8 @@
 //! pictures are shown only when the terminal itself answered the query ratatui-image sends
 //! (kitty graphics, the device attributes that list sixel, the cell size in pixels; [`Answer`]).
 //! Never when stdin or stdout is not a terminal, in `TERM=dumb` or the Linux console, nor inside
-//! tmux or screen (they would need passthrough turned on in the user's own settings). [`choose`]
+//! tmux, screen or zellij (they would need passthrough turned on in the user's own settings,
+//! which ratatui-image would do behind the user's back). [`choose`]
 //! is the rule, pure and tested; [`probe`] asks the terminal, once, before the input thread
 //! starts reading (it reads the answer from stdin).
 
@@ -32,7 +33,7 @@ pub struct Hints {
     /// `KITTY_WINDOW_ID` is set (it survives into ssh sessions and multiplexers, so it proves
     /// nothing: the kitty answer does).
     pub kitty_window_id: bool,
-    /// `TMUX` or `STY` is set, or `TERM` names tmux or screen.
+    /// `TMUX`, `STY` or `ZELLIJ` is set, or `TERM` or `TERM_PROGRAM` names tmux or screen.
     pub multiplexer: bool,
     /// `KONSOLE_VERSION` is set (Konsole's sixel is broken).
     pub konsole: bool,
@@ -47,6 +48,8 @@ impl Hints {
             tty: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
             multiplexer: set("TMUX")
                 || set("STY")
+                || set("ZELLIJ")
+                || var("TERM_PROGRAM") == "tmux"
                 || term.starts_with("tmux")
                 || term.starts_with("screen"),
             term,

@@ -588,3 +588,46 @@ fn with_picture_support_the_first_image_tops_the_reader() {
     assert!(!s.contains('▀'), "{s}");
     tidings::ui::picture::install(None);
 }
+
+#[test]
+fn the_picture_fits_small_and_large_screens() {
+    use tidings::core::state::{Effect, Picture};
+    if in_tmux() {
+        eprintln!("skipped: TERM says tmux (see in_tmux)");
+        return;
+    }
+    tidings::ui::picture::install(Some(ratatui_image::picker::Picker::halfblocks()));
+    // (size, the picture's cells: 200 × 100 px is 20 × 5 cells, less where the pane is short)
+    for ((width, height), cells) in [((80, 24), (16, 4)), ((200, 60), (20, 5))] {
+        let mut app = app(width, height, None, true);
+        app.dispatch(Action::ImagesAvailable(Some((10, 20))));
+        open_barges(&mut app);
+        let Some(Effect::FetchImage { id, url }) = app
+            .work
+            .iter()
+            .find(|e| matches!(e, Effect::FetchImage { .. }))
+            .cloned()
+        else {
+            panic!("no picture asked for at {width}x{height}")
+        };
+        let rgba: Vec<u8> = (0..200 * 100).flat_map(|_| [30u8, 60, 90, 255]).collect();
+        app.handle(Msg::Action(Action::ImageLoaded {
+            id,
+            url,
+            picture: Ok(std::sync::Arc::new(Picture {
+                width: 200,
+                height: 100,
+                rgba: rgba.into(),
+            })),
+        }));
+        app.draw().unwrap();
+        assert_eq!(app.state.picture_cells(), Some(cells), "{width}x{height}");
+        let text = app.state.geometry().reader_text().unwrap();
+        let buf = app.terminal.backend().buffer();
+        let title = (text.y..text.y + text.height)
+            .find(|&y| buf[(text.x, y)].symbol() == "R" && buf[(text.x + 1, y)].symbol() == "h");
+        assert_eq!(title, Some(text.y + cells.1 + 1), "{width}x{height}");
+        assert_ne!(buf[(text.x, text.y)].bg, Color::Reset, "{width}x{height}");
+    }
+    tidings::ui::picture::install(None);
+}
