@@ -339,7 +339,13 @@ fn file_ctx(fallback: &str, origin: &str) -> FileContext {
 }
 
 fn check_parsed(doc: &str, ctx: &FileContext) -> Result<(), TestCaseError> {
-    let Ok(parsed) = parse_article(doc, ctx) else {
+    check_parsed_with(doc, ctx, parse_article)
+}
+
+type FileParser = fn(&str, &FileContext) -> Result<tidings::sources::text::Parsed, String>;
+
+fn check_parsed_with(doc: &str, ctx: &FileContext, parse: FileParser) -> Result<(), TestCaseError> {
+    let Ok(parsed) = parse(doc, ctx) else {
         return Ok(());
     };
     let a = &parsed.article;
@@ -385,6 +391,29 @@ proptest! {
         origin in text(3),
     ) {
         check_parsed(&doc, &file_ctx("fallback", &origin))?;
+    }
+
+    /// Markdown files: any string, and the article grammar with Markdown (and HTML) sprinkled
+    /// in, give clean one-line fields and blocks, never a panic.
+    #[test]
+    fn markdown_parser_on_arbitrary_and_marked_up_strings(
+        doc in any::<String>(),
+        article in article_doc(),
+        marks in vec((select(&["*", "**", "_", "`", "```\n", "[x](https://e.org/a)",
+            "![p](http://e.org/p.png)", "# ", "> ", "- ", "1. ", "    ", "<b>", "</p>",
+            "<script>", "\n\n", "---\n", "\u{1b}[2J", "&amp;", "\\", "|a|b|\n"][..]), 0..200usize), 0..24),
+    ) {
+        let md = tidings::sources::markdown::parse_markdown;
+        check_parsed_with(&doc, &file_ctx("fallback", "o.md"), md)?;
+        let mut marked = article.clone();
+        for (m, at) in marks {
+            let mut i = at.min(marked.len());
+            while !marked.is_char_boundary(i) {
+                i -= 1;
+            }
+            marked.insert_str(i, m);
+        }
+        check_parsed_with(&marked, &file_ctx("fallback", "o.md"), md)?;
     }
 
     #[test]
@@ -1173,7 +1202,12 @@ fn block() -> impl Strategy<Value = Block> {
                     .collect()
             };
             spans.sort_by_key(|s| s.start);
-            Block { kind, text, spans }
+            Block {
+                kind,
+                text,
+                spans,
+                image: None,
+            }
         })
 }
 

@@ -469,3 +469,165 @@ fn unread_only_starred_and_search_views() {
     assert!(in_titles >= 2, "{s}");
     assert_eq!(hit, in_titles * "night".len());
 }
+
+/// Opens the sample with a picture (Harbour Wire's Rhine barges) from the top of the list.
+fn open_barges(app: &mut App<TestBackend>) {
+    let pos = app
+        .state
+        .visible()
+        .iter()
+        .position(|&i| app.state.lib().articles()[i].title.contains("Rhine"))
+        .expect("the barge story is listed");
+    keys(app, "g");
+    for _ in 0..pos {
+        keys(app, "j");
+    }
+    key(app, KeyCode::Enter);
+}
+
+const BARGE_PICTURE: &str = "https://example.com/img/rhine-barge-kaub.jpg";
+
+#[test]
+fn without_picture_support_the_image_stays_text() {
+    // No `ImagesAvailable` (a pipe, `images = false`, a terminal that cannot): nothing is
+    // fetched and the body shows the placeholder.
+    let mut app = app(120, 40, None, true);
+    tidings::ui::picture::install(None);
+    open_barges(&mut app);
+    assert!(
+        !app.effects
+            .iter()
+            .any(|e| matches!(e, tidings::core::state::Effect::FetchImage { .. })),
+        "{:?}",
+        app.effects
+    );
+    for _ in 0..12 {
+        if screen(&app).contains("[image: A loaded barge") {
+            break;
+        }
+        keys(&mut app, "j");
+    }
+    let s = screen(&app);
+    assert!(
+        s.contains("[image: A loaded barge passes the castle at"),
+        "{s}"
+    );
+    assert!(!s.contains('▀') && !s.contains('▄'), "{s}");
+}
+
+/// ratatui-image's pickers run `tmux set -p allow-passthrough on` when the environment says
+/// tmux: a test must not change the pane it runs in.
+fn in_tmux() -> bool {
+    std::env::var("TERM").is_ok_and(|t| t.starts_with("tmux"))
+        || std::env::var("TERM_PROGRAM").is_ok_and(|t| t == "tmux")
+}
+
+#[test]
+fn with_picture_support_the_first_image_tops_the_reader() {
+    use tidings::core::state::{Effect, Picture};
+    if in_tmux() {
+        eprintln!("skipped: TERM says tmux (see in_tmux)");
+        return;
+    }
+    let mut app = app(120, 40, None, true);
+    // Cells of 10 × 20 pixels, as Picker::halfblocks() has them.
+    app.dispatch(Action::ImagesAvailable(Some((10, 20))));
+    // Half blocks: a protocol TestBackend can hold (the real terminal gets kitty, iTerm2 or
+    // sixel, see graphics::choose).
+    tidings::ui::picture::install(Some(ratatui_image::picker::Picker::halfblocks()));
+    open_barges(&mut app);
+    let asked: Vec<&Effect> = app
+        .effects
+        .iter()
+        .filter(|e| matches!(e, Effect::FetchImage { .. }))
+        .collect();
+    assert_eq!(asked.len(), 1, "{:?}", app.effects);
+    let Effect::FetchImage { id, url } = asked[0].clone() else {
+        unreachable!()
+    };
+    assert_eq!(url, BARGE_PICTURE);
+    let text = app.state.geometry().reader_text().unwrap();
+    let title_row = |app: &App<TestBackend>| {
+        let buf = app.terminal.backend().buffer();
+        (text.y..text.y + text.height)
+            .find(|&y| buf[(text.x, y)].symbol() == "R" && buf[(text.x + 1, y)].symbol() == "h")
+            .expect("the title is on screen")
+    };
+    // Until the picture is here, the title is at the top.
+    assert_eq!(title_row(&app), text.y);
+    // 200 × 100 px in 10 × 20 px cells: 20 × 5 cells.
+    let (w, h) = (200u32, 100u32);
+    let rgba: Vec<u8> = (0..w * h)
+        .flat_map(|i| [(i % 251) as u8, 40, 200, 255])
+        .collect();
+    app.handle(Msg::Action(Action::ImageLoaded {
+        id,
+        url,
+        picture: Ok(std::sync::Arc::new(Picture {
+            width: w,
+            height: h,
+            rgba: rgba.into(),
+        })),
+    }));
+    app.draw().unwrap();
+    assert_eq!(
+        title_row(&app),
+        text.y + 6,
+        "five rows of picture and a blank"
+    );
+    let buf = app.terminal.backend().buffer().clone();
+    assert!(
+        (text.x..text.x + 20)
+            .all(|x| buf[(x, text.y)].bg != Color::Reset || buf[(x, text.y)].fg != Color::Reset),
+        "the picture's top row is painted"
+    );
+    insta::assert_snapshot!("picture_120x40", screen(&app));
+    // Scrolled down, the text takes the whole pane again.
+    keys(&mut app, "j");
+    let s = screen(&app);
+    assert!(!s.contains('▀'), "{s}");
+    tidings::ui::picture::install(None);
+}
+
+#[test]
+fn the_picture_fits_small_and_large_screens() {
+    use tidings::core::state::{Effect, Picture};
+    if in_tmux() {
+        eprintln!("skipped: TERM says tmux (see in_tmux)");
+        return;
+    }
+    tidings::ui::picture::install(Some(ratatui_image::picker::Picker::halfblocks()));
+    // (size, the picture's cells: 200 × 100 px is 20 × 5 cells, less where the pane is short)
+    for ((width, height), cells) in [((80, 24), (16, 4)), ((200, 60), (20, 5))] {
+        let mut app = app(width, height, None, true);
+        app.dispatch(Action::ImagesAvailable(Some((10, 20))));
+        open_barges(&mut app);
+        let Some(Effect::FetchImage { id, url }) = app
+            .effects
+            .iter()
+            .find(|e| matches!(e, Effect::FetchImage { .. }))
+            .cloned()
+        else {
+            panic!("no picture asked for at {width}x{height}")
+        };
+        let rgba: Vec<u8> = (0..200 * 100).flat_map(|_| [30u8, 60, 90, 255]).collect();
+        app.handle(Msg::Action(Action::ImageLoaded {
+            id,
+            url,
+            picture: Ok(std::sync::Arc::new(Picture {
+                width: 200,
+                height: 100,
+                rgba: rgba.into(),
+            })),
+        }));
+        app.draw().unwrap();
+        assert_eq!(app.state.picture_cells(), Some(cells), "{width}x{height}");
+        let text = app.state.geometry().reader_text().unwrap();
+        let buf = app.terminal.backend().buffer();
+        let title = (text.y..text.y + text.height)
+            .find(|&y| buf[(text.x, y)].symbol() == "R" && buf[(text.x + 1, y)].symbol() == "h");
+        assert_eq!(title, Some(text.y + cells.1 + 1), "{width}x{height}");
+        assert_ne!(buf[(text.x, text.y)].bg, Color::Reset, "{width}x{height}");
+    }
+    tidings::ui::picture::install(None);
+}

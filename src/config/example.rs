@@ -28,6 +28,10 @@ const EXAMPLE_HEAD: &str = r##"# tidings configuration (docs/config.md has the d
 # --config FILE names. Every key is optional; an unknown key or a bad value is an error that
 # names the line, so a typo never goes unnoticed.
 
+# Show an article's first picture at the top of the reading pane, in terminals that can show
+# pictures (kitty, iTerm2, sixel; asked, never assumed). Default true; false never fetches them.
+images = true
+
 # Sources, read when none is given on the command line (none anywhere: the bundled samples).
 # Each has exactly one of `path` (an article file, a folder or a feed file; `~/` is your home,
 # a relative path starts at this file's folder) or `url` (an http or https feed).

@@ -162,6 +162,7 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Config, ConfigError>
             max_articles: s.max_articles.map(|b| b.0 as usize),
         });
     }
+    config.images = raw.images;
     config.fetch = Fetch {
         timeout: raw.fetch.timeout.map(|b| b.0),
         connect_timeout: raw.fetch.connect_timeout.map(|b| b.0),
@@ -261,6 +262,14 @@ mod tests {
         parse(text, "c.toml", Path::new("/base"))
             .unwrap_err()
             .to_string()
+    }
+
+    #[test]
+    fn images_are_on_unless_turned_off() {
+        assert!(parse_ok("").images());
+        assert!(parse_ok("images = true\n").images());
+        assert!(!parse_ok("images = false\n[[sources]]\npath = \"n\"\n").images());
+        assert!(parse_err("images = \"no\"\n").starts_with("c.toml:1:10: "));
     }
 
     #[test]

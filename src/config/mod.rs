@@ -38,6 +38,8 @@ pub struct Config {
     pub colors: Colors,
     /// `(action name, keys)`, checked with [`Keymap::with_overrides`].
     pub keys: Vec<(String, Vec<String>)>,
+    /// `images`: `Some(false)` never shows pictures (see [`Config::images`]).
+    pub images: Option<bool>,
 }
 
 /// One `[[sources]]` entry.
@@ -94,6 +96,12 @@ impl Config {
                 })
                 .collect(),
         }
+    }
+
+    /// Whether the reader may show an article's first picture (`images`, default true; only
+    /// in a terminal that can, see `graphics`).
+    pub fn images(&self) -> bool {
+        self.images != Some(false)
     }
 
     /// The sources to load when none is given on the command line (none: the bundled samples).

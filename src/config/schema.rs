@@ -14,6 +14,8 @@ use toml::Spanned;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawConfig {
+    /// `images = false`: never show pictures in the reader.
+    pub(super) images: Option<bool>,
     #[serde(default)]
     pub(super) sources: Vec<Spanned<RawSource>>,
     #[serde(default)]

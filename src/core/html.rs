@@ -532,6 +532,8 @@ struct Builder<'u> {
     anchors: Vec<Option<String>>,
     /// Inline styles closed in the current text.
     spans: Vec<Span>,
+    /// The first image of the current text: its absolute `http`/`https` URL.
+    image: Option<String>,
     /// Per style ([`STYLES`]), how many of its elements are open and where the outermost began.
     /// Counts, not a list: a never-closed `<b>` per paragraph would make every flush longer.
     open: [(usize, usize); 4],
@@ -621,6 +623,7 @@ impl<'u> Builder<'u> {
         let kind = self.kind();
         let text = std::mem::take(&mut self.text);
         let mut spans = std::mem::take(&mut self.spans);
+        let image = self.image.take();
         // Styles still open go on into the next block.
         for (&style, (count, start)) in STYLES.iter().zip(&mut self.open) {
             if *count > 0 && text.len() > *start {
@@ -646,6 +649,7 @@ impl<'u> Builder<'u> {
             return;
         }
         let mut block = Block::new(kind, body);
+        block.image = image;
         let t = &block.text;
         for s in spans {
             let mut start = s.start.saturating_sub(lead).min(t.len());
@@ -723,6 +727,12 @@ impl<'u> Builder<'u> {
             self.flush();
         }
         if name == "img" {
+            if self.image.is_none() && !self.line {
+                self.image = tag
+                    .attr("src")
+                    .and_then(|src| absolute_url(src, self.base))
+                    .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+            }
             let alt = tag.attr("alt").map(sanitize_line).unwrap_or_default();
             let label = match (self.line, alt.is_empty()) {
                 (true, _) => alt,

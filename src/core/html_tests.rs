@@ -119,6 +119,36 @@ fn links_are_numbered_and_listed_absolute() {
 }
 
 #[test]
+fn the_first_image_of_a_block_keeps_its_absolute_url() {
+    let base = url::Url::parse("https://example.com/news/item").unwrap();
+    let got = html_to_blocks(
+        "<p>No picture.</p><p><img src='data:image/png;base64,AAAA'> <img src='/a.png' alt=A> \
+         <img src='b.png'></p><p><img src='javascript:x'><img src='HTTP://Other.org/c.jpg'></p>\
+         <pre><img src='/code.png'></pre>",
+        Some(&base),
+    );
+    let images: Vec<Option<&str>> = got.iter().map(|b| b.image.as_deref()).collect();
+    assert_eq!(
+        images,
+        [
+            None,
+            Some("https://example.com/a.png"),
+            Some("http://other.org/c.jpg"),
+            None
+        ]
+    );
+    assert_eq!(
+        crate::core::model::first_image(&got),
+        Some("https://example.com/a.png")
+    );
+    // Without a base a relative image has no URL; in one-line fields none is kept.
+    assert_eq!(
+        html_to_blocks("<p><img src='/a.png'></p>", None)[0].image,
+        None
+    );
+}
+
+#[test]
 fn images_and_dropped_elements() {
     let got = blocks(
         "<p>Before <img src=x.png alt=\"A &quot;map&quot;\"> after <img src=y></p>\

@@ -94,6 +94,10 @@ pub struct Block {
     /// Inline styles, in order of their start.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub spans: Vec<Span>,
+    /// The absolute `http`/`https` URL of the first image in the block (its text shows it as
+    /// `[image: alt]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
 }
 
 impl Block {
@@ -102,8 +106,14 @@ impl Block {
             kind,
             text: text.into(),
             spans: Vec::new(),
+            image: None,
         }
     }
+}
+
+/// The URL of the first image in an article's body, if it has one.
+pub fn first_image(blocks: &[Block]) -> Option<&str> {
+    blocks.iter().find_map(|b| b.image.as_deref())
 }
 
 /// A stable article id: 16 hex digits of a 64-bit FNV-1a hash of something that identifies the

@@ -2,6 +2,7 @@
 //! executes effects. [`reader`] puts them together.
 
 pub mod app;
+pub mod graphics;
 pub mod terminal;
 pub mod worker;
 
@@ -51,6 +52,13 @@ pub fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCod
         update(&mut state, Action::Warn(e));
     }
     let (terminal, guard) = terminal::setup()?;
+    // Pictures: the terminal is asked before the input thread reads its answers.
+    let picker = graphics::probe(args.settings.images());
+    let cell = picker
+        .as_ref()
+        .map(|p| (p.font_size().width, p.font_size().height));
+    update(&mut state, Action::ImagesAvailable(cell));
+    crate::ui::picture::install(picker);
     terminal::spawn_input(tx.clone());
     terminal::spawn_signals(tx)?;
     let mut app = App::new(

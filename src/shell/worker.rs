@@ -117,6 +117,10 @@ impl Worker {
                     auto: false,
                 });
             })),
+            Effect::FetchImage { id, url } => background(Box::new(move |w| {
+                let picture = sources::images::fetch_image(&url, &w.0.fetcher).map(Arc::new);
+                w.send(Action::ImageLoaded { id, url, picture });
+            })),
             Effect::LoadBody { id, at } => background(Box::new(move |w| {
                 let body = sources::files::load_body(&at, &id).map(|a| (a.blocks, a.words));
                 w.send(Action::BodyLoaded { id, body });

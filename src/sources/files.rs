@@ -3,6 +3,7 @@
 use super::Warning;
 use super::decode::{MAX_FILE_BYTES, Skip, decode};
 use super::feed::{FeedContext, SNIFF_BYTES, Sniffed, looks_like_feed, parse_feed, sniff};
+use super::markdown::{is_markdown, parse_markdown};
 use super::snapshot::{Snapshot, Stamp};
 use super::text::{FileContext, parse_article};
 use crate::core::model::{Article, ArticleId, BodyRef, CategoryPath};
@@ -21,21 +22,47 @@ pub type PathLoad = (Vec<Article>, Vec<Warning>, Option<String>);
 /// Files read between two progress reports of [`load_path_with`].
 pub const CHUNK: usize = 512;
 
-/// `.txt` and `.md` files in folders are articles.
+/// `.txt`, `.md` and `.markdown` files in folders are articles.
 pub fn is_article_file(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["txt", "md", "markdown"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
 
-/// Decodes and parses one file's bytes; `Err` is the warning message.
+/// Files that come with folders of articles without being articles (a repository's README,
+/// LICENSE, CHANGELOG…): skipped in folders, quietly. Names compared without their extensions;
+/// the common words (`AUTHORS`, `NOTICE`…) only when written in capitals, as such files are.
+pub fn is_project_file(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    const ANY_CASE: [&str; 7] = [
+        "readme",
+        "license",
+        "licence",
+        "copying",
+        "changelog",
+        "contributing",
+        "code_of_conduct",
+    ];
+    const CAPITALS: [&str; 6] = [
+        "AUTHORS", "NOTICE", "CHANGES", "HISTORY", "SECURITY", "TODO",
+    ];
+    ANY_CASE.iter().any(|n| stem.eq_ignore_ascii_case(n)) || CAPITALS.contains(&stem)
+}
+
+/// Decodes and parses one file's bytes (Markdown for `.md` files); `Err` is the warning message.
 fn parse_bytes(bytes: Vec<u8>, ctx: &FileContext) -> Result<(Article, Vec<Warning>), String> {
     let decoded = decode(bytes).map_err(|s| s.to_string())?;
-    let parsed = parse_article(&decoded.text, ctx)?;
+    let parsed = if is_markdown(&ctx.origin) {
+        parse_markdown(&decoded.text, ctx)?
+    } else {
+        parse_article(&decoded.text, ctx)?
+    };
     let warnings = decoded
         .warning
         .into_iter()
@@ -253,7 +280,12 @@ pub fn load_path_with(
         let walk = walkdir::WalkDir::new(path)
             .follow_links(true)
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !(is_hidden(e.file_name())
+                        || e.file_type().is_file()
+                            && is_project_file(&e.file_name().to_string_lossy()))
+            });
         for entry in walk {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
@@ -471,4 +503,76 @@ pub fn load_bodies(wanted: &[(ArticleId, BodyRef)]) -> (Vec<(usize, Article)>, V
         warnings.extend(w);
     }
     (found, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_files_are_known_by_name() {
+        for name in [
+            "README.md",
+            "readme.txt",
+            "LICENSE",
+            "License.md",
+            "CHANGELOG.md",
+            "CONTRIBUTING.md",
+            "README.de.md",
+            "AUTHORS",
+            "NOTICE.txt",
+        ] {
+            assert!(is_project_file(name), "{name}");
+        }
+        for name in [
+            "notice.txt",
+            "security.md",
+            "readmes.md",
+            "history-of-rome.md",
+            "my-readme.md",
+            "a.txt",
+        ] {
+            assert!(!is_project_file(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn folders_read_markdown_and_utf16_and_skip_readmes_quietly() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::write(
+            p.join("README.md"),
+            "# About this folder\n\nScraped news.\n",
+        )
+        .unwrap();
+        std::fs::write(
+            p.join("LICENSE"),
+            "MIT License\n\nPermission is hereby granted.\n",
+        )
+        .unwrap();
+        std::fs::write(
+            p.join("story.md"),
+            "# A *Markdown* Story\n\nWith **bold** text.\n",
+        )
+        .unwrap();
+        let mut wide = vec![0xFF, 0xFE];
+        for u in "Wide Title\r\n\r\nBody in UTF-16.\r\n".encode_utf16() {
+            wide.extend(u.to_le_bytes());
+        }
+        std::fs::write(p.join("wide.txt"), wide).unwrap();
+        let (articles, warnings, failure) = load_path(p);
+        assert_eq!(failure, None);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let mut titles: Vec<&str> = articles.iter().map(|a| a.title.as_str()).collect();
+        titles.sort();
+        assert_eq!(titles, ["A Markdown Story", "Wide Title"]);
+        let md = articles
+            .iter()
+            .find(|a| a.title == "A Markdown Story")
+            .unwrap();
+        assert_eq!(md.blocks[0].text, "With bold text.");
+        // A README given by name is read: only folders skip them.
+        let (readme, _, _) = load_path(&p.join("README.md"));
+        assert_eq!(readme[0].title, "About this folder");
+    }
 }

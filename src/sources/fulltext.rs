@@ -204,7 +204,7 @@ fn fetch_story(id: &ArticleId, link: &str, fetcher: &Fetcher) -> Result<FullStor
         });
     }
     let html = decode_page(body, page.content_type.as_deref()).map_err(|e| match e {
-        Skip::Binary => FullError::NotHtml {
+        Skip::Binary | Skip::BinaryUtf16(_) => FullError::NotHtml {
             url: final_url.clone(),
             content_type: "binary data".to_string(),
         },

@@ -10,6 +10,8 @@ pub mod feed;
 pub mod fetch;
 pub mod files;
 pub mod fulltext;
+pub mod images;
+pub mod markdown;
 pub mod pipeline;
 pub mod snapshot;
 pub mod store;

@@ -36,7 +36,8 @@ use std::sync::Arc;
 const MAGIC: &[u8; 16] = b"tidings-snapshot";
 /// Bumped whenever the layout or what a payload means changes.
 /// 5: the liberal feed parser (issue 12) reads more of the same files.
-pub const FORMAT: u32 = 5;
+/// 6: Markdown rendered, UTF-16 text read, README-like files skipped in folders (issue 14).
+pub const FORMAT: u32 = 6;
 /// Parsers change between versions: a snapshot written by another version is not trusted.
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Entries not used for this long are dropped at the next save.

@@ -34,11 +34,11 @@ pub struct Parsed {
 /// Longest heading, in characters.
 const HEADING_MAX: usize = 80;
 /// Longest standfirst, in characters.
-const STANDFIRST_MAX: usize = 200;
+pub(super) const STANDFIRST_MAX: usize = 200;
 const TAB_STOP: usize = 8;
 
 /// Line ends normalized (CRLF and CR become LF), BOM dropped, then sanitized.
-fn normalize(raw: &str) -> Cow<'_, str> {
+pub(super) fn normalize(raw: &str) -> Cow<'_, str> {
     let raw = raw.strip_prefix('\u{FEFF}').unwrap_or(raw);
     if raw.contains('\r') {
         let unified = raw.replace("\r\n", "\n").replace('\r', "\n");
@@ -108,8 +108,8 @@ fn header_field(line: &str) -> Option<(&str, &str)> {
 }
 
 #[derive(Debug, Default)]
-struct Header {
-    title: Option<String>,
+pub(super) struct Header {
+    pub(super) title: Option<String>,
     source: Option<String>,
     author: Option<String>,
     date: Option<String>,
@@ -121,7 +121,7 @@ struct Header {
 /// Reads the header block at `lines[start..]`, if there is one: a run of `Key: value` lines (and
 /// indented continuation lines) up to a blank line, holding at least one known key.
 /// Returns the header and the index of the first line after it.
-fn read_header(lines: &[Cow<'_, str>], start: usize) -> Option<(Header, usize)> {
+pub(super) fn read_header(lines: &[Cow<'_, str>], start: usize) -> Option<(Header, usize)> {
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut i = start;
     while i < lines.len() && !lines[i].is_empty() {
@@ -180,7 +180,7 @@ enum Raw<'a> {
     Fence(String),
 }
 
-fn is_fence(line: &str) -> bool {
+pub(super) fn is_fence(line: &str) -> bool {
     let t = line.trim_start();
     t.starts_with("```") || t.starts_with("~~~")
 }
@@ -218,19 +218,19 @@ fn raw_blocks<'a>(lines: &'a [Cow<'a, str>]) -> Vec<Raw<'a>> {
 }
 
 /// Ends in closing punctuation, looking past closing quotes and brackets.
-fn ends_in_punctuation(s: &str) -> bool {
+pub(super) fn ends_in_punctuation(s: &str) -> bool {
     let t = s.trim_end_matches(['"', '\'', '”', '’', '»', ')', ']', '*', '_']);
     t.ends_with(['.', '!', '?', '…', ':', ';', ','])
 }
 
 /// Compares titles ignoring case, surrounding and repeated whitespace, and Markdown `#`s.
-fn same_title(a: &str, b: &str) -> bool {
+pub(super) fn same_title(a: &str, b: &str) -> bool {
     let norm = |s: &str| collapse_whitespace(strip_md_heading(s).unwrap_or(s)).to_lowercase();
     norm(a) == norm(b)
 }
 
 /// `# Heading` -> `Heading`.
-fn strip_md_heading(line: &str) -> Option<&str> {
+pub(super) fn strip_md_heading(line: &str) -> Option<&str> {
     let t = line.trim_start();
     let hashes = t.len() - t.trim_start_matches('#').len();
     if (1..=6).contains(&hashes) {
@@ -243,7 +243,7 @@ fn strip_md_heading(line: &str) -> Option<&str> {
 }
 
 /// `- item`, `* item`, `+ item`, `• item`, `1. item`, `1) item` -> `item`.
-fn list_item(line: &str) -> Option<&str> {
+pub(super) fn list_item(line: &str) -> Option<&str> {
     let t = line.trim_start();
     for marker in ["- ", "* ", "+ ", "• ", "– "] {
         if let Some(rest) = t.strip_prefix(marker) {
@@ -260,7 +260,7 @@ fn list_item(line: &str) -> Option<&str> {
     None
 }
 
-fn quote_line(line: &str) -> Option<&str> {
+pub(super) fn quote_line(line: &str) -> Option<&str> {
     line.trim_start().strip_prefix('>').map(str::trim)
 }
 
@@ -443,6 +443,20 @@ pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String
         blocks.push(block);
     }
 
+    Ok(assemble(header, title, standfirst, blocks, warnings, ctx))
+}
+
+/// The article from what a file's text gave: its header, title, standfirst and body blocks
+/// (the plain-text format and Markdown alike). The date is read, the folder gives the category
+/// when the header has none, and the file name the title when there is none.
+pub(super) fn assemble(
+    header: Header,
+    title: String,
+    standfirst: Option<String>,
+    blocks: Vec<Block>,
+    mut warnings: Vec<String>,
+    ctx: &FileContext,
+) -> Parsed {
     // Any form `crate::core::date` reads (docs/article-format.md, *Dates*).
     let date = header.date.as_deref().and_then(parse_date);
     if let (Some(text), None) = (&header.date, date) {
@@ -456,7 +470,7 @@ pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String
         header.categories
     };
     let words = Article::count_words(standfirst.as_deref(), &blocks);
-    Ok(Parsed {
+    Parsed {
         article: Article {
             id: ctx.id.clone(),
             title: if !title.is_empty() {
@@ -487,7 +501,7 @@ pub fn parse_article(raw_text: &str, ctx: &FileContext) -> Result<Parsed, String
             stored: None,
         },
         warnings,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 mod headlines;
 mod help;
 mod links;
+pub mod picture;
 mod reader;
 mod sources;
 mod status;

@@ -100,6 +100,23 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
         frame.render_widget(Paragraph::new(Span::styled(msg, theme.dim())), text_area);
         return;
     };
+    // The article's picture above its title, while the pane shows the top.
+    let text_area = match (state.reader_picture(), state.picture_cells()) {
+        (Some(p), Some((w, h))) if r.scroll == 0 => {
+            let at = Rect::new(text_area.x, text_area.y, w, h).intersection(text_area);
+            if super::picture::draw(frame, at, p) {
+                let rows = (h + 1).min(text_area.height);
+                Rect {
+                    y: text_area.y + rows,
+                    height: text_area.height - rows,
+                    ..text_area
+                }
+            } else {
+                text_area
+            }
+        }
+        _ => text_area,
+    };
     let matcher = state.matcher();
     let lines: Vec<Line> = r
         .lines

@@ -3,6 +3,7 @@
 
 use super::full::FullText;
 use super::marks::Mark;
+use super::picture::Picture;
 use super::sources::SourceState;
 use crate::core::model::{Article, ArticleId, Block, BodyRef};
 use std::collections::HashMap;
@@ -117,6 +118,16 @@ pub enum Action {
         story: Result<FullText, String>,
         auto: bool,
     },
+    /// Pictures are on (`images` in the config) and the terminal can show them (the shell's
+    /// probe): the size of its cells in pixels (width, height). Sent once at start; `None`, as
+    /// before it comes: no pictures.
+    ImagesAvailable(Option<(u16, u16)>),
+    /// A picture fetched and decoded (see `Effect::FetchImage`), or why not.
+    ImageLoaded {
+        id: ArticleId,
+        url: String,
+        picture: Result<Arc<Picture>, String>,
+    },
 }
 
 impl Action {
@@ -137,6 +148,8 @@ impl Action {
                 | Action::BodyLoaded { .. }
                 | Action::BodyTexts { .. }
                 | Action::FullLoaded { .. }
+                | Action::ImagesAvailable(_)
+                | Action::ImageLoaded { .. }
         )
     }
 }
@@ -181,4 +194,10 @@ pub enum Effect {
     /// Read these articles' bodies and send their search text back in `Action::BodyTexts`
     /// batches.
     LoadBodyTexts(Vec<(ArticleId, BodyRef)>),
+    /// Fetch this picture (`http`/`https`, the feed limits, the cache), decode it and send
+    /// `Action::ImageLoaded`.
+    FetchImage {
+        id: ArticleId,
+        url: String,
+    },
 }

@@ -6,7 +6,7 @@
 //! `search` (the box, the query and its index), `tree_view` (the category tree pane),
 //! `list_view` (the headline list), `reader` (the reading pane), `overlay` (help, sources or
 //! links, one at a time), `sources` (each source's state, the spinner) and `full` (full
-//! stories). `navigate` moves about (keys, mouse, size); `load` takes in new articles. Outside
+//! stories), `picture` (the open article's first picture). `navigate` moves about (keys, mouse, size); `load` takes in new articles. Outside
 //! this module the state is read through the accessors below and changed only by `update`.
 
 mod action;
@@ -16,6 +16,7 @@ mod load;
 mod marks;
 mod navigate;
 mod overlay;
+mod picture;
 mod reader;
 mod search;
 mod sources;
@@ -26,6 +27,7 @@ pub use full::{FullText, fetchable};
 pub use list_view::Filter;
 pub use marks::Mark;
 pub use overlay::{Link, Overlay, article_links, openable};
+pub use picture::{Picture, PictureState, ReaderPicture};
 pub use reader::Reader;
 pub use search::{BodySearch, SearchInput};
 pub use sources::{SourceState, SourceStatus};
@@ -59,6 +61,7 @@ pub struct State {
     marks: marks::Marks,
     search: search::Search,
     full: full::Full,
+    pictures: picture::Pictures,
     tree: tree_view::TreeView,
     list: list_view::ListView,
     reader: reader::ReaderPane,
@@ -80,6 +83,7 @@ pub struct State {
 /// The only writer of state.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let mut effects = state.dispatch(action);
+    state.check_picture();
     effects.append(&mut state.work);
     if !state.marks.unsaved.is_empty() {
         effects.push(Effect::SaveMarks(std::mem::take(&mut state.marks.unsaved)));
@@ -141,6 +145,8 @@ impl State {
             A::OpenLink => return self.open_link(),
             A::ToggleFull => self.toggle_full(),
             A::FullLoaded { id, story, auto } => self.full_loaded(id, story, auto),
+            A::ImagesAvailable(cell) => self.set_images_available(cell),
+            A::ImageLoaded { id, url, picture } => self.image_loaded(id, url, picture),
         }
         Vec::new()
     }

@@ -56,12 +56,20 @@ impl State {
             .map_or(0, |a| usize::from(a.height))
     }
 
-    /// The largest scroll that still fills the reading pane.
+    /// The largest scroll that still fills the reading pane. A picture shows above the text
+    /// while the pane shows its top: when the text fits only without it, one step scrolls it
+    /// away.
     pub fn reader_max_scroll(&self) -> usize {
-        self.reader
-            .open
-            .as_ref()
-            .map_or(0, |r| r.lines.len().saturating_sub(self.reader_height()))
+        let Some(r) = self.reader.open.as_ref() else {
+            return 0;
+        };
+        let (lines, height) = (r.lines.len(), self.reader_height());
+        let picture = self.picture_rows();
+        if picture > 0 && lines + picture > height {
+            lines.saturating_sub(height).max(1)
+        } else {
+            lines.saturating_sub(height)
+        }
     }
 
     pub(super) fn fix_reader_scroll(&mut self) {

@@ -230,10 +230,24 @@ impl Fetcher {
         url: &str,
         wanted: &(dyn Fn(Option<&str>) -> bool + Sync),
     ) -> Result<Page, FetchError> {
+        self.fetch_page_capped(url, self.opts.max_size, wanted)
+    }
+
+    /// [`Fetcher::fetch_page`] with a smaller size cap (`max_size`, when below the options').
+    pub fn fetch_page_capped(
+        &self,
+        url: &str,
+        max_size: u64,
+        wanted: &(dyn Fn(Option<&str>) -> bool + Sync),
+    ) -> Result<Page, FetchError> {
         let err = |kind| FetchError::new(url, kind);
         let parsed = parse_url(url).map_err(err)?;
         let client = self.client().map_err(|m| err(FetchErrorKind::Io(m)))?;
-        let opts = &*self.opts;
+        let capped = FetchOptions {
+            max_size: max_size.min(self.opts.max_size),
+            ..(*self.opts).clone()
+        };
+        let opts = &capped;
         let content_type = |h: &HeaderMap| header_str(h, CONTENT_TYPE);
         let header_check = |h: &HeaderMap| wanted(content_type(h).as_deref());
         let page = PageRequest {
