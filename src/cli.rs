@@ -204,6 +204,9 @@ pub enum Command {
         /// accent-insensitive)
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
+        /// Also articles that `[[filters]]` rules hide
+        #[arg(long)]
+        all: bool,
     },
     /// One article as the reader shows it
     Show {

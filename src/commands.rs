@@ -37,6 +37,7 @@ pub fn run(mut cli: Cli) -> ExitCode {
             unread,
             starred,
             search,
+            all,
         }) => list(
             &sources,
             &ListFilter {
@@ -44,6 +45,7 @@ pub fn run(mut cli: Cli) -> ExitCode {
                 unread,
                 starred,
                 search,
+                all,
             },
             json,
         ),
@@ -189,7 +191,8 @@ fn unknown_command(sources: &[String]) -> Option<String> {
 ///
 /// Local files come from the warm-start snapshot in the cache folder when unchanged, and the
 /// snapshot is saved again when anything changed; bodies stay on disk until needed.
-fn load(args: &SourceArgs, fetcher: &Fetcher) -> Result<Library, ExitCode> {
+/// With `hidden`, the articles `[[filters]]` rules hide are kept too.
+fn load(args: &SourceArgs, fetcher: &Fetcher, hidden: bool) -> Result<Library, ExitCode> {
     let (archive, warning) = args.archive();
     if let Some(w) = warning {
         eprintln!("tidings: warning: {w}");
@@ -197,7 +200,12 @@ fn load(args: &SourceArgs, fetcher: &Fetcher) -> Result<Library, ExitCode> {
     let pipeline = Pipeline {
         fetcher,
         archive: archive.as_ref(),
-        prepare: &|label, articles| args.settings.apply(label, articles),
+        prepare: &|label, articles| {
+            args.settings.apply(label, articles);
+            if !hidden {
+                args.settings.filters.drop_hidden(articles);
+            }
+        },
         cached_first: false,
         warm: true,
         batch_every: std::time::Duration::MAX,
@@ -390,11 +398,13 @@ struct ListFilter {
     unread: bool,
     starred: bool,
     search: Option<String>,
+    /// Also what `[[filters]]` hide.
+    all: bool,
 }
 
 fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
     let fetcher = Fetcher::new(args.fetch_options());
-    let mut lib = match load(args, &fetcher) {
+    let mut lib = match load(args, &fetcher, f.all) {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
@@ -434,7 +444,11 @@ fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
         } else {
             Default::default()
         };
-    let mark = |a: &Article| marks.get(&a.id).copied().unwrap_or((false, false));
+    // An article a `mark_read` rule matches is read unless marked otherwise.
+    let by_rule = |a: &Article| {
+        args.settings.filters.action(a) == Some(crate::config::filters::FilterAction::MarkRead)
+    };
+    let mark = |a: &Article| marks.get(&a.id).copied().unwrap_or((by_rule(a), false));
     let matcher = f
         .search
         .as_deref()
@@ -474,7 +488,7 @@ fn show(
     full: bool,
 ) -> io::Result<ExitCode> {
     let fetcher = Fetcher::new(args.fetch_options());
-    let lib = match load(args, &fetcher) {
+    let lib = match load(args, &fetcher, true) {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
@@ -630,7 +644,7 @@ pub fn category_lines(tree: &CategoryTree) -> Vec<String> {
 
 fn categories(args: &SourceArgs, json: bool) -> io::Result<ExitCode> {
     let fetcher = Fetcher::new(args.fetch_options());
-    let lib = match load(args, &fetcher) {
+    let lib = match load(args, &fetcher, false) {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };

@@ -75,6 +75,13 @@ max_articles = 100000
 # Keep unread articles however old (default true).
 keep_unread = true
 
+# Rules applied as articles load: every field named (title, source, category, author, link)
+# must match; words match as words, ignoring case and accents, or with regex = true regular
+# expressions. action: "hide" (default; `tidings list --all` shows them) or "mark_read".
+[[filters]]
+title = "sponsored"
+action = "hide"
+
 # Categories renamed as articles load: an article category equal to the name on the left
 # (ignoring case, spaces and how levels are separated) becomes the one on the right.
 [categories.aliases]

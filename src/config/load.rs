@@ -1,6 +1,7 @@
 //! Finding, reading and checking the config file. Every problem is a [`ConfigError`] naming the
 //! file and, when it has one, the place (`FILE:LINE:COLUMN: message`).
 
+use super::filters::{Field, Filter, FilterAction};
 use super::schema::{Colour, RawConfig};
 use super::{Archive, Config, Fetch, Source};
 use crate::core::sanitize::sanitize_line;
@@ -175,6 +176,53 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Config, ConfigError>
         max_articles: raw.archive.max_articles.map(|b| b.0 as usize),
         keep_unread: raw.archive.keep_unread,
     };
+    for entry in raw.filters {
+        let span = entry.span();
+        let f = entry.into_inner();
+        let action = match &f.action {
+            None => FilterAction::Hide,
+            Some(a) => match a.get_ref().as_str() {
+                "hide" => FilterAction::Hide,
+                "mark_read" => FilterAction::MarkRead,
+                other => {
+                    let msg = format!(
+                        "unknown action '{}' (actions: hide, mark_read)",
+                        sanitize_line(other)
+                    );
+                    return Err(err_at(a.span(), msg));
+                }
+            },
+        };
+        let named = [
+            (Field::Title, f.title),
+            (Field::Source, f.source),
+            (Field::Category, f.category),
+            (Field::Author, f.author),
+            (Field::Link, f.link),
+        ];
+        let spans: Vec<(Field, std::ops::Range<usize>)> = named
+            .iter()
+            .filter_map(|(k, v)| Some((*k, v.as_ref()?.span())))
+            .collect();
+        let fields: Vec<(Field, String)> = named
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?.into_inner())))
+            .collect();
+        if fields.is_empty() {
+            return Err(err_at(
+                span,
+                "a filter needs at least one of title, source, category, author, link".to_string(),
+            ));
+        }
+        let rule = Filter::new(fields, f.regex.unwrap_or(false), action).map_err(|(k, m)| {
+            let at = spans
+                .iter()
+                .find(|(f, _)| *f == k)
+                .map_or(span.clone(), |(_, s)| s.clone());
+            err_at(at, m)
+        })?;
+        config.filters.0.push(rule);
+    }
     config.aliases = raw
         .categories
         .aliases

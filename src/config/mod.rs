@@ -9,6 +9,7 @@
 
 mod edit;
 mod example;
+pub mod filters;
 mod load;
 mod schema;
 
@@ -33,6 +34,8 @@ pub struct Config {
     pub fetch: Fetch,
     /// `[archive]`: retention of articles that left their feeds.
     pub archive: Archive,
+    /// `[[filters]]`: rules that hide articles or mark them read.
+    pub filters: filters::Filters,
     /// An article category whose key (see [`CategoryPath::key`]) is here becomes the value.
     pub aliases: HashMap<Vec<String>, CategoryPath>,
     pub colors: Colors,

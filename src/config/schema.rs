@@ -27,6 +27,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) archive: RawArchive,
     #[serde(default)]
+    pub(super) filters: Vec<Spanned<RawFilter>>,
+    #[serde(default)]
     pub(super) keys: Option<Spanned<BTreeMap<ActionName, Vec<Spanned<String>>>>>,
 }
 
@@ -40,6 +42,19 @@ pub(super) struct RawSource {
     pub(super) full_text: Option<bool>,
     pub(super) keep_days: Option<Bounded<1, 36500>>,
     pub(super) max_articles: Option<Bounded<1, 100_000_000>>,
+}
+
+/// One `[[filters]]` rule as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFilter {
+    pub(super) title: Option<Spanned<String>>,
+    pub(super) source: Option<Spanned<String>>,
+    pub(super) category: Option<Spanned<String>>,
+    pub(super) author: Option<Spanned<String>>,
+    pub(super) link: Option<Spanned<String>>,
+    pub(super) regex: Option<bool>,
+    pub(super) action: Option<Spanned<String>>,
 }
 
 /// `[archive]`: how long articles that left their feeds are kept.

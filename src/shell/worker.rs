@@ -153,7 +153,10 @@ impl Worker {
         let pipeline = Pipeline {
             fetcher: &self.0.fetcher,
             archive: self.0.archive.as_ref(),
-            prepare: &|label, articles| config.apply(label, articles),
+            prepare: &|label, articles| {
+                config.apply(label, articles);
+                config.filters.drop_hidden(articles);
+            },
             cached_first,
             warm: true,
             batch_every: crate::sources::pipeline::BATCH_EVERY,
@@ -175,6 +178,7 @@ impl Worker {
                         if config.full_text_for(&label) {
                             self.queue_full_stories(&articles);
                         }
+                        self.read_by_rule(&articles);
                         let warnings = Vec::new();
                         self.send(Action::Loaded { articles, warnings });
                     }
@@ -184,6 +188,7 @@ impl Worker {
                     if config.full_text_for(&d.label) {
                         self.queue_full_stories(&d.articles);
                     }
+                    self.read_by_rule(&d.articles);
                     let state = match &d.failure {
                         Some(reason) => SourceState::Failed(reason.clone()),
                         None => SourceState::Loaded {
@@ -211,6 +216,16 @@ impl Worker {
             self.send(Action::Notice(notice));
         }
         self.send(Action::LoadingDone);
+    }
+
+    /// Tells the reader which of these articles `mark_read` rules match (before they arrive).
+    fn read_by_rule(&self, articles: &[Article]) {
+        let ids: Vec<ArticleId> = (self.0.config.filters.read_by_rule(articles).iter())
+            .map(|a| a.id.clone())
+            .collect();
+        if !ids.is_empty() {
+            self.send(Action::ReadByRule(ids));
+        }
     }
 
     /// An article's full story: the cached copy, else fetched (and cached).

@@ -56,6 +56,8 @@ pub enum Action {
     LoadingDone,
     /// Read and star marks kept from earlier runs.
     Marks(Vec<Mark>),
+    /// Articles a `mark_read` filter matches: read unless marked otherwise (not saved).
+    ReadByRule(Vec<ArticleId>),
     /// The config's names for sources, by label (shown in the sources view).
     SourceNames(HashMap<String, String>),
     /// How a source is doing (added, or updated by label).
@@ -137,6 +139,7 @@ impl Action {
         matches!(
             self,
             Action::Resize { .. }
+                | Action::ReadByRule(_)
                 | Action::Loaded { .. }
                 | Action::LoadingDone
                 | Action::Quit

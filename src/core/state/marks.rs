@@ -177,6 +177,14 @@ impl State {
                 self.marks.apply(self.lib.articles());
                 self.recount();
             }
+            Action::ReadByRule(ids) => {
+                // A mark already made (in the store or this run) wins over the rule.
+                for id in ids {
+                    self.marks.by_id.entry(id).or_insert((true, false));
+                }
+                self.marks.apply(self.lib.articles());
+                self.recount();
+            }
             _ => {}
         }
     }

@@ -1,0 +1,140 @@
+//! `[[filters]]` (issue 18): rules hide articles or mark them read, in `list` and in the
+//! reader's state; `list --all` shows what they hide.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use tidings::core::model::{Article, ArticleId};
+use tidings::core::state::{Action, Clock, Mark, State, update};
+
+fn tidings(home: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tidings"));
+    common::isolated(&mut cmd, home)
+        .args(args)
+        .output()
+        .expect("runs tidings")
+}
+
+fn titles(o: &Output) -> Vec<String> {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut t: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap().to_string())
+        .collect();
+    t.sort();
+    t
+}
+
+fn write(dir: &Path, name: &str, categories: &str, title: &str) {
+    let text = format!("Categories: {categories}\n\n{title}\n\nA standfirst.\n\nA paragraph.\n");
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn filters_hide_and_mark_read_in_list() {
+    let home = tempfile::tempdir().unwrap();
+    let news = home.path().join("news");
+    std::fs::create_dir(&news).unwrap();
+    write(&news, "a.txt", "World News", "Storm Hits Lisbon");
+    write(&news, "b.txt", "Sports / Football", "Cup Final Tonight");
+    write(
+        &news,
+        "c.txt",
+        "Business",
+        "Sponsored: The Best Savings Account",
+    );
+    write(&news, "d.txt", "Business", "Rates Held Again");
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[[filters]]\ntitle = \"sponsored\"\n\n\
+         [[filters]]\ncategory = \"^sports\"\nregex = true\naction = \"mark_read\"\n",
+    )
+    .unwrap();
+    let (cfg, dir) = (config.to_str().unwrap(), news.to_str().unwrap());
+    let shown = tidings(home.path(), &["list", "--json", "--config", cfg, dir]);
+    assert_eq!(
+        titles(&shown),
+        ["Cup Final Tonight", "Rates Held Again", "Storm Hits Lisbon"]
+    );
+    let all = tidings(
+        home.path(),
+        &["list", "--json", "--all", "--config", cfg, dir],
+    );
+    assert_eq!(titles(&all).len(), 4);
+    let unread = tidings(
+        home.path(),
+        &["list", "--json", "--unread", "--config", cfg, dir],
+    );
+    assert_eq!(titles(&unread), ["Rates Held Again", "Storm Hits Lisbon"]);
+    // The categories command counts what is shown.
+    let cats = tidings(home.path(), &["categories", "--config", cfg, dir]);
+    assert!(!String::from_utf8_lossy(&cats.stdout).contains("Business  2"));
+}
+
+#[test]
+fn a_bad_rule_is_a_config_error_at_its_place() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "[[filters]]\nlink = \"[unclosed\"\nregex = true\n").unwrap();
+    let o = tidings(home.path(), &["list", "--config", config.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("config.toml:2:8: not a regular expression"),
+        "{e}"
+    );
+}
+
+fn article(key: &str) -> Article {
+    let mut a = Article::new(ArticleId::from_key(key));
+    a.title = key.to_string();
+    a.dated = true;
+    a.date = chrono::DateTime::from_timestamp(1_764_000_000, 0).unwrap();
+    a
+}
+
+#[test]
+fn read_by_rule_marks_read_unless_marked_otherwise() {
+    let clock = Clock {
+        now: chrono::DateTime::from_timestamp(1_764_100_000, 0).unwrap(),
+        tz: chrono::FixedOffset::east_opt(0).unwrap(),
+    };
+    let mut s = State::new(clock, None);
+    // The user had marked "kept" unread explicitly (stored), before the rule matched it.
+    update(
+        &mut s,
+        Action::Marks(vec![Mark {
+            id: ArticleId::from_key("kept"),
+            read: false,
+            starred: true,
+        }]),
+    );
+    let ids = ["ruled", "kept"].map(ArticleId::from_key).to_vec();
+    let effects = update(&mut s, Action::ReadByRule(ids));
+    assert!(
+        effects.is_empty(),
+        "a rule's marks are not saved: {effects:?}"
+    );
+    update(
+        &mut s,
+        Action::Loaded {
+            articles: vec![article("ruled"), article("kept"), article("other")],
+            warnings: vec![],
+        },
+    );
+    assert_eq!(s.unread(), 2, "only the ruled one is read");
+    let read = |key: &str| {
+        let i = (s.lib().articles().iter())
+            .position(|a| a.title == key)
+            .unwrap();
+        s.is_read(i)
+    };
+    assert!(read("ruled"));
+    assert!(!read("kept"), "the stored mark wins over the rule");
+    assert!(!read("other"));
+}
