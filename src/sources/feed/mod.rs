@@ -359,6 +359,8 @@ fn prefix(s: &str, max: usize) -> &str {
 pub struct ParsedFeed {
     pub articles: Vec<Article>,
     pub warnings: Vec<String>,
+    /// How long the feed says it stays the same (`<ttl>`, `sy:updatePeriod`).
+    pub refresh_hint: Option<std::time::Duration>,
 }
 
 /// Parses feed bytes (in any encoding the feed declares) into articles. `Err` says why nothing
@@ -395,6 +397,7 @@ pub fn parse_feed(bytes: &[u8], ctx: &FeedContext) -> Result<ParsedFeed, String>
     Ok(ParsedFeed {
         articles: to_articles(&raw, ctx),
         warnings,
+        refresh_hint: raw.refresh_hint(),
     })
 }
 

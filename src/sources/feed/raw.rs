@@ -62,6 +62,36 @@ pub struct RawFeed {
     pub link: Option<Href>,
     pub authors: Vec<String>,
     pub entries: Vec<RawEntry>,
+    /// RSS `<ttl>`: minutes the feed may be cached.
+    pub ttl_minutes: Option<u64>,
+    /// `sy:updatePeriod` (hourly, daily, weekly, monthly, yearly) and `sy:updateFrequency`
+    /// (times per period).
+    pub update_period: Option<String>,
+    pub update_frequency: Option<u64>,
+}
+
+impl RawFeed {
+    /// How long the feed says it stays the same: its `<ttl>`, else its syndication period
+    /// divided by its frequency (at most a week; nonsense is ignored).
+    pub fn refresh_hint(&self) -> Option<std::time::Duration> {
+        const WEEK: u64 = 7 * 24 * 3600;
+        let secs = match (self.ttl_minutes, &self.update_period) {
+            (Some(m), _) => m.checked_mul(60)?,
+            (None, Some(period)) => {
+                let per = match period.to_ascii_lowercase().as_str() {
+                    "hourly" => 3600,
+                    "daily" => 86_400,
+                    "weekly" => WEEK,
+                    "monthly" => 30 * 86_400,
+                    "yearly" => 365 * 86_400,
+                    _ => return None,
+                };
+                per / self.update_frequency.unwrap_or(1).max(1)
+            }
+            (None, None) => return None,
+        };
+        (secs > 0).then(|| std::time::Duration::from_secs(secs.min(WEEK)))
+    }
 }
 
 /// Adds `name` to `list` unless it is blank or already there.

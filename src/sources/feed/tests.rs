@@ -380,3 +380,54 @@ fn a_cdata_section_that_never_ends_does_not_swallow_the_feed() {
     assert_eq!(titles, ["one", "two"]);
     assert_eq!(parsed.warnings.len(), 1);
 }
+
+#[test]
+fn feeds_say_how_long_they_stay_the_same() {
+    let hint = |xml: &str| {
+        parse_feed(xml.as_bytes(), &ctx(None))
+            .expect("parses")
+            .refresh_hint
+            .map(|d| d.as_secs())
+    };
+    let item = "<item><title>t</title><guid>g</guid></item>";
+    assert_eq!(
+        hint(&format!(
+            "<rss version=\"2.0\"><channel><title>x</title><ttl>60</ttl>{item}</channel></rss>"
+        )),
+        Some(3600)
+    );
+    let sy = "xmlns:sy=\"http://purl.org/rss/1.0/modules/syndication/\"";
+    assert_eq!(
+        hint(&format!(
+            "<rss version=\"2.0\" {sy}><channel><title>x</title><sy:updatePeriod>hourly</sy:updatePeriod>\
+             <sy:updateFrequency>2</sy:updateFrequency>{item}</channel></rss>"
+        )),
+        Some(1800)
+    );
+    // The prefix alone, undeclared, as feeds write it too; daily by default once.
+    assert_eq!(
+        hint(&format!(
+            "<rss version=\"2.0\"><channel><title>x</title><sy:updatePeriod> Daily </sy:updatePeriod>{item}</channel></rss>"
+        )),
+        Some(86_400)
+    );
+    // A ttl in an item is not the feed's; nonsense is ignored; a year is cut to a week.
+    assert_eq!(
+        hint(
+            "<rss version=\"2.0\"><channel><title>x</title><item><title>t</title><ttl>5</ttl></item></channel></rss>"
+        ),
+        None
+    );
+    assert_eq!(
+        hint(&format!(
+            "<rss version=\"2.0\"><channel><title>x</title><ttl>soon</ttl>{item}</channel></rss>"
+        )),
+        None
+    );
+    assert_eq!(
+        hint(&format!(
+            "<rss version=\"2.0\"><channel><title>x</title><ttl>9999999</ttl>{item}</channel></rss>"
+        )),
+        Some(7 * 24 * 3600)
+    );
+}

@@ -101,6 +101,11 @@ impl Reader<'_> {
                     push_unique(&mut self.feed.authors, &p);
                 }
             }
+            (Ns::Feed, Tag::Ttl) => self.feed.ttl_minutes = text.trim().parse().ok(),
+            (Ns::Sy, Tag::UpdatePeriod) => self.feed.update_period = Some(text.trim().to_string()),
+            (Ns::Sy, Tag::UpdateFrequency) => {
+                self.feed.update_frequency = text.trim().parse().ok();
+            }
             _ => {}
         }
     }

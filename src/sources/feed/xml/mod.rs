@@ -30,6 +30,8 @@ enum Ns {
     Xhtml,
     Rdf,
     Itunes,
+    /// The RSS 1.0 syndication module (`sy:updatePeriod`, `sy:updateFrequency`).
+    Sy,
     Other,
 }
 
@@ -56,6 +58,7 @@ fn ns_of_uri(uri: &str) -> Ns {
         "www.w3.org/1999/xhtml" => Ns::Xhtml,
         "www.w3.org/1999/02/22-rdf-syntax-ns" => Ns::Rdf,
         "www.itunes.com/dtds/podcast-1.0.dtd" | "www.itunes.com/dtds/podcast-1.0" => Ns::Itunes,
+        "purl.org/rss/1.0/modules/syndication" => Ns::Sy,
         _ => Ns::Other,
     }
 }
@@ -71,6 +74,7 @@ fn ns_of_prefix(prefix: &str) -> Ns {
         "xhtml" | "html" => Ns::Xhtml,
         "rdf" => Ns::Rdf,
         "itunes" => Ns::Itunes,
+        "sy" => Ns::Sy,
         _ => Ns::Other,
     }
 }
@@ -111,6 +115,9 @@ enum Tag {
     Group,
     Abstract,
     Keywords,
+    Ttl,
+    UpdatePeriod,
+    UpdateFrequency,
     Other,
 }
 
@@ -157,6 +164,9 @@ fn tag_of(local: &str) -> Tag {
         b"group" => Tag::Group,
         b"abstract" => Tag::Abstract,
         b"keywords" => Tag::Keywords,
+        b"ttl" => Tag::Ttl,
+        b"updateperiod" => Tag::UpdatePeriod,
+        b"updatefrequency" => Tag::UpdateFrequency,
         _ => Tag::Other,
     }
 }
