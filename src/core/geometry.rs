@@ -130,7 +130,7 @@ impl Panes {
     /// that the other panes have room.
     fn tree_width(&self, width: u16, mode: Mode) -> u16 {
         let (default, others) = match mode {
-            Mode::Wide => ((width / 8).clamp(20, 30), 2 * MIN_PANE),
+            Mode::Wide => ((width / 8).clamp(22, 30), 2 * MIN_PANE),
             _ => ((width / 4).clamp(20, 28), MIN_PANE),
         };
         let most = width.saturating_sub(others).max(MIN_PANE);
@@ -149,7 +149,9 @@ impl Panes {
 
     /// The height of the top row in medium mode, for a body `body` rows high.
     fn top_height(&self, body: u16) -> u16 {
-        let default = (body * 2 / 5).max(5);
+        let default = u16::try_from(u32::from(body) * 2 / 5)
+            .unwrap_or(body)
+            .max(5);
         let most = body.saturating_sub(5).max(5);
         self.top.unwrap_or(default).clamp(5, most)
     }
@@ -339,5 +341,82 @@ mod tests {
                 .count();
             assert_eq!(shown, 1);
         }
+    }
+
+    #[test]
+    fn any_pane_sizes_fit_any_terminal() {
+        let sizes = [
+            None,
+            Some(0),
+            Some(5),
+            Some(13),
+            Some(60),
+            Some(500),
+            Some(u16::MAX),
+        ];
+        for w in [0, 1, 39, 40, 79, 80, 100, 119, 120, 160, 200, 400, u16::MAX] {
+            for h in [0, 9, 10, 24, 60, u16::MAX] {
+                for (i, &tree) in sizes.iter().enumerate() {
+                    let panes = Panes {
+                        tree,
+                        list: sizes[(i + 2) % sizes.len()],
+                        top: sizes[(i + 4) % sizes.len()],
+                        zoom: i % 2 == 0,
+                    };
+                    for focus in [Focus::Tree, Focus::Headlines, Focus::Reader] {
+                        let g = Geometry::with_panes(w, h, focus, &panes);
+                        for a in [g.tree, g.headlines, g.reader].into_iter().flatten() {
+                            assert!(a.width >= MIN_PANE.min(w), "{w}x{h} {panes:?} {g:?}");
+                            assert!(
+                                u32::from(a.x) + u32::from(a.width) <= u32::from(w)
+                                    && a.y + a.height < h,
+                                "{w}x{h} {panes:?} {g:?}"
+                            );
+                        }
+                        if g.mode == Mode::Wide && !(panes.zoom && focus == Focus::Reader) {
+                            let (t, l, r) =
+                                (g.tree.unwrap(), g.headlines.unwrap(), g.reader.unwrap());
+                            assert_eq!((t.x + t.width, l.x + l.width), (l.x, r.x));
+                            assert_eq!(u32::from(r.x) + u32::from(r.width), u32::from(w));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn default_widths_by_size() {
+        let widths = |w| {
+            let g = Geometry::new(w, 40, Focus::Headlines);
+            (
+                g.tree.unwrap().width,
+                g.headlines.unwrap().width,
+                g.reader.unwrap().width,
+            )
+        };
+        assert_eq!(widths(120), (22, 58, 40));
+        assert_eq!(widths(160), (22, 98, 40));
+        assert_eq!(widths(200), (25, 100, 75));
+    }
+
+    #[test]
+    fn borders_between_panes_can_be_grabbed() {
+        let g = Geometry::new(160, 48, Focus::Headlines);
+        let (l, r) = (g.headlines.unwrap(), g.reader.unwrap());
+        assert_eq!(g.border_at(l.x - 1, 5), Some(Border::Tree));
+        assert_eq!(g.border_at(l.x, 5), Some(Border::Tree));
+        assert_eq!(g.border_at(r.x - 1, 5), Some(Border::List));
+        assert_eq!(g.border_at(r.x, 5), Some(Border::List));
+        assert_eq!(g.border_at(l.x + 5, 5), None);
+        let m = Geometry::new(100, 30, Focus::Headlines);
+        let r = m.reader.unwrap();
+        assert_eq!(m.border_at(50, r.y), Some(Border::Top));
+        assert_eq!(m.border_at(50, r.y - 1), Some(Border::Top));
+        assert_eq!(m.border_at(50, r.y + 3), None);
+        assert_eq!(
+            Geometry::new(60, 20, Focus::Headlines).border_at(0, 0),
+            None
+        );
     }
 }
