@@ -618,6 +618,8 @@ fn every_key_is_in_the_help_and_no_description_is_cut() {
             }
         }
         assert!(!text.contains('…'), "{w}x{h}: something cut\n{text}");
+        // However narrow, the box says how to close it.
+        assert!(screen(&app).contains("Esc closes"), "{w}x{h}");
         // Esc closes it wherever it was scrolled to.
         key(&mut app, KeyCode::Esc);
         assert!(!screen(&app).contains("╭ Keys"));

@@ -23,7 +23,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap, theme
     let hb = help_box(area.width, area.height, sections, state.overlay_scroll());
     let b = hb.scrolled;
     let title = match b.position() {
-        Some(p) => format!("Keys · {p} · j/k scroll · Esc closes"),
+        Some(p) => super::fitting_title(
+            &[
+                format!("Keys · {p} · j/k scroll · Esc closes"),
+                format!("Keys · {p} · Esc closes"),
+            ],
+            b.outer.width,
+        ),
         None => "Keys · Esc closes".to_string(),
     };
     let inner = super::popup(frame, area, b.outer.width, b.outer.height, &title, theme);

@@ -58,6 +58,18 @@ pub(crate) fn popup(
     inner
 }
 
+/// The first of `titles` that fits a box `width` wide (with its corners and padding), else the
+/// last (cut by the border).
+pub(crate) fn fitting_title(titles: &[String], width: u16) -> String {
+    let room = usize::from(width).saturating_sub(4);
+    titles
+        .iter()
+        .find(|t| crate::core::text::width(t) <= room)
+        .or(titles.last())
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// A scrollbar on the right border of an overlay whose text does not fit.
 pub(crate) fn scrollbar(frame: &mut Frame, b: crate::core::state::Scrolled, theme: &Theme) {
     use ratatui::layout::Margin;

@@ -12,7 +12,13 @@ use ratatui::widgets::Paragraph;
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let (b, lines) = state.sources_box();
     let title = match b.position() {
-        Some(p) => format!("Sources · {p} · j/k scroll · S or Esc closes"),
+        Some(p) => super::fitting_title(
+            &[
+                format!("Sources · {p} · j/k scroll · S or Esc closes"),
+                format!("Sources · {p} · Esc closes"),
+            ],
+            b.outer.width,
+        ),
         None => "Sources · S or Esc to close".to_string(),
     };
     let inner = super::popup(frame, area, b.outer.width, b.outer.height, &title, theme);
