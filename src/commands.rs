@@ -3,7 +3,7 @@
 
 use crate::cli::{Cli, Command, SourceArgs};
 use crate::core::category::CategoryTree;
-use crate::core::layout::layout;
+use crate::core::layout::layout_marked;
 use crate::core::library::{FindError, Library};
 use crate::core::model::{Article, Block};
 use crate::core::text::{fit, truncate, width};
@@ -250,12 +250,16 @@ struct JsonArticle<'a> {
     standfirst: Option<&'a str>,
     words: usize,
     origin: &'a str,
+    /// The marks from the data folder.
+    read: bool,
+    starred: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     blocks: Option<&'a [Block]>,
 }
 
 impl<'a> JsonArticle<'a> {
-    fn new(a: &'a Article, with_blocks: bool) -> JsonArticle<'a> {
+    /// `marks`: (read, starred).
+    fn new(a: &'a Article, with_blocks: bool, (read, starred): (bool, bool)) -> JsonArticle<'a> {
         JsonArticle {
             id: a.id.as_str(),
             title: &a.title,
@@ -267,6 +271,8 @@ impl<'a> JsonArticle<'a> {
             standfirst: a.standfirst.as_deref(),
             words: a.words,
             origin: &a.origin,
+            read,
+            starred,
             blocks: with_blocks.then_some(a.blocks.as_slice()),
         }
     }
@@ -340,10 +346,36 @@ fn date_cell(date: chrono::DateTime<chrono::Utc>, tz: &Local) -> String {
     )
 }
 
-/// The lines `tidings list` prints: date, category, source, title, aligned by display width.
+/// Read and star marks by article id, from the data folder (none without one).
+type MarkMap = std::collections::HashMap<crate::core::model::ArticleId, (bool, bool)>;
+
+fn load_marks(args: &SourceArgs) -> MarkMap {
+    match args.store() {
+        Some(store) => {
+            let (marks, warning) = store.load();
+            if let Some(w) = warning {
+                eprintln!("tidings: warning: {w}");
+            }
+            marks
+                .into_iter()
+                .map(|m| (m.id, (m.read, m.starred)))
+                .collect()
+        }
+        None => Default::default(),
+    }
+}
+
+/// The lines `tidings list` prints: date, category, source, title, aligned by display width;
+/// when some article is starred (`starred`, one per article), a `★` column first.
 /// `max_width` (a terminal's) truncates the title; `None` prints it whole.
-pub fn list_lines(articles: &[&Article], max_width: Option<usize>) -> Vec<String> {
+pub fn list_lines(
+    articles: &[&Article],
+    starred: &[bool],
+    max_width: Option<usize>,
+) -> Vec<String> {
     const DATE: usize = 16;
+    let star_col = starred.iter().any(|&s| s);
+    let star_w = if star_col { 2 } else { 0 };
     let names = tree_names(articles);
     // Category cells by the article's category list; widths and fitted cells by their text.
     let mut cat_memo: Memo<&[crate::core::model::CategoryPath], std::rc::Rc<str>> =
@@ -374,7 +406,13 @@ pub fn list_lines(articles: &[&Article], max_width: Option<usize>) -> Vec<String
     articles
         .iter()
         .zip(&cats)
-        .map(|(a, cat)| {
+        .enumerate()
+        .map(|(i, (a, cat))| {
+            let star = match (star_col, starred.get(i).copied().unwrap_or(false)) {
+                (false, _) => "",
+                (true, true) => "★ ",
+                (true, false) => "  ",
+            };
             let date = if a.dated {
                 date_cell(a.date, &tz)
             } else {
@@ -384,10 +422,13 @@ pub fn list_lines(articles: &[&Article], max_width: Option<usize>) -> Vec<String
                 format!("{}  {}  ", fit(cat, cat_w), fit(&a.source, src_w)).into()
             });
             let title = match max_width {
-                Some(w) => truncate(&a.title, w.saturating_sub(DATE + 2 + width(&rest)).max(10)),
+                Some(w) => truncate(
+                    &a.title,
+                    w.saturating_sub(star_w + DATE + 2 + width(&rest)).max(10),
+                ),
                 None => a.title.clone(),
             };
-            format!("{date}  {rest}{title}")
+            format!("{star}{date}  {rest}{title}")
         })
         .collect()
 }
@@ -425,25 +466,8 @@ fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
         Ok(f) => f,
         Err(e) => return Ok(usage_error(e)),
     };
-    // Read and star marks, only when asked for.
-    let marks: std::collections::HashMap<crate::core::model::ArticleId, (bool, bool)> =
-        if f.unread || f.starred {
-            match args.store() {
-                Some(store) => {
-                    let (marks, warning) = store.load();
-                    if let Some(w) = warning {
-                        eprintln!("tidings: warning: {w}");
-                    }
-                    marks
-                        .into_iter()
-                        .map(|m| (m.id, (m.read, m.starred)))
-                        .collect()
-                }
-                None => Default::default(),
-            }
-        } else {
-            Default::default()
-        };
+    // Read and star marks: they narrow the list and show in it.
+    let marks = load_marks(args);
     // An article a `mark_read` rule matches is read unless marked otherwise.
     let by_rule = |a: &Article| {
         args.settings.filters.action(a) == Some(crate::config::filters::FilterAction::MarkRead)
@@ -467,11 +491,15 @@ fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
         .collect();
     let mut out = io::BufWriter::new(io::stdout().lock());
     if json {
-        let items: Vec<JsonArticle> = shown.iter().map(|a| JsonArticle::new(a, false)).collect();
+        let items: Vec<JsonArticle> = shown
+            .iter()
+            .map(|a| JsonArticle::new(a, false, mark(a)))
+            .collect();
         serde_json::to_writer_pretty(&mut out, &items)?;
         writeln!(out)?;
     } else {
-        for line in list_lines(&shown, stdout_width()) {
+        let starred: Vec<bool> = shown.iter().map(|a| mark(a).1).collect();
+        for line in list_lines(&shown, &starred, stdout_width()) {
             writeln!(out, "{line}")?;
         }
     }
@@ -534,6 +562,10 @@ fn show(
         }
     }
     let article = &article;
+    let marks = load_marks(args)
+        .get(&article.id)
+        .copied()
+        .unwrap_or((false, false));
     let mut out = io::BufWriter::new(io::stdout().lock());
     if json {
         #[derive(Serialize)]
@@ -556,7 +588,7 @@ fn show(
             None => serde_json::json!({ "error": full_error }),
         });
         let shown = WithFull {
-            article: JsonArticle::new(article, true),
+            article: JsonArticle::new(article, true, marks),
             full,
         };
         serde_json::to_writer_pretty(&mut out, &shown)?;
@@ -571,7 +603,7 @@ fn show(
                 .map(|l| l.into_owned())
                 .collect()
         });
-        for line in layout(article, cols, &Local) {
+        for line in layout_marked(article, cols, &Local, marks.1) {
             let header = matches!(
                 line.kind,
                 LineKind::Title | LineKind::Byline | LineKind::Categories | LineKind::Link

@@ -2,6 +2,7 @@
 //! the help overlay and the status-line hints are generated from the same table.
 
 use crate::core::geometry::Focus;
+use crate::core::help::HelpSection;
 use crate::core::state::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::fmt;
@@ -156,6 +157,9 @@ impl Default for Keymap {
                 b(Global,    &[c('s')],                           A::ToggleStar,       "star / unstar",        None),
                 b(Global,    &[c('A')],                           A::MarkAllRead,      "mark all shown read",  None),
                 b(Global,    &[c('U')],                           A::UndoMarkAll,      "undo mark all",        None),
+                b(Global,    &[c('<')],                           A::NarrowerList,     "headline list narrower", None),
+                b(Global,    &[c('>')],                           A::WiderList,        "headline list wider",  None),
+                b(Global,    &[c('Z')],                           A::ToggleZoom,       "the reader alone on screen, or back", Some("zoom")),
                 b(Links,     &[c('j'), p(K::Down)],               A::Down,             "next link",            None),
                 b(Links,     &[c('k'), p(K::Up)],                 A::Up,               "previous link",        None),
                 b(Links,     &[p(K::Enter), c('o')],              A::Choose,           "open the link",        None),
@@ -164,6 +168,12 @@ impl Default for Keymap {
                 b(Reader,    &[c('L')],                           A::ShowLinks,        "list its links",       Some("links")),
                 b(Reader,    &[c('f')],                           A::ToggleFull,       "full story / summary", Some("full story")),
                 b(Help,      &[p(K::Esc), c('?'), c('q')],        A::CloseHelp,        "close help",           None),
+                b(Help,      &[c('j'), p(K::Down)],               A::Down,             "scroll down",          None),
+                b(Help,      &[c('k'), p(K::Up)],                 A::Up,               "scroll up",            None),
+                b(Help,      &[c(' '), p(K::PageDown)],           A::PageDown,         "page down",            None),
+                b(Help,      &[c('b'), p(K::PageUp)],             A::PageUp,           "page up",              None),
+                b(Help,      &[c('g'), p(K::Home)],               A::Top,              "top",                  None),
+                b(Help,      &[c('G'), p(K::End)],                A::Bottom,           "end",                  None),
                 b(Help,      &[c('S')],                           A::ToggleSources,    "close the sources",    None),
                 b(Tree,      &[p(K::Enter), c('l'), p(K::Right)], A::Choose,           "filter to it",         Some("filter")),
                 b(Tree,      &[c(' ')],                           A::ToggleCollapse,   "fold or unfold",       Some("fold")),
@@ -222,39 +232,124 @@ impl Keymap {
         })
     }
 
-    /// `(first key, hint)` for the status line: the pane's hints, then the global ones.
-    pub fn hints(&self, focus: Focus) -> Vec<(String, &'static str)> {
+    /// The status line's hints for a pane: the pane's, then the global ones, in table order,
+    /// each with how long it stays when the line is short (see [`Hint::keep`]).
+    pub fn hints(&self, focus: Focus) -> Vec<Hint> {
         [Context::of(focus), Context::Global]
             .iter()
             .flat_map(|ctx| self.bindings.iter().filter(move |b| b.context == *ctx))
-            .filter_map(|b| Some((b.keys.first()?.to_string(), b.hint?)))
+            .filter_map(|b| {
+                Some(Hint {
+                    key: b.keys.first()?.to_string(),
+                    what: b.hint?,
+                    keep: hint_keep(&b.action),
+                })
+            })
             .collect()
     }
 
-    /// The help overlay's sections: a title and `(keys, description)` rows.
-    pub fn help_sections(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-        [
-            Context::Global,
-            Context::Tree,
-            Context::Headlines,
-            Context::Reader,
-        ]
-        .iter()
-        .map(|ctx| {
-            let rows = self
-                .bindings
-                .iter()
-                .filter(|b| b.context == *ctx)
-                .map(|b| {
-                    let keys: Vec<String> = b.keys.iter().map(Key::to_string).collect();
-                    (keys.join(", "), b.description)
-                })
-                .collect();
-            (ctx.title(), rows)
-        })
-        .collect()
+    /// The help overlay's sections, grouped by pane and concern, each row `(keys,
+    /// description)` in table order: what is everywhere, the panes' own keys, search (with the
+    /// search box's keys), marks, the panes' sizes, sources, the links list and the help itself.
+    pub fn help_table(&self) -> Vec<HelpSection> {
+        use Action as A;
+        let group = |b: &Binding| -> &'static str {
+            match (b.context, &b.action) {
+                (Context::Global, A::StartSearch | A::NextMatch | A::PrevMatch) => "Search",
+                (
+                    Context::Global,
+                    A::ToggleUnreadOnly
+                    | A::ToggleRead
+                    | A::ToggleStar
+                    | A::MarkAllRead
+                    | A::UndoMarkAll,
+                ) => "Marks",
+                (Context::Global, A::NarrowerList | A::WiderList | A::ToggleZoom) => "Panes",
+                (Context::Global, A::Refresh | A::RefreshAll | A::ToggleSources) => "Sources",
+                (Context::Help, _) => "In this help and the sources view",
+                (Context::Links, _) => "In the links list (L)",
+                (ctx, _) => ctx.title(),
+            }
+        };
+        let order = [
+            Context::Global.title(),
+            Context::Tree.title(),
+            Context::Headlines.title(),
+            Context::Reader.title(),
+            "Search",
+            "Marks",
+            "Panes",
+            "Sources",
+            "In the links list (L)",
+            "In this help and the sources view",
+        ];
+        let mut sections: Vec<HelpSection> = order
+            .iter()
+            .map(|t| HelpSection {
+                title: t.to_string(),
+                rows: Vec::new(),
+            })
+            .collect();
+        for b in &self.bindings {
+            let title = group(b);
+            if let Some(s) = sections.iter_mut().find(|s| s.title == title) {
+                let keys: Vec<String> = b.keys.iter().map(Key::to_string).collect();
+                s.rows.push((keys.join(", "), b.description.to_string()));
+            }
+        }
+        if let Some(s) = sections.iter_mut().find(|s| s.title == "Search") {
+            s.rows.extend(
+                SEARCH_BOX_KEYS
+                    .iter()
+                    .map(|(k, d)| (k.to_string(), d.to_string())),
+            );
+        }
+        sections.retain(|s| !s.rows.is_empty());
+        sections
     }
 }
+
+/// One hint of the status line: `key what` (`? help`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    pub key: String,
+    pub what: &'static str,
+    /// When the line is short, hints go lowest `keep` first; [`KEEP_ALWAYS`] never goes.
+    pub keep: u8,
+}
+
+/// The `keep` of the help hint: it always stays.
+pub const KEEP_ALWAYS: u8 = u8::MAX;
+
+/// How useful a hint is to someone who does not know the keys yet: help above all, then how
+/// to leave, how to go in and out, search; moving between panes last (it is in the help).
+fn hint_keep(action: &Action) -> u8 {
+    use Action as A;
+    match action {
+        A::ToggleHelp => KEEP_ALWAYS,
+        A::Quit => 90,
+        A::Choose => 80,
+        A::Back => 70,
+        A::StartSearch => 60,
+        A::ToggleSources => 50,
+        A::ToggleFull => 45,
+        A::ShowLinks => 40,
+        A::OpenLink => 38,
+        A::ToggleCollapse => 35,
+        A::ToggleZoom => 30,
+        A::NextArticle => 20,
+        A::FocusNext => 10,
+        _ => 25,
+    }
+}
+
+/// The search box's keys (handled by the shell's search box, not the table): listed in the
+/// help's *Search* section.
+pub const SEARCH_BOX_KEYS: &[(&str, &str)] = &[
+    ("Enter", "(in the box) keep the search"),
+    ("Esc, Ctrl-u", "(in the box) clear the search"),
+    ("←, →, Home, End", "(in the box) move the cursor"),
+];
 
 /// The actions `[keys]` in the config can rebind, by name, in the order the docs list them: the
 /// one list of action names (the config's check, its example and the docs read it). Every action
@@ -276,6 +371,9 @@ pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("jump_to_tree", Action::JumpToTree),
     ("toggle_collapse", Action::ToggleCollapse),
     ("toggle_help", Action::ToggleHelp),
+    ("narrower_list", Action::NarrowerList),
+    ("wider_list", Action::WiderList),
+    ("zoom", Action::ToggleZoom),
     ("quit", Action::Quit),
     ("refresh", Action::Refresh),
     ("refresh_all", Action::RefreshAll),
@@ -493,271 +591,5 @@ impl Keymap {
 }
 
 #[cfg(test)]
-mod override_tests {
-    use super::*;
-
-    #[test]
-    fn parses_key_names() {
-        let k = |code, modifiers| Key { code, modifiers };
-        assert_eq!(parse_key("q"), Ok(Key::ch('q')));
-        assert_eq!(parse_key("G"), Ok(Key::ch('G')));
-        assert_eq!(parse_key("/"), Ok(Key::ch('/')));
-        assert_eq!(parse_key("-"), Ok(Key::ch('-')));
-        assert_eq!(parse_key("ctrl-c"), Ok(Key::ctrl('c')));
-        assert_eq!(parse_key("Ctrl-C"), Ok(Key::ctrl('c')));
-        assert_eq!(parse_key("ctrl+x"), Ok(Key::ctrl('x')));
-        assert_eq!(parse_key("ctrl--"), Ok(Key::ctrl('-')));
-        assert_eq!(parse_key("shift-g"), Ok(Key::ch('G')));
-        assert_eq!(
-            parse_key("alt-j"),
-            Ok(k(KeyCode::Char('j'), KeyModifiers::ALT))
-        );
-        assert_eq!(parse_key("Enter"), Ok(Key::plain(KeyCode::Enter)));
-        assert_eq!(parse_key("esc"), Ok(Key::plain(KeyCode::Esc)));
-        assert_eq!(parse_key("Tab"), Ok(Key::plain(KeyCode::Tab)));
-        assert_eq!(parse_key("shift-tab"), Ok(Key::plain(KeyCode::BackTab)));
-        assert_eq!(parse_key("Shift-Tab"), Ok(Key::plain(KeyCode::BackTab)));
-        assert_eq!(parse_key("space"), Ok(Key::ch(' ')));
-        assert_eq!(parse_key(" "), Ok(Key::ch(' ')));
-        assert_eq!(parse_key("pgdn"), Ok(Key::plain(KeyCode::PageDown)));
-        assert_eq!(parse_key("PageUp"), Ok(Key::plain(KeyCode::PageUp)));
-        assert_eq!(parse_key("up"), Ok(Key::plain(KeyCode::Up)));
-        assert_eq!(parse_key("↓"), Ok(Key::plain(KeyCode::Down)));
-        assert_eq!(parse_key("F5"), Ok(Key::plain(KeyCode::F(5))));
-        assert_eq!(
-            parse_key("shift-up"),
-            Ok(k(KeyCode::Up, KeyModifiers::SHIFT))
-        );
-        assert_eq!(
-            parse_key("ctrl-alt-x").map(|k| k.modifiers),
-            Ok(KeyModifiers::CONTROL | KeyModifiers::ALT)
-        );
-        for bad in ["", "ctrl-", "enterr", "F99", "hyper-x", "\u{7}", "qq"] {
-            assert!(parse_key(bad).is_err(), "{bad:?} parsed");
-        }
-    }
-
-    #[test]
-    fn every_default_key_reads_back_as_written_in_help() {
-        for b in Keymap::default().bindings {
-            for key in b.keys {
-                assert_eq!(parse_key(&key.to_string()), Ok(key), "{key}");
-            }
-        }
-    }
-
-    #[test]
-    fn every_action_name_is_in_the_table_and_back() {
-        let km = Keymap::default();
-        for (name, action) in action_names() {
-            assert!(km.bindings.iter().any(|b| b.action == action), "{name}");
-        }
-        for b in &km.bindings {
-            assert!(
-                b.action == Action::CloseHelp || ACTION_NAMES.iter().any(|(_, a)| *a == b.action),
-                "{:?} has no name in ACTION_NAMES",
-                b.action
-            );
-        }
-        let mut names: Vec<&str> = ACTION_NAMES.iter().map(|(n, _)| *n).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), ACTION_NAMES.len(), "a name given twice");
-    }
-
-    fn keys_of(km: &Keymap, ctx: Context, action: Action) -> Option<Vec<String>> {
-        km.bindings
-            .iter()
-            .find(|b| b.context == ctx && b.action == action)
-            .map(|b| b.keys.iter().map(Key::to_string).collect())
-    }
-
-    fn over(pairs: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
-        pairs
-            .iter()
-            .map(|(a, ks)| (a.to_string(), ks.iter().map(|k| k.to_string()).collect()))
-            .collect()
-    }
-
-    #[test]
-    fn overrides_replace_keys_everywhere_and_show_in_help() {
-        let km = Keymap::default()
-            .with_overrides(&over(&[("quit", &["x", "ctrl-q"]), ("down", &["n"])]))
-            .unwrap();
-        assert_eq!(
-            keys_of(&km, Context::Global, Action::Quit),
-            Some(vec!["x".into(), "Ctrl-q".into()])
-        );
-        for ctx in [Context::Global, Context::Reader, Context::Links] {
-            assert_eq!(
-                keys_of(&km, ctx, Action::Down),
-                Some(vec!["n".into()]),
-                "{ctx:?}"
-            );
-        }
-        // `n` was next match: taken by `down`, so next match is left unbound.
-        assert_eq!(keys_of(&km, Context::Global, Action::NextMatch), None);
-        let help = km.help_sections();
-        assert!(help[0].1.contains(&("x, Ctrl-q".to_string(), "quit")));
-        assert!(help[0].1.contains(&("n".to_string(), "move down")));
-        let press = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-        assert_eq!(
-            km.resolve(&press('x'), Focus::Headlines, None),
-            Some(Action::Quit)
-        );
-        assert_eq!(km.resolve(&press('q'), Focus::Headlines, None), None);
-        assert_eq!(
-            km.resolve(&press('n'), Focus::Reader, None),
-            Some(Action::Down)
-        );
-        assert_eq!(km.resolve(&press('j'), Focus::Reader, None), None);
-        // The help overlay still closes with q: Help's own bindings are not quit.
-        assert_eq!(
-            km.resolve(&press('q'), Focus::Reader, Some(Context::Help)),
-            Some(Action::CloseHelp)
-        );
-    }
-
-    #[test]
-    fn a_global_override_wins_over_pane_bindings() {
-        // `o` opens the link in the reader; given to search, it searches there too.
-        let km = Keymap::default()
-            .with_overrides(&over(&[("search", &["o"])]))
-            .unwrap();
-        let o = KeyEvent::new(KeyCode::Char('o'), KeyModifiers::NONE);
-        assert_eq!(
-            km.resolve(&o, Focus::Reader, None),
-            Some(Action::StartSearch)
-        );
-        assert_eq!(keys_of(&km, Context::Reader, Action::OpenLink), None);
-    }
-
-    #[test]
-    fn bad_overrides_are_errors() {
-        let err = |pairs: &[(&str, &[&str])]| {
-            Keymap::default()
-                .with_overrides(&over(pairs))
-                .unwrap_err()
-                .to_string()
-        };
-        assert!(err(&[("jump", &["j"])]).contains("unknown action 'jump'"));
-        assert!(err(&[("quit", &["ctrl-"])]).contains("not a key"));
-        assert_eq!(
-            err(&[("quit", &["x"]), ("search", &["x"])]),
-            "the key x is given to both quit and search"
-        );
-        // Different contexts may share a key, as Space does by default.
-        assert!(
-            Keymap::default()
-                .with_overrides(&over(&[("toggle_collapse", &["z"]), ("page_down", &["z"])]))
-                .is_ok()
-        );
-        assert_eq!(
-            Keymap::default()
-                .with_overrides(&[])
-                .unwrap()
-                .bindings
-                .len(),
-            Keymap::default().bindings.len()
-        );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ratatui::crossterm::event::KeyEventState;
-
-    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
-        KeyEvent {
-            code,
-            modifiers,
-            kind: KeyEventKind::Press,
-            state: KeyEventState::NONE,
-        }
-    }
-
-    #[test]
-    fn resolves_by_pane_then_global() {
-        let km = Keymap::default();
-        let r = |code, m, focus| km.resolve(&press(code, m), focus, None);
-        let none = KeyModifiers::NONE;
-        assert_eq!(
-            r(KeyCode::Char('j'), none, Focus::Headlines),
-            Some(Action::Down)
-        );
-        assert_eq!(r(KeyCode::Enter, none, Focus::Tree), Some(Action::Choose));
-        assert_eq!(
-            r(KeyCode::Char(' '), none, Focus::Tree),
-            Some(Action::ToggleCollapse)
-        );
-        assert_eq!(
-            r(KeyCode::Char(' '), none, Focus::Reader),
-            Some(Action::PageDown)
-        );
-        // Shift is part of the character: `G` arrives as Char('G') with SHIFT.
-        assert_eq!(
-            r(KeyCode::Char('G'), KeyModifiers::SHIFT, Focus::Reader),
-            Some(Action::Bottom)
-        );
-        assert_eq!(
-            r(KeyCode::BackTab, KeyModifiers::SHIFT, Focus::Reader),
-            Some(Action::FocusPrev)
-        );
-        assert_eq!(
-            r(KeyCode::Char('c'), KeyModifiers::CONTROL, Focus::Tree),
-            Some(Action::Quit)
-        );
-        assert_eq!(
-            r(
-                KeyCode::Char('C'),
-                KeyModifiers::CONTROL | KeyModifiers::SHIFT,
-                Focus::Tree
-            ),
-            Some(Action::Quit)
-        );
-        assert_eq!(r(KeyCode::Char('x'), none, Focus::Tree), None);
-        assert_eq!(r(KeyCode::Char('j'), KeyModifiers::ALT, Focus::Tree), None);
-    }
-
-    #[test]
-    fn releases_do_nothing_and_help_swallows_keys() {
-        let km = Keymap::default();
-        let mut ev = press(KeyCode::Char('q'), KeyModifiers::NONE);
-        ev.kind = KeyEventKind::Release;
-        assert_eq!(km.resolve(&ev, Focus::Headlines, None), None);
-        let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
-        assert_eq!(km.resolve(&j, Focus::Headlines, Some(Context::Help)), None);
-        let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(
-            km.resolve(&q, Focus::Headlines, Some(Context::Help)),
-            Some(Action::CloseHelp)
-        );
-        let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(
-            km.resolve(&ctrl_c, Focus::Headlines, Some(Context::Help)),
-            Some(Action::Quit)
-        );
-    }
-
-    #[test]
-    fn help_and_hints_come_from_the_table() {
-        let km = Keymap::default();
-        let sections = km.help_sections();
-        let global = &sections[0];
-        assert_eq!(global.0, "Everywhere");
-        assert!(global.1.contains(&("q, Ctrl-c".to_string(), "quit")));
-        assert!(global.1.contains(&("Space, PgDn".to_string(), "page down")));
-        let rows: usize = sections.iter().map(|s| s.1.len()).sum();
-        let table = km
-            .bindings
-            .iter()
-            .filter(|b| !matches!(b.context, Context::Help | Context::Links))
-            .count();
-        assert_eq!(rows, table);
-        let hints = km.hints(Focus::Headlines);
-        assert_eq!(hints[0], ("Enter".to_string(), "open"));
-        assert!(hints.contains(&("?".to_string(), "help")));
-        assert!(hints.contains(&("q".to_string(), "quit")));
-    }
-}
+#[path = "keymap_tests.rs"]
+mod tests;

@@ -171,6 +171,13 @@ fn list_samples_newest_first_one_line_each() {
     assert!(lines.len() >= 15);
     let undated = lines.iter().filter(|l| l.starts_with("undated")).count();
     assert_eq!(undated, undated_text_samples());
+    // Undated articles come after every dated one (their stand-in date is a file's time).
+    assert!(
+        lines[lines.len() - undated..]
+            .iter()
+            .all(|l| l.starts_with("undated")),
+        "{out}"
+    );
     // Dated lines are in descending date order.
     let dates: Vec<&str> = lines
         .iter()
@@ -815,6 +822,43 @@ fn list_unread_starred_and_search() {
     assert!(!unread.contains(&id(0)) && !unread.contains(&id(1)));
     assert_eq!(ids(&["--starred"]), [id(1), id(2)]);
     assert_eq!(ids(&["--starred", "--unread"]), [id(2)]);
+    // The marks show: `read` and `starred` in JSON, a ★ column in the text.
+    let marked = json(&tidings(&["list", "--json", "--data-dir", d]));
+    let marked = marked.as_array().unwrap();
+    let flags: Vec<(bool, bool)> = marked[..4]
+        .iter()
+        .map(|a| {
+            (
+                a["read"].as_bool().unwrap(),
+                a["starred"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        flags,
+        [(true, false), (true, true), (false, true), (false, false)]
+    );
+    let text = stdout(&tidings(&["list", "--data-dir", d]));
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("  2026-"), "{text}");
+    assert!(lines[1].starts_with("★ 2026-"), "{text}");
+    assert!(lines[2].starts_with("★ 2026-"), "{text}");
+    assert_eq!(text.matches('★').count(), 2, "{text}");
+    // `show` has them too: in JSON and before the byline.
+    let shown = json(&tidings(&["show", &id(1), "--json", "--data-dir", d]));
+    assert_eq!(
+        (shown["read"].as_bool(), shown["starred"].as_bool()),
+        (Some(true), Some(true))
+    );
+    let shown = stdout(&tidings(&[
+        "show",
+        &id(1),
+        "--data-dir",
+        d,
+        "--width",
+        "200",
+    ]));
+    assert!(shown.lines().any(|l| l.starts_with("★ ")), "{shown}");
     // Search: case- and accent-insensitive, over title and text, within the category.
     let zurich = ids(&["--search", "ZURICH"]);
     let zurich_accent = ids(&["--search", "zürich"]);
@@ -854,9 +898,33 @@ fn list_shows_each_category_in_its_most_common_spelling() {
     let o = tidings(&["list", dir.path().to_str().unwrap()]);
     let out = stdout(&o);
     assert_eq!(out.matches("World News / Europe").count(), 3, "{out}");
-    // JSON keeps each article's own spelling.
-    let j = stdout(&tidings(&["list", dir.path().to_str().unwrap(), "--json"]));
-    assert!(j.contains("\"world news / europe\""), "{j}");
+    // One spelling everywhere, the tree's: in JSON and in `show` too.
+    let j = json(&tidings(&["list", dir.path().to_str().unwrap(), "--json"]));
+    for a in j.as_array().unwrap() {
+        assert_eq!(
+            a["categories"],
+            serde_json::json!(["World News / Europe"]),
+            "{a}"
+        );
+        let id = a["id"].as_str().unwrap();
+        let shown = stdout(&tidings(&["show", id, dir.path().to_str().unwrap()]));
+        assert!(shown.contains("World News / Europe"), "{shown}");
+        assert!(
+            !shown.to_lowercase().contains("world news/europe"),
+            "{shown}"
+        );
+        assert!(!shown.contains("world news / europe"), "{shown}");
+        let shown = json(&tidings(&[
+            "show",
+            id,
+            dir.path().to_str().unwrap(),
+            "--json",
+        ]));
+        assert_eq!(
+            shown["categories"],
+            serde_json::json!(["World News / Europe"])
+        );
+    }
 }
 
 #[test]

@@ -138,3 +138,39 @@ fn read_by_rule_marks_read_unless_marked_otherwise() {
     assert!(!read("kept"), "the stored mark wins over the rule");
     assert!(!read("other"));
 }
+
+/// The shell gives the stored marks before it knows the terminal's size (the state then counts
+/// as "too small", where keys are ignored): they must still apply.
+#[test]
+fn stored_marks_apply_before_the_terminal_size_is_known() {
+    let clock = Clock {
+        now: chrono::DateTime::from_timestamp(1_764_100_000, 0).unwrap(),
+        tz: chrono::FixedOffset::east_opt(0).unwrap(),
+    };
+    let mut s = State::new(clock, None);
+    let mark = Mark {
+        id: ArticleId::from_key("seen"),
+        read: true,
+        starred: true,
+    };
+    update(&mut s, Action::Marks(vec![mark]));
+    update(
+        &mut s,
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    update(
+        &mut s,
+        Action::Loaded {
+            articles: vec![article("seen"), article("new")],
+            warnings: vec![],
+        },
+    );
+    assert_eq!(s.unread(), 1);
+    let i = (s.lib().articles().iter())
+        .position(|a| a.title == "seen")
+        .unwrap();
+    assert!(s.is_read(i) && s.is_starred(i));
+}

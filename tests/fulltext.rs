@@ -1082,7 +1082,9 @@ fn f_in_the_reader_fetches_the_full_story_and_toggles_back() {
         env!("CARGO_BIN_EXE_tidings").into(),
         folder.display().to_string(),
     ];
-    let mut args = vec!["new-session", "-d", "-s", "full", "-x", "160", "-y", "40"];
+    // 200 columns: a reading pane wide enough for the summary on one line (at 160 the
+    // headlines take the room by default and the reader wraps at 36).
+    let mut args = vec!["new-session", "-d", "-s", "full", "-x", "200", "-y", "40"];
     args.extend(cmd.iter().map(String::as_str));
     tmux(&sock, &args);
     struct Kill(String);

@@ -180,11 +180,11 @@ fn help_overlay() {
         let mut app = app(w, h, None, true);
         keys(&mut app, "?");
         let s = screen(&app);
-        assert!(s.contains("Keys · Esc to close"), "{s}");
+        assert!(s.contains("╭ Keys · "), "{s}");
         assert!(s.contains("next article"), "{s}");
         insta::assert_snapshot!(format!("help_{w}x{h}"), s);
         key(&mut app, KeyCode::Esc);
-        assert!(!screen(&app).contains("Keys · Esc to close"));
+        assert!(!screen(&app).contains("╭ Keys · "));
     }
 }
 
@@ -212,8 +212,21 @@ fn tiny_terminals() {
         if w >= 20 {
             assert!(s.contains("Terminal too small"), "{w}x{h}: {s}");
         }
+        // Nothing moved unseen: back to a usable size, the first headline is still selected
+        // and nothing is open.
+        app.terminal.backend_mut().resize(120, 40);
+        app.handle(Msg::Term(Event::Resize(120, 40)));
+        app.draw().unwrap();
+        assert_eq!(app.state.selected(), 0, "{w}x{h}");
+        assert!(app.state.reader().is_none(), "{w}x{h}");
+        let s = screen(&app);
+        assert!(s.contains("Press Enter on a headline to"), "{s}");
     }
     insta::assert_snapshot!("tiny_30x8", screen(&app(30, 8, None, true)));
+    // Quitting still works there.
+    let mut tiny = app(30, 8, None, true);
+    keys(&mut tiny, "q");
+    assert!(tiny.state.is_quitting());
 }
 
 #[test]
@@ -256,8 +269,10 @@ fn styled_cells() {
     let tb = app.state.geometry().tree.unwrap();
     assert_eq!(buf[(tb.x, tb.y)].symbol(), "╭");
     assert_eq!(buf[(tb.x, tb.y)].fg, Color::DarkGray);
-    // Reading: a section heading is cyan and bold; after reading, the mark is gone.
+    // Reading (zoomed, to have the first heading on screen): a section heading is cyan and
+    // bold; after reading, the mark is gone.
     open_longest(&mut app);
+    keys(&mut app, "Z");
     let buf = app.terminal.backend().buffer().clone();
     let text = app.state.geometry().reader_text().unwrap();
     let r = app.state.reader().unwrap();
@@ -272,6 +287,8 @@ fn styled_cells() {
     assert!(cell.modifier.contains(Modifier::BOLD));
     let title_cell = &buf[(text.x, text.y)];
     assert!(title_cell.modifier.contains(Modifier::BOLD));
+    keys(&mut app, "Z");
+    let buf = app.terminal.backend().buffer().clone();
     let sel_row = list.y + (app.state.selected() - app.state.list_offset()) as u16;
     assert_eq!(buf[(list.x, sel_row)].symbol(), " ", "read: no mark");
 }
@@ -312,7 +329,10 @@ fn frame_shows_no_control_characters() {
         articles: vec![hostile],
         warnings: vec![],
     });
-    key(&mut app, KeyCode::Char('g'));
+    // Undated (no `Date:`): among the last headlines, after every dated one; its stand-in
+    // date is newer than the undated sample's.
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Char('k'));
     key(&mut app, KeyCode::Enter);
     let s = screen(&app);
     assert!(s.contains("Title red rtl"), "{s}");
@@ -508,10 +528,8 @@ fn without_picture_support_the_image_stays_text() {
         keys(&mut app, "j");
     }
     let s = screen(&app);
-    assert!(
-        s.contains("[image: A loaded barge passes the castle at"),
-        "{s}"
-    );
+    // The alt text, wrapped to the reading pane.
+    assert!(s.contains("[image: A loaded barge"), "{s}");
     assert!(!s.contains('▀') && !s.contains('▄'), "{s}");
 }
 
@@ -630,4 +648,378 @@ fn the_picture_fits_small_and_large_screens() {
         assert_ne!(buf[(text.x, text.y)].bg, Color::Reset, "{width}x{height}");
     }
     tidings::ui::picture::install(None);
+}
+
+/// The text of a part of the screen, one line per row.
+fn region(app: &App<TestBackend>, a: tidings::core::geometry::Area) -> String {
+    screen(app)
+        .lines()
+        .skip(usize::from(a.y))
+        .take(usize::from(a.height))
+        .map(|l| {
+            l.chars()
+                .skip(usize::from(a.x))
+                .take(usize::from(a.width))
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The status bar: the last row of the screen.
+fn status_row(app: &App<TestBackend>) -> String {
+    screen(app).lines().last().unwrap().to_string()
+}
+
+#[test]
+fn key_hints_go_one_at_a_time_and_help_always_stays() {
+    let mut rows = Vec::new();
+    for (w, h) in [
+        (40, 12),
+        (60, 20),
+        (80, 24),
+        (100, 30),
+        (120, 40),
+        (200, 60),
+    ] {
+        let app = app(w, h, None, true);
+        let row = status_row(&app);
+        assert!(row.contains("? help"), "{w}x{h}: {row}");
+        rows.push(row);
+    }
+    assert_eq!(
+        rows[2].trim_end(),
+        " All · 28/28 shown · 28 unread Enter open  / search  S sources  ? help  q quit",
+    );
+    assert!(rows[0].ends_with("? help  "), "{}", rows[0]);
+    assert!(
+        rows[5].contains("Tab pane  S sources  ? help  q quit"),
+        "{}",
+        rows[5]
+    );
+    // A long warning is cut, not the hints; with more than one the count and the way to them.
+    let mut app = app(80, 24, None, true);
+    let long = format!(
+        "/news/{}.txt: not UTF-8; skipped",
+        "very-long-name-".repeat(8)
+    );
+    app.dispatch(Action::Warn(long));
+    app.draw().unwrap();
+    let row = status_row(&app);
+    assert!(row.contains(" ⚠ /news/very-long-name-"), "{row}");
+    assert!(row.contains("…"), "{row}");
+    assert!(row.contains("? help  q quit"), "{row}");
+    app.dispatch(Action::Warn("/news/b.bin: binary; skipped".into()));
+    app.draw().unwrap();
+    let row = status_row(&app);
+    assert!(row.contains(" ⚠ 2 warnings — S to see them"), "{row}");
+    assert!(row.contains("? help"), "{row}");
+    insta::assert_snapshot!("status_warnings_80x24", row);
+    // While reading, the reader's hints.
+    key(&mut app, KeyCode::Enter);
+    assert!(status_row(&app).contains("? help"));
+}
+
+/// The help's text lines as the screen shows them, scrolled from top to bottom with `j`: line
+/// `i` is read off the screen when it is at the top of the box.
+fn help_text_on_screen(app: &mut App<TestBackend>) -> Vec<String> {
+    keys(app, "?");
+    let hb = app.state.help_box(app.state.help());
+    let b = hb.scrolled;
+    let mut lines = Vec::new();
+    for i in 0..b.total {
+        let scroll = app.state.help_box(app.state.help()).scrolled.scroll;
+        let row = usize::from(b.text.y) + i - scroll;
+        let text: String = screen(app)
+            .lines()
+            .nth(row)
+            .unwrap()
+            .chars()
+            .skip(usize::from(b.text.x))
+            .take(usize::from(b.text.width))
+            .collect();
+        lines.push(text.trim_end().to_string());
+        if i + 1 - scroll >= usize::from(b.text.height) {
+            keys(app, "j");
+        }
+    }
+    lines
+}
+
+#[test]
+fn every_key_is_in_the_help_and_no_description_is_cut() {
+    for (w, h) in [(80, 24), (70, 20), (120, 40), (200, 60), (40, 12)] {
+        let mut app = app(w, h, None, true);
+        let table = Keymap::default().help_table();
+        let lines = help_text_on_screen(&mut app);
+        // Rows: ` keys  description`, continuation lines under the description.
+        let text = lines.join("\n");
+        for section in &table {
+            assert!(text.contains(&section.title), "{w}x{h}: {}", section.title);
+            for (keys, what) in &section.rows {
+                if w >= 70 {
+                    assert!(text.contains(keys.as_str()), "{w}x{h}: {keys}\n{text}");
+                }
+                // The description, read back across its wrapped lines, whole.
+                let words: Vec<&str> = what.split_whitespace().collect();
+                let found = lines.iter().enumerate().any(|(i, _)| {
+                    let mut joined = String::new();
+                    for l in &lines[i..(i + 6).min(lines.len())] {
+                        joined.push(' ');
+                        joined.push_str(l.trim());
+                    }
+                    joined
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .windows(words.len())
+                        .any(|x| x == words.as_slice())
+                });
+                assert!(found, "{w}x{h}: '{what}' not whole\n{text}");
+            }
+        }
+        assert!(!text.contains('…'), "{w}x{h}: something cut\n{text}");
+        // However narrow, the box says how to close it.
+        assert!(screen(&app).contains("Esc closes"), "{w}x{h}");
+        // Esc closes it wherever it was scrolled to.
+        key(&mut app, KeyCode::Esc);
+        assert!(!screen(&app).contains("╭ Keys"));
+    }
+}
+
+#[test]
+fn help_scrolls_with_keys_and_the_wheel() {
+    use ratatui::crossterm::event::{MouseEvent, MouseEventKind};
+    let mut app = app(80, 24, None, true);
+    keys(&mut app, "?");
+    let top = screen(&app);
+    assert!(top.contains("Keys · 1–22 of "), "{top}");
+    insta::assert_snapshot!("help_scrolled_top_80x24", top);
+    key(&mut app, KeyCode::PageDown);
+    let s = screen(&app);
+    assert!(s.contains("Keys · 21–42 of "), "{s}");
+    key(&mut app, KeyCode::End);
+    let end = screen(&app);
+    assert!(end.contains("In this help and the sources view"), "{end}");
+    insta::assert_snapshot!("help_scrolled_end_80x24", end);
+    key(&mut app, KeyCode::Home);
+    assert_eq!(screen(&app), top);
+    let wheel = |kind| {
+        Msg::Term(Event::Mouse(MouseEvent {
+            kind,
+            column: 40,
+            row: 10,
+            modifiers: KeyModifiers::NONE,
+        }))
+    };
+    app.handle(wheel(MouseEventKind::ScrollDown));
+    app.draw().unwrap();
+    assert!(screen(&app).contains("Keys · 4–25 of "));
+    app.handle(wheel(MouseEventKind::ScrollUp));
+    app.draw().unwrap();
+    assert_eq!(screen(&app), top);
+    assert_eq!(
+        app.state.selected(),
+        0,
+        "the list did not move under the help"
+    );
+}
+
+#[test]
+fn a_star_shows_on_the_headline_in_the_reader_and_in_the_tree() {
+    let mut app = app(120, 40, None, true);
+    keys(&mut app, "js");
+    let list = app.state.geometry().headlines.unwrap().inner();
+    let buf = app.terminal.backend().buffer().clone();
+    assert_eq!(buf[(list.x + 1, list.y + 1)].symbol(), "★");
+    assert_eq!(buf[(list.x + 1, list.y + 1)].fg, Color::Yellow);
+    assert_eq!(buf[(list.x + 1, list.y)].symbol(), " ", "not starred");
+    key(&mut app, KeyCode::Enter);
+    let text = app.state.geometry().reader_text().unwrap();
+    let s = screen(&app);
+    let byline: String = s
+        .lines()
+        .nth(usize::from(text.y) + 2)
+        .unwrap()
+        .chars()
+        .skip(usize::from(text.x))
+        .collect();
+    assert!(byline.starts_with("★ "), "{s}");
+    assert!(
+        s.contains("★ Starred      1/1") || s.contains("★ Starred"),
+        "{s}"
+    );
+    // Unstarred from the reader: gone from the byline and the headline.
+    keys(&mut app, "s");
+    let s = screen(&app);
+    assert_eq!(s.matches('★').count(), 1, "only the tree's entry: {s}");
+}
+
+#[test]
+fn an_undated_article_shows_no_time_and_comes_last() {
+    let mut app = app(120, 40, None, true);
+    let undated: Vec<usize> = (0..app.state.lib().len())
+        .filter(|&i| !app.state.lib().articles()[i].dated)
+        .collect();
+    assert!(!undated.is_empty(), "the samples have an undated article");
+    let n = app.state.lib().len();
+    assert_eq!(undated, ((n - undated.len())..n).collect::<Vec<_>>());
+    keys(&mut app, "G");
+    let list = app.state.geometry().headlines.unwrap().inner();
+    let row = list.y + (app.state.selected() - app.state.list_offset()) as u16;
+    let s = screen(&app);
+    let line: String = s
+        .lines()
+        .nth(usize::from(row))
+        .unwrap()
+        .chars()
+        .skip(usize::from(list.x))
+        .take(12)
+        .collect();
+    assert_eq!(line, "●       — No", "{s}");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert!(s.contains("undated · "), "{s}");
+}
+
+#[test]
+fn the_sources_view_lists_skipped_files_under_their_source() {
+    use tidings::core::state::SourceState;
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let mut app = app(w, h, None, true);
+        app.dispatch(Action::Source {
+            label: "/home/me/news".into(),
+            state: SourceState::Loaded {
+                articles: 8,
+                cached: false,
+            },
+        });
+        let warnings: Vec<String> = [
+            "/home/me/news/empty.txt: empty file; skipped",
+            "/home/me/news/photo.txt: binary file (not text); skipped",
+            "/home/me/news/a-folder-with-a-long-name/and-a-long-file-name-that-goes-on-and-on.txt: not UTF-8; skipped",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain((0..20).map(|i| format!("/home/me/news/more/file-{i}.txt: empty file; skipped")))
+        .collect();
+        app.dispatch(Action::Loaded {
+            articles: vec![],
+            warnings,
+        });
+        app.draw().unwrap();
+        assert!(status_row(&app).contains("23 warnings — S to see them"));
+        keys(&mut app, "S");
+        let s = screen(&app);
+        assert!(
+            s.contains("✓ /home/me/news — 8 articles · 23 warnings"),
+            "{s}"
+        );
+        assert!(s.contains("⚠ empty.txt: empty file; skipped"), "{s}");
+        assert!(
+            s.contains("⚠ photo.txt: binary file (not text); skipped"),
+            "{s}"
+        );
+        // The long one is wrapped, not cut.
+        let inside = region(&app, app.state.sources_box().0.text);
+        assert!(!inside.contains('…'), "{inside}");
+        assert!(s.contains("and-a-long-file-name"), "{s}");
+        if (w, h) == (80, 24) {
+            insta::assert_snapshot!("sources_warnings_80x24", s);
+        }
+        keys(&mut app, "G");
+        let s = screen(&app);
+        assert!(s.contains("file-19.txt: empty file; skipped"), "{s}");
+        keys(&mut app, "S");
+        assert!(!screen(&app).contains("╭ Sources"));
+    }
+}
+
+#[test]
+fn a_lowercase_category_header_is_spelled_as_the_tree_spells_it() {
+    let mut app = app(120, 40, None, true);
+    let ctx = tidings::sources::text::FileContext {
+        id: tidings::core::model::ArticleId::from_key("lower"),
+        origin: "lower.txt".into(),
+        fallback_title: "lower".into(),
+        default_source: "Local".into(),
+        folder_category: None,
+        mtime: Utc.with_ymd_and_hms(2026, 11, 28, 0, 0, 0).unwrap(),
+    };
+    let lower = tidings::sources::text::parse_article(
+        "categories: world news/europe\ndate: 2026-11-27T17:00:00Z\n\nA Lowercase Header\n\nText.\n",
+        &ctx,
+    )
+    .unwrap()
+    .article;
+    app.dispatch(Action::Loaded {
+        articles: vec![lower],
+        warnings: vec![],
+    });
+    keys(&mut app, "g");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert!(s.contains("A Lowercase Header"), "{s}");
+    assert!(s.contains("┃ World News / Europe"), "{s}");
+    assert!(!s.contains("world news"), "{s}");
+}
+
+#[test]
+fn panes_resize_with_keys_and_the_mouse_and_the_reader_zooms() {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut app = app(160, 48, None, true);
+    // A typical headline is whole at 160 columns by default.
+    let s = screen(&app);
+    assert!(
+        s.contains("Night Trains Return to Three Cross-Border Routes for Winter Season"),
+        "{s}"
+    );
+    insta::assert_snapshot!("start_160x48_default_widths", s);
+    let width = |app: &App<TestBackend>| app.state.geometry().headlines.unwrap().width;
+    let w0 = width(&app);
+    keys(&mut app, ">>");
+    assert_eq!(width(&app), w0 + 8);
+    keys(&mut app, "<");
+    assert_eq!(width(&app), w0 + 4);
+    // Dragging the border between the headlines and the reader.
+    let border = app.state.geometry().reader.unwrap().x;
+    let mouse = |kind, column| {
+        Msg::Term(Event::Mouse(MouseEvent {
+            kind,
+            column,
+            row: 20,
+            modifiers: KeyModifiers::NONE,
+        }))
+    };
+    app.handle(mouse(MouseEventKind::Down(MouseButton::Left), border));
+    app.handle(mouse(MouseEventKind::Drag(MouseButton::Left), border - 30));
+    app.handle(mouse(MouseEventKind::Up(MouseButton::Left), border - 30));
+    app.draw().unwrap();
+    let g = app.state.geometry();
+    assert_eq!(g.reader.unwrap().x, border - 30, "{g:?}");
+    // The screen follows: the reader's border is where the mouse left it.
+    let s = screen(&app);
+    let top: Vec<char> = s.lines().next().unwrap().chars().collect();
+    assert_eq!(top[usize::from(border - 30)], '╭', "{s}");
+    // Zoom: the reader alone, then back with Z.
+    key(&mut app, KeyCode::Enter);
+    keys(&mut app, "Z");
+    let s = screen(&app);
+    assert!(s.starts_with("┏ Reader · "), "{s}");
+    assert!(s.contains("zoomed"), "{s}");
+    keys(&mut app, "Z");
+    assert!(screen(&app).starts_with("╭ Categories"));
+    assert_eq!(app.state.geometry().reader.unwrap().x, border - 30, "kept");
+    drop(app);
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let mut app = self::app(w, h, None, true);
+        key(&mut app, KeyCode::Enter);
+        keys(&mut app, "Z");
+        let s = screen(&app);
+        assert!(s.starts_with("┏ Reader · "), "{w}x{h}: {s}");
+        if w == 80 {
+            insta::assert_snapshot!("zoomed_80x24", s);
+        }
+        key(&mut app, KeyCode::Esc);
+        assert!(screen(&app).contains("Categories"), "{w}x{h}");
+    }
 }

@@ -135,6 +135,65 @@ pub fn closest_categories(query: &str, tree: &CategoryTree, limit: usize) -> Vec
     scored.into_iter().take(limit).map(|(_, s)| s).collect()
 }
 
+/// Spells every category path as the tree does: each level in its most used spelling among
+/// the paths through that node (ties to the one that sorts first), so `world news / europe`
+/// prints as *World News / Europe* wherever the tree counts it there.
+pub fn respell(articles: &mut [Article]) {
+    // Uses of each path as spelled; distinct paths are few even in a big archive.
+    let mut uses: FastMap<&CategoryPath, usize> = FastMap::default();
+    for a in articles.iter() {
+        for p in &a.categories {
+            *uses.entry(p).or_default() += 1;
+        }
+    }
+    // (lowercase levels down to a node) -> spelling of its last level -> uses
+    let mut spellings: FastMap<Vec<String>, FastMap<&str, usize>> = FastMap::default();
+    for (p, n) in &uses {
+        let key = p.key();
+        for (depth, level) in p.levels().iter().enumerate() {
+            *spellings
+                .entry(key[..=depth].to_vec())
+                .or_default()
+                .entry(level.as_str())
+                .or_default() += n;
+        }
+    }
+    let best: FastMap<Vec<String>, &str> = spellings
+        .into_iter()
+        .filter_map(|(k, by)| {
+            by.into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(s, _)| (k, s))
+        })
+        .collect();
+    let renamed: FastMap<CategoryPath, CategoryPath> = uses
+        .keys()
+        .filter_map(|p| {
+            let key = p.key();
+            let levels: Vec<&str> = (0..key.len())
+                .map(|d| {
+                    best.get(&key[..=d])
+                        .copied()
+                        .unwrap_or(p.levels()[d].as_str())
+                })
+                .collect();
+            (levels.iter().zip(p.levels()).any(|(a, b)| *a != b.as_str()))
+                .then(|| CategoryPath::from_levels(&levels).map(|q| ((*p).clone(), q)))
+                .flatten()
+        })
+        .collect();
+    if renamed.is_empty() {
+        return;
+    }
+    for a in articles.iter_mut() {
+        for p in &mut a.categories {
+            if let Some(q) = renamed.get(p) {
+                *p = q.clone();
+            }
+        }
+    }
+}
+
 /// One node of the category tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CategoryNode {

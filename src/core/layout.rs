@@ -166,7 +166,21 @@ pub fn layout<Tz: TimeZone>(article: &Article, width: usize, tz: &Tz) -> Vec<Lin
 where
     Tz::Offset: std::fmt::Display,
 {
+    layout_marked(article, width, tz, false)
+}
+
+/// [`layout`], with `★ ` before the byline when the article is starred.
+pub fn layout_marked<Tz: TimeZone>(
+    article: &Article,
+    width: usize,
+    tz: &Tz,
+    starred: bool,
+) -> Vec<Line>
+where
+    Tz::Offset: std::fmt::Display,
+{
     let width = width.max(10);
+    let star = if starred { "★ " } else { "" };
     let mut out = Out {
         lines: Vec::new(),
         element: 0,
@@ -175,7 +189,7 @@ where
     push_wrapped(
         &mut out,
         LineKind::Byline,
-        &byline(article, tz),
+        &format!("{star}{}", byline(article, tz)),
         "",
         "",
         width,

@@ -1,6 +1,8 @@
 //! The library: every loaded article, newest first, with lookups and filters.
 
-use crate::core::category::{CategoryFilter, CategoryQuery, CategoryTree, closest_categories};
+use crate::core::category::{
+    CategoryFilter, CategoryQuery, CategoryTree, closest_categories, respell,
+};
 use crate::core::model::Article;
 use crate::core::render::Render;
 use std::collections::HashSet;
@@ -37,8 +39,10 @@ impl std::fmt::Display for NoSuchCategory {
 
 impl Library {
     /// Takes the articles, drops repeats of an id (the last one loaded stays: a fresh fetch
-    /// replaces the cached copy) and sorts them newest first; ties by title, then id, so the
-    /// order never depends on load order.
+    /// replaces the cached copy) and sorts them newest first, undated articles after every dated
+    /// one (their stand-in date, a file's time, says nothing of the news); ties by title, then
+    /// id, so the order never depends on load order. Category paths are spelled as the tree
+    /// spells them (see [`respell`]), so every view prints one spelling.
     pub fn new(articles: Vec<Article>) -> Library {
         // Articles are large: sort their indices, then move each article once.
         let mut order: Vec<usize> = {
@@ -54,8 +58,9 @@ impl Library {
         // Ids are unique by now, so the order is total and an unstable sort is deterministic.
         order.sort_unstable_by(|&i, &j| {
             let (a, b) = (&articles[i], &articles[j]);
-            b.date
-                .cmp(&a.date)
+            b.dated
+                .cmp(&a.dated)
+                .then_with(|| b.date.cmp(&a.date))
                 .then_with(|| a.title.cmp(&b.title))
                 .then_with(|| a.id.cmp(&b.id))
         });
@@ -78,6 +83,7 @@ impl Library {
             }
         }
         articles.truncate(kept);
+        respell(&mut articles);
         Library { articles }
     }
 
@@ -185,6 +191,60 @@ mod tests {
         ]);
         let titles: Vec<&str> = lib.articles().iter().map(|a| a.title.as_str()).collect();
         assert_eq!(titles, ["new", "mid a", "mid b", "old again"]);
+    }
+
+    #[test]
+    fn undated_articles_sort_after_dated_ones() {
+        let undated = |key: &str, title: &str, day: u32| Article {
+            dated: false,
+            ..art(key, title, day)
+        };
+        // An undated article's stand-in date is its file's time: often the newest of all.
+        let lib = Library::new(vec![
+            undated("u1", "undated new", 28),
+            art("x", "dated old", 20),
+            undated("u2", "undated old", 21),
+            art("y", "dated new", 25),
+        ]);
+        let titles: Vec<&str> = lib.articles().iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["dated new", "dated old", "undated new", "undated old"]
+        );
+    }
+
+    #[test]
+    fn categories_take_the_spelling_of_the_tree() {
+        let cat = |key: &str, cats: &str| Article {
+            categories: CategoryPath::parse_list(cats),
+            ..art(key, key, 20)
+        };
+        let lib = Library::new(vec![
+            cat("a", "world news/europe"),
+            cat("b", "World News / Europe"),
+            cat("c", "World News / Europe; Business"),
+            cat("d", "WORLD NEWS / Asia; business"),
+        ]);
+        let tree = lib.category_tree();
+        let printed: Vec<String> = lib
+            .articles()
+            .iter()
+            .flat_map(|a| a.categories.iter().map(|c| c.to_string()))
+            .collect();
+        for p in &printed {
+            let key: Vec<String> = p.split(" / ").map(str::to_lowercase).collect();
+            let node = (0..tree.nodes.len())
+                .find(|&n| tree.category_of(n).key() == key)
+                .unwrap();
+            assert_eq!(*p, tree.path_of(node), "printed as the tree names it");
+        }
+        assert!(printed.contains(&"World News / Europe".to_string()));
+        assert!(printed.contains(&"World News / Asia".to_string()));
+        assert!(
+            !printed
+                .iter()
+                .any(|p| p.starts_with("world") || p.starts_with("WORLD"))
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod category;
 pub mod date;
 pub mod geometry;
+pub mod help;
 pub mod html;
 pub mod layout;
 pub mod library;

@@ -77,6 +77,8 @@ impl<B: Backend> App<B> {
             unsaved: Vec::new(),
             last_save: std::time::Instant::now(),
         };
+        let help = app.keymap.help_table();
+        app.dispatch(Action::KeyHelp(help));
         let size = app.terminal.size().map_err(io_err)?;
         app.dispatch(Action::Resize {
             width: size.width,
@@ -105,6 +107,8 @@ impl<B: Backend> App<B> {
                 let (column, row) = (m.column, m.row);
                 match m.kind {
                     MouseEventKind::Down(MouseButton::Left) => Some(Action::Click { column, row }),
+                    MouseEventKind::Drag(MouseButton::Left) => Some(Action::Drag { column, row }),
+                    MouseEventKind::Up(MouseButton::Left) => Some(Action::Release),
                     MouseEventKind::ScrollUp => Some(Action::ScrollUp { column, row }),
                     MouseEventKind::ScrollDown => Some(Action::ScrollDown { column, row }),
                     _ => None,

@@ -1,4 +1,5 @@
-//! The headline list: unread mark, date, source, title; only the visible rows are built.
+//! The headline list: unread mark, star, date (`—` when undated), source, title; only the
+//! visible rows are built.
 
 use super::pane_block;
 use super::theme::Theme;
@@ -64,7 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
         frame.render_widget(Paragraph::new(Span::styled(msg, theme.dim())), inner);
         return;
     }
-    let src_w = (w / 5).clamp(6, 16);
+    let src_w = (w / 7).clamp(6, 14);
     let articles = state.lib().articles();
     let matcher = state.matcher();
     let clock = state.clock();
@@ -77,8 +78,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
         .map(|(row, &i)| {
             let a = &articles[i];
             let unread = !state.is_read(i);
-            let date = format_date_compact(a.date, clock.now, &clock.tz);
-            let lead_w = 2 + 7 + src_w + 2;
+            let starred = state.is_starred(i);
+            // An undated article's date is a stand-in: no time is shown for it.
+            let date = if a.dated {
+                format_date_compact(a.date, clock.now, &clock.tz)
+            } else {
+                "—".to_string()
+            };
+            let lead_w = 3 + 7 + src_w + 2;
             let title_w = w.saturating_sub(lead_w);
             let selected = row == state.selected();
             let base = if selected {
@@ -94,7 +101,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
             let pad = |s: Style| if selected { s.patch(base) } else { s };
             Line::from(
                 vec![
-                    Span::styled(if unread { "● " } else { "  " }, pad(theme.unread_mark())),
+                    Span::styled(if unread { "●" } else { " " }, pad(theme.unread_mark())),
+                    Span::styled(if starred { "★ " } else { "  " }, pad(theme.star())),
                     Span::styled(format!("{date:>6} "), pad(theme.dim())),
                     Span::styled(format!("{}  ", fit(&a.source, src_w)), pad(theme.source())),
                 ]

@@ -1,70 +1,63 @@
-//! The help overlay, generated from the keymap table: one column when it fits the height, else
-//! the global keys on the left and the panes' keys on the right.
+//! The help overlay, generated from the keymap table: grouped by pane and concern, descriptions
+//! wrapped at word boundaries, scrolled with the list keys and the wheel (the state keeps the
+//! position; `core::help` lays the text out for both).
 
 use super::theme::Theme;
-use crate::core::text::{fit, width};
+use crate::core::help::HelpLineKind;
+use crate::core::state::{State, help_box};
 use crate::keymap::Keymap;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-type Section = (&'static str, Vec<(String, &'static str)>);
-
-fn column<'a>(sections: &[Section], theme: &Theme) -> Vec<Line<'a>> {
-    let key_w = sections
-        .iter()
-        .flat_map(|(_, rows)| rows.iter().map(|(k, _)| width(k)))
-        .max()
-        .unwrap_or(0);
-    let mut lines: Vec<Line> = Vec::new();
-    for (title, rows) in sections.iter().filter(|(_, rows)| !rows.is_empty()) {
-        if !lines.is_empty() {
-            lines.push(Line::default());
-        }
-        lines.push(Line::styled(*title, theme.heading()));
-        for (keys, what) in rows {
-            lines.push(Line::from(vec![
-                Span::styled(format!(" {}  ", fit(keys, key_w)), theme.hint_key()),
-                Span::raw(*what),
-            ]));
-        }
-    }
-    lines
-}
-
-fn col_width(lines: &[Line]) -> u16 {
-    lines.iter().map(|l| l.width()).max().unwrap_or(0) as u16
-}
-
-pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
-    let sections = keymap.help_sections();
-    let single = column(&sections, theme);
-    let columns: Vec<Vec<Line>> = if single.len() as u16 + 2 <= area.height {
-        vec![single]
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap, theme: &Theme) {
+    // The shell sends the table to the state; until it has, the keymap's is the same.
+    let own;
+    let sections = if state.help().is_empty() {
+        own = keymap.help_table();
+        &own
     } else {
-        let (global, panes) = sections.split_at(1);
-        vec![column(global, theme), column(panes, theme)]
+        state.help()
     };
-    let widths: Vec<u16> = columns.iter().map(|c| col_width(c)).collect();
-    let text_w: u16 = widths.iter().sum::<u16>() + 3 * (widths.len() as u16 - 1);
-    let text_h = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
-    let inner = super::popup(
-        frame,
-        area,
-        text_w + 4,
-        text_h + 2,
-        "Keys · Esc to close",
-        theme,
-    );
-    let mut x = inner.x + 1;
-    for (lines, cw) in columns.into_iter().zip(widths) {
-        let right = inner.x + inner.width;
-        if x >= right {
-            break;
-        }
-        let area = Rect::new(x, inner.y, cw.min(right - x), inner.height);
-        frame.render_widget(Paragraph::new(lines), area);
-        x = x.saturating_add(cw + 3);
+    let hb = help_box(area.width, area.height, sections, state.overlay_scroll());
+    let b = hb.scrolled;
+    let title = match b.position() {
+        Some(p) => super::fitting_title(
+            &[
+                format!("Keys · {p} · j/k scroll · Esc closes"),
+                format!("Keys · {p} · Esc closes"),
+            ],
+            b.outer.width,
+        ),
+        None => "Keys · Esc closes".to_string(),
+    };
+    let inner = super::popup(frame, area, b.outer.width, b.outer.height, &title, theme);
+    let text = super::rect(b.text).intersection(inner);
+    let mut x = text.x;
+    for column in hb.columns {
+        let right = text.x + text.width;
+        let area = Rect::new(
+            x,
+            text.y,
+            hb.column_width.min(right.saturating_sub(x)),
+            text.height,
+        );
+        let shown: Vec<Line> = column
+            .into_iter()
+            .skip(b.scroll)
+            .take(usize::from(text.height))
+            .map(|l| match l.kind {
+                HelpLineKind::Title => Line::styled(l.text, theme.heading()),
+                HelpLineKind::Blank => Line::default(),
+                HelpLineKind::Row => Line::from(vec![
+                    Span::styled(l.keys, theme.hint_key()),
+                    Span::raw(l.text),
+                ]),
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(shown), area);
+        x = x.saturating_add(hb.column_width + 3);
     }
+    super::scrollbar(frame, b, theme);
 }

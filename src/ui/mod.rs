@@ -46,13 +46,8 @@ pub(crate) fn popup(
     title: &str,
     theme: &Theme,
 ) -> Rect {
-    let (w, h) = (w.min(area.width), h.min(area.height));
-    let outer = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
+    let at = crate::core::geometry::popup(area.width, area.height, w, h);
+    let outer = Rect::new(area.x + at.x, area.y + at.y, at.width, at.height);
     frame.render_widget(ratatui::widgets::Clear, outer);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -64,10 +59,46 @@ pub(crate) fn popup(
     inner
 }
 
+/// The first of `titles` that fits a box `width` wide (with its corners and padding), else the
+/// last (cut by the border).
+pub(crate) fn fitting_title(titles: &[String], width: u16) -> String {
+    let room = usize::from(width).saturating_sub(4);
+    titles
+        .iter()
+        .find(|t| crate::core::text::width(t) <= room)
+        .or(titles.last())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// A scrollbar on the right border of an overlay whose text does not fit.
+pub(crate) fn scrollbar(frame: &mut Frame, b: crate::core::state::Scrolled, theme: &Theme) {
+    use ratatui::layout::Margin;
+    use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState};
+    let max = b.max_scroll();
+    if max == 0 {
+        return;
+    }
+    let mut sb = ScrollbarState::new(max + 1)
+        .viewport_content_length(usize::from(b.text.height))
+        .position(b.scroll);
+    frame.render_stateful_widget(
+        Scrollbar::new(ScrollbarOrientation::VerticalRight)
+            .begin_symbol(None)
+            .end_symbol(None)
+            .style(theme.border(true)),
+        rect(b.outer)
+            .inner(Margin::new(0, 1))
+            .intersection(frame.area()),
+        &mut sb,
+    );
+}
+
 pub fn draw(frame: &mut Frame, state: &State, keymap: &Keymap, theme: &Theme) {
     let area = frame.area();
     let focus = state.focus();
-    let g = crate::core::geometry::Geometry::new(area.width, area.height, focus);
+    let g =
+        crate::core::geometry::Geometry::with_panes(area.width, area.height, focus, state.panes());
     if g.mode == Mode::TooSmall {
         let msg = format!(
             "Terminal too small ({}x{}): tidings needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
@@ -95,6 +126,6 @@ pub fn draw(frame: &mut Frame, state: &State, keymap: &Keymap, theme: &Theme) {
         Overlay::None => {}
         Overlay::Sources => sources::draw(frame, area, state, theme),
         Overlay::Links { links, selected } => links::draw(frame, area, links, *selected, theme),
-        Overlay::Help => help::draw(frame, area, keymap, theme),
+        Overlay::Help => help::draw(frame, area, state, keymap, theme),
     }
 }

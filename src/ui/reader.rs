@@ -9,7 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Wrap};
 
 /// "42%", "Top", "All" (fits in the pane) or "End".
 pub fn position(state: &State) -> Option<String> {
@@ -97,7 +97,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
         } else {
             "Press Enter on a headline to read it."
         };
-        frame.render_widget(Paragraph::new(Span::styled(msg, theme.dim())), text_area);
+        frame.render_widget(
+            Paragraph::new(Span::styled(msg, theme.dim())).wrap(Wrap { trim: true }),
+            text_area,
+        );
         return;
     };
     // The article's picture above its title, while the pane shows the top.

@@ -1,69 +1,43 @@
-//! The sources view (`S`): each source and how it is doing.
+//! The sources view (`S`): each source and how it is doing, with its warnings (skipped files,
+//! damaged feeds) under it, then the warnings no source claims; wrapped, never cut, and
+//! scrolled like the help.
 
 use super::theme::Theme;
-use crate::core::state::{SourceState, State};
-use crate::core::text::{fit, truncate};
+use crate::core::state::{SourceLineKind, State};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-/// `(mark, what)` for a source's state.
-pub fn describe(state: &SourceState) -> (&'static str, String) {
-    match state {
-        SourceState::Queued => ("·", "queued".to_string()),
-        SourceState::Loading => ("⟳", "loading…".to_string()),
-        SourceState::Reading { done, total } => (
-            "⟳",
-            format!(
-                "reading {}/{} files…",
-                crate::core::text::count(*done),
-                crate::core::text::count(*total)
-            ),
-        ),
-        SourceState::Loaded { articles, cached } => (
-            "✓",
-            format!(
-                "{articles} article{}{}",
-                if *articles == 1 { "" } else { "s" },
-                if *cached { " (from cache)" } else { "" }
-            ),
-        ),
-        SourceState::Failed(reason) => ("✗", format!("failed: {reason}")),
-    }
-}
-
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let w = area.width.saturating_sub(4).min(110);
-    let sources = state.sources();
-    let h = (sources.len() as u16 + 2).max(3);
-    let inner = super::popup(frame, area, w, h, "Sources · S or Esc to close", theme);
-    let width = usize::from(inner.width);
-    let label_w = (width / 2).max(10);
-    let lines: Vec<Line> = if sources.is_empty() {
-        vec![Line::styled("No sources yet.", theme.dim())]
-    } else {
-        sources
-            .iter()
-            .map(|s| {
-                let (mark, what) = describe(&s.state);
-                let style = match s.state {
-                    SourceState::Failed(_) => theme.warning(),
-                    SourceState::Loaded { .. } => theme.source(),
-                    _ => theme.dim(),
-                };
-                // The config's name first when it has one, then where it is.
-                let label = match state.source_name(&s.label) {
-                    Some(name) => format!("{name} · {}", s.label),
-                    None => s.label.clone(),
-                };
-                Line::from(vec![
-                    Span::styled(format!("{mark} "), style),
-                    Span::raw(format!("{} ", fit(&label, label_w))),
-                    Span::styled(truncate(&what, width.saturating_sub(label_w + 3)), style),
-                ])
-            })
-            .collect()
+    let (b, lines) = state.sources_box();
+    let title = match b.position() {
+        Some(p) => super::fitting_title(
+            &[
+                format!("Sources · {p} · j/k scroll · S or Esc closes"),
+                format!("Sources · {p} · Esc closes"),
+            ],
+            b.outer.width,
+        ),
+        None => "Sources · S or Esc to close".to_string(),
     };
-    frame.render_widget(Paragraph::new(lines), inner);
+    let inner = super::popup(frame, area, b.outer.width, b.outer.height, &title, theme);
+    let text = super::rect(b.text).intersection(inner);
+    let shown: Vec<Line> = lines
+        .into_iter()
+        .skip(b.scroll)
+        .take(usize::from(text.height))
+        .map(|l| {
+            let style = match l.kind {
+                SourceLineKind::Loaded => theme.source(),
+                SourceLineKind::Failed => theme.warning(),
+                SourceLineKind::Warning => ratatui::style::Style::new(),
+                SourceLineKind::Heading => theme.heading(),
+                SourceLineKind::Busy | SourceLineKind::Blank => theme.dim(),
+            };
+            Line::styled(l.text, style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(shown), text);
+    super::scrollbar(frame, b, theme);
 }

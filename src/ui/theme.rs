@@ -60,6 +60,11 @@ impl Theme {
             .add_modifier(Modifier::BOLD)
     }
 
+    /// The ★ of a starred article.
+    pub fn star(&self) -> Style {
+        self.role(self.colors.unread, Color::Yellow)
+    }
+
     pub fn unread_title(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }

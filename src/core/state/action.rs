@@ -47,6 +47,22 @@ pub enum Action {
         column: u16,
         row: u16,
     },
+    /// The mouse moved with its left button down (dragging a pane border).
+    Drag {
+        column: u16,
+        row: u16,
+    },
+    /// The left mouse button went up (the end of a drag).
+    Release,
+    /// `<`: the headline list narrower (the border next to it moved).
+    NarrowerList,
+    /// `>`: the headline list wider.
+    WiderList,
+    /// `Z`: the reading pane alone on the screen while it has the focus, or back.
+    ToggleZoom,
+    /// The help's sections, made from the key table by the shell (the help overlay scrolls
+    /// over them and the UI draws them).
+    KeyHelp(Vec<crate::core::help::HelpSection>),
     /// Articles from a source, with the warnings met on the way.
     Loaded {
         articles: Vec<Article>,
@@ -140,12 +156,15 @@ impl Action {
             self,
             Action::Resize { .. }
                 | Action::ReadByRule(_)
+                | Action::Marks(_)
                 | Action::Loaded { .. }
                 | Action::LoadingDone
                 | Action::Quit
                 | Action::Source { .. }
                 | Action::Notice(_)
                 | Action::SourceNames(_)
+                | Action::KeyHelp(_)
+                | Action::Release
                 | Action::Warn(_)
                 | Action::Tick
                 | Action::BodyLoaded { .. }

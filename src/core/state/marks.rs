@@ -151,6 +151,8 @@ impl State {
                     let starred = !self.marks.starred[i];
                     let id = &self.lib.articles()[i].id;
                     self.marks.set_starred(i, id, starred);
+                    // The reader's byline shows the star.
+                    self.mark_changed(i);
                 }
             }
             Action::MarkAllRead => {
@@ -176,6 +178,9 @@ impl State {
                 self.marks.remember_all(marks);
                 self.marks.apply(self.lib.articles());
                 self.recount();
+                if let Some(i) = self.reader.open.as_ref().map(|r| r.article) {
+                    self.mark_changed(i);
+                }
             }
             Action::ReadByRule(ids) => {
                 // A mark already made (in the store or this run) wins over the rule.

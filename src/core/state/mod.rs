@@ -16,25 +16,28 @@ mod load;
 mod marks;
 mod navigate;
 mod overlay;
+mod panes;
 mod picture;
 mod reader;
 mod search;
 mod sources;
 mod tree_view;
+mod warnings;
 
 pub use action::{Action, Effect, SearchKey};
 pub use full::{FullText, fetchable};
 pub use list_view::Filter;
 pub use marks::Mark;
-pub use overlay::{Link, Overlay, article_links, openable};
+pub use overlay::{HelpBox, Link, Overlay, Scrolled, article_links, help_box, openable};
 pub use picture::{Picture, PictureState, ReaderPicture};
 pub use reader::Reader;
 pub use search::{BodySearch, SearchInput};
-pub use sources::{SourceState, SourceStatus};
+pub use sources::{SourceLine, SourceLineKind, SourceState, SourceStatus};
 pub use tree_view::TreeRow;
 
 use crate::core::category::CategoryTree;
-use crate::core::geometry::{Focus, Geometry};
+use crate::core::geometry::{Border, Focus, Geometry, Mode, Panes};
+use crate::core::help::HelpSection;
 use crate::core::library::Library;
 use crate::core::model::ArticleId;
 use chrono::{DateTime, FixedOffset, Utc};
@@ -70,8 +73,17 @@ pub struct State {
     focus: Focus,
     width: u16,
     height: u16,
-    /// Warnings, oldest first; the status bar shows the last.
-    warnings: Vec<String>,
+    /// The user's pane sizes and zoom.
+    panes: Panes,
+    /// The border being dragged with the mouse, and how far right of (or below) the pointer
+    /// its line between the panes is (0 or 1: either of its two cells was grabbed).
+    drag: Option<(Border, u16)>,
+    /// The first line the open overlay (help or sources) shows.
+    overlay_scroll: usize,
+    /// The help's sections (from the key table, sent by the shell).
+    help: Vec<HelpSection>,
+    /// Warnings, oldest first, each once; the status bar shows the last.
+    warnings: warnings::Warnings,
     /// `--category PATH`, applied once the articles are in.
     initial_category: Option<String>,
     clock: Clock,
@@ -106,6 +118,11 @@ impl State {
     /// Hands the action to the part it concerns. An open overlay takes the keys.
     fn dispatch(&mut self, action: Action) -> Vec<Effect> {
         use Action as A;
+        // On the "terminal too small" screen nothing is seen: keys and clicks would move the
+        // selection unseen. Only quitting and the shell's actions (a resize among them) go on.
+        if self.geometry().mode == Mode::TooSmall && !action.is_background() {
+            return Vec::new();
+        }
         if self.overlay.is_open() && !action.is_background() {
             return self.overlay_key(action);
         }
@@ -122,6 +139,10 @@ impl State {
             A::Resize { .. } | A::Click { .. } | A::ScrollUp { .. } | A::ScrollDown { .. } => {
                 self.navigate(action)
             }
+            A::Drag { .. } | A::Release | A::NarrowerList | A::WiderList | A::ToggleZoom => {
+                self.on_panes(action)
+            }
+            A::KeyHelp(help) => self.help = help,
             A::ToggleHelp | A::CloseHelp | A::ToggleSources | A::ShowLinks => {
                 self.open_overlay(action)
             }
@@ -170,7 +191,22 @@ impl State {
     }
 
     pub fn geometry(&self) -> Geometry {
-        Geometry::new(self.width, self.height, self.focus)
+        Geometry::with_panes(self.width, self.height, self.focus, &self.panes)
+    }
+
+    /// The user's pane sizes and zoom (the layout is [`State::geometry`]).
+    pub fn panes(&self) -> &Panes {
+        &self.panes
+    }
+
+    /// The help's sections, as the shell sent them (empty until it has).
+    pub fn help(&self) -> &[HelpSection] {
+        &self.help
+    }
+
+    /// The first line the open overlay shows (the UI clamps it to the text).
+    pub fn overlay_scroll(&self) -> usize {
+        self.overlay_scroll
     }
 
     /// Whether `Quit` came.
@@ -178,9 +214,9 @@ impl State {
         self.quit
     }
 
-    /// Warnings, oldest first; the status bar shows the last.
+    /// Warnings, oldest first, each once; the status bar shows the last.
     pub fn warnings(&self) -> &[String] {
-        &self.warnings
+        self.warnings.list()
     }
 
     pub fn overlay(&self) -> &Overlay {
@@ -303,6 +339,11 @@ impl State {
         self.marks.read[i]
     }
 
+    /// Whether library article `i` is starred.
+    pub fn is_starred(&self, i: usize) -> bool {
+        self.marks.starred.get(i).copied().unwrap_or(false)
+    }
+
     /// Per library index: read.
     pub fn read_marks(&self) -> &[bool] {
         &self.marks.read
@@ -422,3 +463,6 @@ fn keep_in_view(offset: usize, selected: usize, height: usize, len: usize) -> us
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod view_tests;

@@ -69,7 +69,7 @@ impl State {
     }
 
     /// The panes changed size: the reader laid out again, the selections kept in view.
-    fn fit_panes(&mut self) {
+    pub(super) fn fit_panes(&mut self) {
         self.relayout_reader();
         self.fix_list_offset();
         self.fix_tree_offset();
@@ -105,9 +105,13 @@ impl State {
         h.max(1) as isize
     }
 
-    /// A click: focus the pane; in the tree, filter to the row; in the list, select the row (a
+    /// A click: on a border, start dragging it; else focus the pane; in the tree, filter to the row; in the list, select the row (a
     /// second click opens it).
     fn click(&mut self, column: u16, row: u16) {
+        // On a border between panes: the start of a drag.
+        if self.grab_border(column, row) {
+            return;
+        }
         let g = self.geometry();
         let Some(pane) = g.pane_at(column, row) else {
             return;

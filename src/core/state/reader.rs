@@ -2,7 +2,7 @@
 //! bodies asked for from disk.
 
 use super::{Effect, State, openable};
-use crate::core::layout::{Line, first_line_of, layout};
+use crate::core::layout::{Line, first_line_of, layout_marked};
 use crate::core::model::{Article, ArticleId, Block, BlockKind};
 use std::collections::HashSet;
 
@@ -109,6 +109,7 @@ impl State {
         };
         let width = usize::from(text.width).max(10);
         let clock = self.clock;
+        let starred = &self.marks.starred;
         let Some(r) = &mut self.reader.open else {
             return;
         };
@@ -116,7 +117,8 @@ impl State {
             return;
         }
         let anchor = anchor(&r.lines, r.scroll);
-        r.lines = layout(&self.lib.articles()[r.article], width, &clock.tz);
+        let star = starred.get(r.article).copied().unwrap_or(false);
+        r.lines = layout_marked(&self.lib.articles()[r.article], width, &clock.tz, star);
         r.width = width;
         r.scroll = match anchor {
             Some((element, frac)) => {
@@ -127,6 +129,17 @@ impl State {
             None => 0,
         };
         self.fix_reader_scroll();
+    }
+
+    /// Lays the open article out again when it is article `i` (its star changed), keeping the
+    /// reading position.
+    pub(super) fn mark_changed(&mut self, i: usize) {
+        if let Some(r) = &mut self.reader.open
+            && r.article == i
+        {
+            r.width = 0;
+            self.relayout_reader();
+        }
     }
 
     /// Lays the open article out from its first line when it is article `i` (its body

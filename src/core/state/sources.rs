@@ -30,6 +30,72 @@ impl SourceState {
     }
 }
 
+/// What a line of the sources view is, so the UI can style it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceLineKind {
+    Loaded,
+    Busy,
+    Failed,
+    /// One of a source's warnings (a skipped file, a damaged feed).
+    Warning,
+    /// The title over warnings no source claims.
+    Heading,
+    Blank,
+}
+
+/// One line of the sources view, wrapped to its width.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLine {
+    pub kind: SourceLineKind,
+    pub text: String,
+}
+
+/// `(mark, what)` for a source's state: `("✓", "8 articles (from cache)")`.
+pub fn describe(state: &SourceState) -> (&'static str, String) {
+    match state {
+        SourceState::Queued => ("·", "queued".to_string()),
+        SourceState::Loading => ("⟳", "loading…".to_string()),
+        SourceState::Reading { done, total } => (
+            "⟳",
+            format!(
+                "reading {}/{} files…",
+                crate::core::text::count(*done),
+                crate::core::text::count(*total)
+            ),
+        ),
+        SourceState::Loaded { articles, cached } => (
+            "✓",
+            format!(
+                "{articles} article{}{}",
+                if *articles == 1 { "" } else { "s" },
+                if *cached { " (from cache)" } else { "" }
+            ),
+        ),
+        SourceState::Failed(reason) => ("✗", format!("failed: {reason}")),
+    }
+}
+
+/// Wraps `text` to `width` columns (at word boundaries; a word longer than a line, such as a
+/// long path, is cut only then), `first` before the first line and `rest` before the others.
+fn wrap_into(
+    out: &mut Vec<SourceLine>,
+    kind: SourceLineKind,
+    text: &str,
+    first: &str,
+    rest: &str,
+    width: usize,
+) {
+    let indent = crate::core::text::width(first).max(crate::core::text::width(rest));
+    let opts = textwrap::Options::new(width.saturating_sub(indent).max(1)).break_words(true);
+    for (i, l) in textwrap::wrap(text, opts).into_iter().enumerate() {
+        let lead = if i == 0 { first } else { rest };
+        out.push(SourceLine {
+            kind,
+            text: format!("{lead}{l}"),
+        });
+    }
+}
+
 /// One row of the sources view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceStatus {
@@ -127,6 +193,88 @@ impl Sources {
 }
 
 impl State {
+    /// The sources view's text for `width` columns: each source (its config name, where it is,
+    /// how it is doing and how many warnings it had), its warnings under it (named relative to
+    /// the source), then the warnings no source claims. Every line wrapped, nothing cut.
+    pub fn source_lines(&self, width: usize) -> Vec<SourceLine> {
+        let labels = || self.sources.statuses.iter().map(|s| s.label.as_str());
+        let mut by_source: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut other: Vec<&str> = Vec::new();
+        for w in self.warnings.list() {
+            match super::warnings::source_of_warning(w, labels()) {
+                Some(l) => by_source.entry(l).or_default().push(w),
+                None => other.push(w),
+            }
+        }
+        let mut out = Vec::new();
+        if self.sources.statuses.is_empty() {
+            out.push(SourceLine {
+                kind: SourceLineKind::Blank,
+                text: "No sources yet.".into(),
+            });
+        }
+        for s in &self.sources.statuses {
+            let (mark, what) = describe(&s.state);
+            let kind = match s.state {
+                SourceState::Loaded { .. } => SourceLineKind::Loaded,
+                SourceState::Failed(_) => SourceLineKind::Failed,
+                _ => SourceLineKind::Busy,
+            };
+            let warnings = by_source.remove(s.label.as_str()).unwrap_or_default();
+            let label = match self.sources.name_of(&s.label) {
+                Some(name) => format!("{name} · {}", s.label),
+                None => s.label.clone(),
+            };
+            let count = match warnings.len() {
+                0 => String::new(),
+                1 => " · 1 warning".to_string(),
+                n => format!(" · {n} warnings"),
+            };
+            let first = format!("{mark} ");
+            wrap_into(
+                &mut out,
+                kind,
+                &format!("{label} — {what}{count}"),
+                &first,
+                "  ",
+                width,
+            );
+            for w in warnings {
+                // Named from the source: `empty.txt: empty file` under `/news`.
+                let rest = w[s.label.len()..].trim_start_matches(['/', ':', ' ']);
+                let text = if rest.is_empty() { w } else { rest };
+                wrap_into(
+                    &mut out,
+                    SourceLineKind::Warning,
+                    text,
+                    "  ⚠ ",
+                    "    ",
+                    width,
+                );
+            }
+        }
+        if !other.is_empty() {
+            if !out.is_empty() {
+                out.push(SourceLine {
+                    kind: SourceLineKind::Blank,
+                    text: String::new(),
+                });
+            }
+            out.push(SourceLine {
+                kind: SourceLineKind::Heading,
+                text: if self.sources.statuses.is_empty() {
+                    "Warnings".into()
+                } else {
+                    "Other warnings".into()
+                },
+            });
+            for w in other {
+                wrap_into(&mut out, SourceLineKind::Warning, w, "⚠ ", "  ", width);
+            }
+        }
+        out
+    }
+
     /// Sources reporting, the spinner, the config's names, and `r`/`R`.
     pub(super) fn on_sources(&mut self, action: Action) -> Vec<Effect> {
         let labels = match action {
