@@ -16,6 +16,8 @@ pub enum Context {
     Reader,
     Help,
     Links,
+    /// The search box while it is open (typed characters go into it).
+    Search,
 }
 
 impl Context {
@@ -27,6 +29,7 @@ impl Context {
             Context::Reader => "Reader",
             Context::Help => "Help",
             Context::Links => "Links",
+            Context::Search => "Search",
         }
     }
 
@@ -135,6 +138,7 @@ impl Default for Keymap {
     /// order.
     #[rustfmt::skip]
     fn default() -> Keymap {
+        use crate::core::state::SearchKey as S;
         use Action as A;
         use Context::*;
         use KeyCode as K;
@@ -152,6 +156,14 @@ impl Default for Keymap {
                 b(Global,    &[c('/')],                           A::StartSearch,      "search",               Some("search")),
                 b(Global,    &[c('n')],                           A::NextMatch,        "next match",           None),
                 b(Global,    &[c('N')],                           A::PrevMatch,        "previous match",       None),
+                b(Search,    &[p(K::Enter)],                      A::SearchInput(S::Accept),    "(in the box) keep the search",  None),
+                b(Search,    &[p(K::Esc), Key::ctrl('u')],        A::SearchInput(S::Cancel),    "(in the box) clear the search", None),
+                b(Search,    &[p(K::Backspace)],                  A::SearchInput(S::Backspace), "(in the box) delete backwards", None),
+                b(Search,    &[p(K::Delete)],                     A::SearchInput(S::Delete),    "(in the box) delete forwards",  None),
+                b(Search,    &[p(K::Left)],                       A::SearchInput(S::Left),      "(in the box) cursor left",      None),
+                b(Search,    &[p(K::Right)],                      A::SearchInput(S::Right),     "(in the box) cursor right",     None),
+                b(Search,    &[p(K::Home)],                       A::SearchInput(S::Home),      "(in the box) to the start",     None),
+                b(Search,    &[p(K::End)],                        A::SearchInput(S::End),       "(in the box) to the end",       None),
                 b(Global,    &[c('u')],                           A::ToggleUnreadOnly, "unread only",          None),
                 b(Global,    &[c('m')],                           A::ToggleRead,       "mark read / unread",   None),
                 b(Global,    &[c('s')],                           A::ToggleStar,       "star / unstar",        None),
@@ -232,6 +244,34 @@ impl Keymap {
         })
     }
 
+    /// The action for a key press while the search box is open: the table's `Search` keys, any
+    /// other character typed into the box; Ctrl-C still quits.
+    pub fn resolve_search(&self, ev: &KeyEvent) -> Option<Action> {
+        use crate::core::state::SearchKey;
+        if ev.kind != KeyEventKind::Press {
+            return None;
+        }
+        let key = Key::from_event(ev);
+        if key == Key::ctrl('c') {
+            return Some(Action::Quit);
+        }
+        let bound = self
+            .bindings
+            .iter()
+            .find(|b| b.context == Context::Search && b.keys.contains(&key));
+        match (bound, key.code) {
+            (Some(b), _) => Some(b.action.clone()),
+            (None, KeyCode::Char(c))
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                Some(Action::SearchInput(SearchKey::Char(c)))
+            }
+            _ => None,
+        }
+    }
+
     /// The status line's hints for a pane: the pane's, then the global ones, in table order,
     /// each with how long it stays when the line is short (see [`Hint::keep`]).
     pub fn hints(&self, focus: Focus) -> Vec<Hint> {
@@ -255,7 +295,8 @@ impl Keymap {
         use Action as A;
         let group = |b: &Binding| -> &'static str {
             match (b.context, &b.action) {
-                (Context::Global, A::StartSearch | A::NextMatch | A::PrevMatch) => "Search",
+                (Context::Global, A::StartSearch | A::NextMatch | A::PrevMatch)
+                | (Context::Search, _) => "Search",
                 (
                     Context::Global,
                     A::ToggleUnreadOnly
@@ -297,13 +338,6 @@ impl Keymap {
                 s.rows.push((keys.join(", "), b.description.to_string()));
             }
         }
-        if let Some(s) = sections.iter_mut().find(|s| s.title == "Search") {
-            s.rows.extend(
-                SEARCH_BOX_KEYS
-                    .iter()
-                    .map(|(k, d)| (k.to_string(), d.to_string())),
-            );
-        }
         sections.retain(|s| !s.rows.is_empty());
         sections
     }
@@ -343,17 +377,10 @@ fn hint_keep(action: &Action) -> u8 {
     }
 }
 
-/// The search box's keys (handled by the shell's search box, not the table): listed in the
-/// help's *Search* section.
-pub const SEARCH_BOX_KEYS: &[(&str, &str)] = &[
-    ("Enter", "(in the box) keep the search"),
-    ("Esc, Ctrl-u", "(in the box) clear the search"),
-    ("←, →, Home, End", "(in the box) move the cursor"),
-];
-
 /// The actions `[keys]` in the config can rebind, by name, in the order the docs list them: the
 /// one list of action names (the config's check, its example and the docs read it). Every action
-/// of the key table but `CloseHelp` (the overlays close with their own keys) is here; a test
+/// of the key table but `CloseHelp` (the overlays close with their own keys) and the search
+/// box's editing keys is here; a test
 /// checks both ways.
 pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("down", Action::Down),

@@ -63,7 +63,9 @@ mod override_tests {
         }
         for b in &km.bindings {
             assert!(
-                b.action == Action::CloseHelp || ACTION_NAMES.iter().any(|(_, a)| *a == b.action),
+                b.action == Action::CloseHelp
+                    || matches!(b.action, Action::SearchInput(_))
+                    || ACTION_NAMES.iter().any(|(_, a)| *a == b.action),
                 "{:?} has no name in ACTION_NAMES",
                 b.action
             );
@@ -277,9 +279,14 @@ mod table_tests {
         assert!(sections[4].rows.contains(&row("/", "search")));
         assert!(sections[5].rows.contains(&row("s", "star / unstar")));
         assert!(sections[7].rows.contains(&row("S", "show the sources")));
-        // Every binding is in the help once, and the search box's keys besides.
+        // Every binding is in the help once, the search box's keys with the other search keys.
         let rows: usize = sections.iter().map(|s| s.rows.len()).sum();
-        assert_eq!(rows, km.bindings.len() + SEARCH_BOX_KEYS.len());
+        assert_eq!(rows, km.bindings.len());
+        assert!(
+            sections[4]
+                .rows
+                .contains(&row("Esc, Ctrl-u", "(in the box) clear the search"))
+        );
         let hints = km.hints(Focus::Headlines);
         let pairs: Vec<(&str, &str)> = hints.iter().map(|h| (h.key.as_str(), h.what)).collect();
         assert_eq!(pairs[0], ("Enter", "open"));
@@ -324,5 +331,39 @@ mod table_tests {
                 Some(a)
             );
         }
+    }
+
+    #[test]
+    fn the_search_box_keys_come_from_the_table() {
+        use crate::core::state::SearchKey as S;
+        let km = Keymap::default();
+        let r = |code, m| km.resolve_search(&press(code, m));
+        let none = KeyModifiers::NONE;
+        let input = |k| Some(Action::SearchInput(k));
+        // Every character is text in the box, even those that are keys elsewhere.
+        for c in ['q', '/', 'Z', 'é', ' '] {
+            assert_eq!(r(KeyCode::Char(c), none), input(S::Char(c)), "{c}");
+        }
+        assert_eq!(
+            r(KeyCode::Char('A'), KeyModifiers::SHIFT),
+            input(S::Char('A'))
+        );
+        assert_eq!(r(KeyCode::Enter, none), input(S::Accept));
+        assert_eq!(r(KeyCode::Esc, none), input(S::Cancel));
+        assert_eq!(
+            r(KeyCode::Char('u'), KeyModifiers::CONTROL),
+            input(S::Cancel)
+        );
+        assert_eq!(r(KeyCode::Backspace, none), input(S::Backspace));
+        assert_eq!(r(KeyCode::End, none), input(S::End));
+        assert_eq!(
+            r(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            Some(Action::Quit)
+        );
+        assert_eq!(r(KeyCode::Char('x'), KeyModifiers::ALT), None);
+        assert_eq!(r(KeyCode::Tab, none), None);
+        let mut release = press(KeyCode::Enter, none);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(km.resolve_search(&release), None);
     }
 }

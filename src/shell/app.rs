@@ -35,31 +35,6 @@ fn io_err(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(e.to_string())
 }
 
-/// Keys typed into the search box: text editing, Enter keeps, Esc clears; Ctrl-C still quits.
-fn search_key(k: &ratatui::crossterm::event::KeyEvent) -> Option<Action> {
-    use crate::core::state::SearchKey as S;
-    use ratatui::crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
-    if k.kind != KeyEventKind::Press {
-        return None;
-    }
-    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-    let key = match k.code {
-        KeyCode::Char('c') | KeyCode::Char('C') if ctrl => return Some(Action::Quit),
-        KeyCode::Char('u') if ctrl => S::Cancel,
-        KeyCode::Char(c) if !ctrl => S::Char(c),
-        KeyCode::Backspace => S::Backspace,
-        KeyCode::Delete => S::Delete,
-        KeyCode::Left => S::Left,
-        KeyCode::Right => S::Right,
-        KeyCode::Home => S::Home,
-        KeyCode::End => S::End,
-        KeyCode::Enter => S::Accept,
-        KeyCode::Esc => S::Cancel,
-        _ => return None,
-    };
-    Some(Action::SearchInput(key))
-}
-
 impl<B: Backend> App<B> {
     /// Builds the app and tells the state the terminal's size.
     pub fn new(
@@ -90,7 +65,7 @@ impl<B: Backend> App<B> {
     /// The action a terminal event means, if any.
     pub fn action_for(&self, ev: &Event) -> Option<Action> {
         match ev {
-            Event::Key(k) if self.state.search_input().is_some() => search_key(k),
+            Event::Key(k) if self.state.search_input().is_some() => self.keymap.resolve_search(k),
             Event::Key(k) => {
                 let overlay = match self.state.overlay() {
                     Overlay::None => None,
