@@ -142,6 +142,7 @@ fn outline(
         full_text: false,
         keep_days: None,
         max_articles: None,
+        refresh_every: None,
     });
     None
 }
@@ -482,6 +483,7 @@ mod tests {
             full_text: false,
             keep_days: None,
             max_articles: None,
+            refresh_every: None,
         }];
         let o = parse(OPML, Path::new("/home/me")).unwrap();
         let mut feeds = o.feeds;

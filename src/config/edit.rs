@@ -85,6 +85,7 @@ mod tests {
                 full_text: false,
                 keep_days: None,
                 max_articles: None,
+                refresh_every: None,
             }],
         )
         .unwrap();
@@ -104,6 +105,7 @@ mod tests {
                 full_text: false,
                 keep_days: None,
                 max_articles: None,
+                refresh_every: None,
             }],
         )
         .unwrap();
@@ -119,6 +121,7 @@ mod tests {
             full_text: false,
             keep_days: None,
             max_articles: None,
+            refresh_every: None,
         };
         assert_eq!(
             add_sources("sources = 1\n", std::slice::from_ref(&src)),

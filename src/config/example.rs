@@ -32,6 +32,13 @@ const EXAMPLE_HEAD: &str = r##"# tidings configuration (docs/config.md has the d
 # pictures (kitty, iTerm2, sixel; asked, never assumed). Default true; false never fetches them.
 images = true
 
+# Fetch feeds again this often while the reader runs ("90s", "30m", "2h", "1d"; never sooner
+# than a feed's <ttl> or its server asks). Default: off.
+refresh_every = "30m"
+# Run a program when a refresh brings new articles; {count} and {categories} are replaced in
+# each argument (no shell).
+on_new = ["notify-send", "tidings", "{count} new in {categories}"]
+
 # Sources, read when none is given on the command line (none anywhere: the bundled samples).
 # Each has exactly one of `path` (an article file, a folder or a feed file; `~/` is your home,
 # a relative path starts at this file's folder) or `url` (an http or https feed).

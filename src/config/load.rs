@@ -161,6 +161,7 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Config, ConfigError>
             full_text: s.full_text.unwrap_or(false),
             keep_days: s.keep_days.map(|b| b.0 as u32),
             max_articles: s.max_articles.map(|b| b.0 as usize),
+            refresh_every: s.refresh_every.map(|e| e.0),
         });
     }
     config.images = raw.images;
@@ -176,6 +177,16 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Config, ConfigError>
         max_articles: raw.archive.max_articles.map(|b| b.0 as usize),
         keep_unread: raw.archive.keep_unread,
     };
+    config.refresh_every = raw.refresh_every.map(|e| e.0);
+    if let Some(argv) = raw.on_new {
+        if argv.get_ref().first().is_none_or(|p| p.trim().is_empty()) {
+            return Err(err_at(
+                argv.span(),
+                "on_new needs a program: [\"program\", \"argument\", …]".to_string(),
+            ));
+        }
+        config.on_new = argv.into_inner();
+    }
     for entry in raw.filters {
         let span = entry.span();
         let f = entry.into_inner();

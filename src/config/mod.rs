@@ -36,6 +36,11 @@ pub struct Config {
     pub archive: Archive,
     /// `[[filters]]`: rules that hide articles or mark them read.
     pub filters: filters::Filters,
+    /// `refresh_every`: how often feeds are fetched again while the reader runs.
+    pub refresh_every: Option<std::time::Duration>,
+    /// `on_new`: a program and its arguments, run (no shell) when a refresh brings new
+    /// articles; `{count}` and `{categories}` in the arguments are replaced.
+    pub on_new: Vec<String>,
     /// An article category whose key (see [`CategoryPath::key`]) is here becomes the value.
     pub aliases: HashMap<Vec<String>, CategoryPath>,
     pub colors: Colors,
@@ -59,6 +64,8 @@ pub struct Source {
     /// This feed's own retention (see [`Archive`]).
     pub keep_days: Option<u32>,
     pub max_articles: Option<usize>,
+    /// This source's own refresh interval (local files have none unless given one).
+    pub refresh_every: Option<std::time::Duration>,
 }
 
 /// `[archive]`: each `None` leaves the default.
@@ -105,6 +112,20 @@ impl Config {
     /// in a terminal that can, see `graphics`).
     pub fn images(&self) -> bool {
         self.images != Some(false)
+    }
+
+    /// How often the source labelled `label` is loaded again while the reader runs: its own
+    /// `refresh_every`, else (for feeds) the global one; `None`: never by itself.
+    pub fn refresh_every_for(&self, spec: &SourceSpec) -> Option<std::time::Duration> {
+        let own = self
+            .sources
+            .iter()
+            .find(|s| s.spec.label() == spec.label())
+            .and_then(|s| s.refresh_every);
+        own.or(match spec {
+            SourceSpec::Url(_) => self.refresh_every,
+            _ => None,
+        })
     }
 
     /// The sources to load when none is given on the command line (none: the bundled samples).

@@ -28,6 +28,8 @@ pub(super) struct RawConfig {
     pub(super) archive: RawArchive,
     #[serde(default)]
     pub(super) filters: Vec<Spanned<RawFilter>>,
+    pub(super) refresh_every: Option<Every>,
+    pub(super) on_new: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub(super) keys: Option<Spanned<BTreeMap<ActionName, Vec<Spanned<String>>>>>,
 }
@@ -42,6 +44,42 @@ pub(super) struct RawSource {
     pub(super) full_text: Option<bool>,
     pub(super) keep_days: Option<Bounded<1, 36500>>,
     pub(super) max_articles: Option<Bounded<1, 100_000_000>>,
+    pub(super) refresh_every: Option<Every>,
+}
+
+/// A refresh interval: `"90s"`, `"30m"`, `"2h"`, `"1d"` (at least a minute, at most a week).
+#[derive(Deserialize)]
+#[serde(try_from = "String")]
+pub(super) struct Every(pub(super) std::time::Duration);
+
+impl TryFrom<String> for Every {
+    type Error = String;
+    fn try_from(s: String) -> Result<Every, String> {
+        let t = s.trim();
+        let bad = || {
+            format!(
+                "'{}' is not an interval (a number and s, m, h or d, such as \"30m\")",
+                sanitize_line(t)
+            )
+        };
+        let split = t.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+        let n: u64 = t[..split].parse().map_err(|_| bad())?;
+        let unit = match t[split..].trim() {
+            "s" => 1,
+            "m" | "min" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            _ => return Err(bad()),
+        };
+        let secs = n.saturating_mul(unit);
+        if !(60..=7 * 86_400).contains(&secs) {
+            return Err(format!(
+                "'{}' is out of range: from 1 minute to 7 days",
+                sanitize_line(t)
+            ));
+        }
+        Ok(Every(std::time::Duration::from_secs(secs)))
+    }
 }
 
 /// One `[[filters]]` rule as written.

@@ -149,6 +149,15 @@ impl<B: Backend> App<B> {
             } else {
                 None
             };
+            // A scheduled refresh wakes the loop when it is due.
+            let timer = self
+                .state
+                .next_timer()
+                .map(|at| (at - chrono::Utc::now()).to_std().unwrap_or_default());
+            let wait = match (wait, timer) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             let first = match wait {
                 Some(d) => match rx.recv_timeout(d) {
                     Ok(m) => Some(m),
@@ -170,6 +179,13 @@ impl<B: Backend> App<B> {
                     Ok(msg) => dirty |= self.handle(msg),
                     Err(_) => break,
                 }
+            }
+            if self
+                .state
+                .next_timer()
+                .is_some_and(|at| at <= chrono::Utc::now())
+            {
+                dirty |= self.handle(Msg::Action(Action::Time(chrono::Utc::now())));
             }
             if !self.unsaved.is_empty()
                 && (self.state.is_quitting() || self.last_save.elapsed() >= Duration::from_secs(1))

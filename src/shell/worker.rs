@@ -117,6 +117,7 @@ impl Worker {
                     auto: false,
                 });
             })),
+            Effect::NewArticles { count, categories } => self.on_new(count, &categories),
             Effect::FetchImage { id, url } => background(Box::new(move |w| {
                 let picture = sources::images::fetch_image(&url, &w.0.fetcher).map(Arc::new);
                 w.send(Action::ImageLoaded { id, url, picture });
@@ -196,6 +197,7 @@ impl Worker {
                             cached: d.cached,
                         },
                     };
+                    self.schedule(&d.label, d.refresh_hint);
                     done.push(Summary {
                         label: d.label.clone(),
                         files: d.files,
@@ -218,6 +220,26 @@ impl Worker {
         self.send(Action::LoadingDone);
     }
 
+    /// Runs the config's `on_new` program (no shell; the placeholders replaced in each
+    /// argument after the split), not waiting for it.
+    fn on_new(&self, count: usize, categories: &[String]) -> Result<(), String> {
+        let Some(argv) = on_new_argv(&self.0.config.on_new, count, categories) else {
+            return Ok(());
+        };
+        let child = std::process::Command::new(&argv[0])
+            .args(&argv[1..])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        match child {
+            Ok(mut child) => self.0.fetcher.spawn_blocking(move || {
+                let _ = child.wait();
+            }),
+            Err(e) => Err(format!("on_new: cannot run {}: {e}", argv[0])),
+        }
+    }
+
     /// Tells the reader which of these articles `mark_read` rules match (before they arrive).
     fn read_by_rule(&self, articles: &[Article]) {
         let ids: Vec<ArticleId> = (self.0.config.filters.read_by_rule(articles).iter())
@@ -226,6 +248,23 @@ impl Worker {
         if !ids.is_empty() {
             self.send(Action::ReadByRule(ids));
         }
+    }
+
+    /// Sets the source's next refresh: its `refresh_every`, never sooner than the feed or its
+    /// server asks (`hint`); none without a `refresh_every`.
+    fn schedule(&self, label: &str, hint: Option<std::time::Duration>) {
+        let Some(spec) = self.0.specs.iter().find(|s| s.label() == label) else {
+            return;
+        };
+        let Some(every) = self.0.config.refresh_every_for(spec) else {
+            return;
+        };
+        let after = next_refresh(every, hint);
+        let at = chrono::Utc::now() + chrono::Duration::from_std(after).unwrap_or_default();
+        self.send(Action::Schedule {
+            label: label.to_string(),
+            at,
+        });
     }
 
     /// An article's full story: the cached copy, else fetched (and cached).
@@ -295,6 +334,40 @@ impl Worker {
     }
 }
 
+/// `on_new` with `{count}` and `{categories}` replaced in every argument (the text sanitized,
+/// the program never through a shell); `None` without a program.
+fn on_new_argv(template: &[String], count: usize, categories: &[String]) -> Option<Vec<String>> {
+    template.first()?;
+    let list = categories
+        .iter()
+        .map(|c| crate::core::sanitize::sanitize_line(c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let list = if list.is_empty() {
+        "no category".to_string()
+    } else {
+        list
+    };
+    Some(
+        template
+            .iter()
+            .map(|a| {
+                a.replace("{count}", &count.to_string())
+                    .replace("{categories}", &list)
+            })
+            .collect(),
+    )
+}
+
+/// The wait before a source's next refresh: its interval, or longer when the feed or its
+/// server asks (never sooner).
+fn next_refresh(
+    every: std::time::Duration,
+    hint: Option<std::time::Duration>,
+) -> std::time::Duration {
+    hint.map_or(every, |h| h.max(every))
+}
+
 /// How one source fared in a refresh.
 struct Summary {
     label: String,
@@ -361,6 +434,39 @@ mod tests {
             cached: false,
             failure: failure.map(str::to_string),
         }
+    }
+
+    #[test]
+    fn refreshes_are_never_sooner_than_asked_and_on_new_fills_its_arguments() {
+        use super::{next_refresh, on_new_argv};
+        use std::time::Duration;
+        let m = Duration::from_secs(60);
+        assert_eq!(next_refresh(30 * m, None), 30 * m);
+        assert_eq!(
+            next_refresh(30 * m, Some(60 * m)),
+            60 * m,
+            "<ttl>60</ttl> wins"
+        );
+        assert_eq!(
+            next_refresh(30 * m, Some(2 * m)),
+            30 * m,
+            "never sooner than configured"
+        );
+        let template: Vec<String> = ["notify-send", "tidings", "{count} new in {categories}"]
+            .map(String::from)
+            .to_vec();
+        let cats = ["World News".to_string(), "Tech\u{1b}[31m".to_string()];
+        assert_eq!(
+            on_new_argv(&template, 12, &cats).unwrap(),
+            ["notify-send", "tidings", "12 new in World News, Tech"]
+        );
+        // A category with a `;` or `$(…)` stays one argument: no shell ever sees it.
+        let sneaky = ["a; rm -rf ~ $(x)".to_string()];
+        assert_eq!(
+            on_new_argv(&template, 1, &sneaky).unwrap()[2],
+            "1 new in a; rm -rf ~ $(x)"
+        );
+        assert_eq!(on_new_argv(&[], 1, &cats), None);
     }
 
     #[test]

@@ -117,6 +117,26 @@ impl Cache {
     }
 
     /// Rewrites the meta only (after a 304: new fetch time, maybe new validators).
+    /// Remembers that the server asked (`Retry-After`) not to be asked for `url` before
+    /// `until`.
+    pub fn defer(&self, url: &str, until: chrono::DateTime<chrono::Utc>) -> io::Result<()> {
+        let text = format!("{}\n{url}\n", until.timestamp());
+        write_atomic(
+            &self.dir.join(format!("{}.retry", key(url))),
+            text.as_bytes(),
+        )
+    }
+
+    /// When the server asked to be asked again for `url`, if it did.
+    pub fn deferred_until(&self, url: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+        let text = fs::read_to_string(self.dir.join(format!("{}.retry", key(url)))).ok()?;
+        let mut lines = text.lines();
+        let secs: i64 = lines.next()?.trim().parse().ok()?;
+        // A hash collision between two URLs must not hold one back for the other.
+        (lines.next()? == url).then_some(())?;
+        chrono::DateTime::from_timestamp(secs, 0)
+    }
+
     pub fn write_meta(&self, meta: &CacheMeta) -> io::Result<()> {
         let json = serde_json::to_vec_pretty(meta).map_err(io::Error::other)?;
         write_atomic(&self.meta_path(&meta.url), &json)

@@ -9,7 +9,7 @@
 //! A feed that cannot be fetched falls back to its last good copy, with a warning.
 
 use super::archive::Archive;
-use super::fetch::{FetchError, Fetched, Fetcher};
+use super::fetch::{FetchError, FetchErrorKind, Fetched, Fetcher};
 use super::snapshot::Snapshot;
 use super::{LoadOutcome, SourceReport, SourceSpec, Warning, files};
 use crate::core::model::Article;
@@ -60,6 +60,9 @@ pub struct SourceDone {
     /// The articles are the cached copy of a feed (at start-up, not modified, or the fetch
     /// failed).
     pub cached: bool,
+    /// How long the feed or its server says not to ask again: `<ttl>`, `sy:updatePeriod`,
+    /// `Cache-Control`, `Expires`, or `Retry-After` after a 429/503.
+    pub refresh_hint: Option<Duration>,
 }
 
 impl SourceDone {
@@ -227,6 +230,7 @@ impl Pipeline<'_> {
             articles,
             earlier: 0,
             files: None,
+            refresh_hint: None,
             warnings,
             failure,
             cached,
@@ -260,57 +264,85 @@ impl Pipeline<'_> {
                 let mut warnings = f.warnings.into_iter().map(bare).collect();
                 let mut articles = f.articles;
                 self.archived(&f.url, &mut articles, &mut warnings);
-                self.done(label, articles, warnings, None, f.not_modified)
+                with_hint(
+                    self.done(label, articles, warnings, None, f.not_modified),
+                    f.refresh_hint,
+                )
             }
             Err(e) => {
-                let (label, reason) = (sanitize_line(&e.url), sanitize_line(&e.kind.to_string()));
-                let copy = match shown.contains(&e.url) {
-                    true => None,
-                    false => super::fetch::cached(&e.url, self.fetcher.options()),
+                let hint = match &e.kind {
+                    FetchErrorKind::Busy { retry_after, .. } => Some(*retry_after),
+                    FetchErrorKind::Deferred { until } => {
+                        (*until - chrono::Utc::now()).to_std().ok()
+                    }
+                    _ => None,
                 };
-                // Without a cached copy, what the archive holds (unless shown already).
-                let kept = match (&copy, self.archive) {
-                    (None, Some(archive)) if !shown.contains(&e.url) => {
-                        archive.articles_of(&e.url).unwrap_or_default()
-                    }
-                    _ => Vec::new(),
-                };
-                match copy {
-                    Some(mut articles) => {
-                        tracing::warn!(
-                            source = %label,
-                            articles = articles.len(),
-                            ms,
-                            "source loaded from the cached copy (the fetch failed)"
-                        );
-                        let mut warnings = vec![bare(format!("{e}; showing the cached copy"))];
-                        self.archived(&e.url, &mut articles, &mut warnings);
-                        self.done(label, articles, warnings, Some(reason), true)
-                    }
-                    None if !kept.is_empty() => {
-                        tracing::warn!(
-                            source = %label,
-                            articles = kept.len(),
-                            ms,
-                            "source loaded from the archive (the fetch failed)"
-                        );
-                        let warning = bare(format!("{e}; showing the archived articles"));
-                        self.done(label, kept, vec![warning], Some(reason), true)
-                    }
-                    None => {
-                        tracing::warn!(source = %label, ms, "source failed");
-                        self.done(
-                            label,
-                            Vec::new(),
-                            vec![bare(e.to_string())],
-                            Some(reason),
-                            false,
-                        )
-                    }
-                }
+                with_hint(self.failed(e, shown, ms), hint)
             }
         }
     }
+
+    /// A feed that could not be fetched: its cached copy, else what the archive holds, else
+    /// nothing; the failure either way.
+    fn failed(&self, e: FetchError, shown: &HashSet<String>, ms: u64) -> Event {
+        let bare = |message: String| Warning {
+            origin: String::new(),
+            message: sanitize_line(&message),
+        };
+        let (label, reason) = (sanitize_line(&e.url), sanitize_line(&e.kind.to_string()));
+        let copy = match shown.contains(&e.url) {
+            true => None,
+            false => super::fetch::cached(&e.url, self.fetcher.options()),
+        };
+        // Without a cached copy, what the archive holds (unless shown already).
+        let kept = match (&copy, self.archive) {
+            (None, Some(archive)) if !shown.contains(&e.url) => {
+                archive.articles_of(&e.url).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        };
+        match copy {
+            Some(mut articles) => {
+                tracing::warn!(
+                    source = %label,
+                    articles = articles.len(),
+                    ms,
+                    "source loaded from the cached copy (the fetch failed)"
+                );
+                let mut warnings = vec![bare(format!("{e}; showing the cached copy"))];
+                self.archived(&e.url, &mut articles, &mut warnings);
+                self.done(label, articles, warnings, Some(reason), true)
+            }
+            None if !kept.is_empty() => {
+                tracing::warn!(
+                    source = %label,
+                    articles = kept.len(),
+                    ms,
+                    "source loaded from the archive (the fetch failed)"
+                );
+                let warning = bare(format!("{e}; showing the archived articles"));
+                self.done(label, kept, vec![warning], Some(reason), true)
+            }
+            None => {
+                tracing::warn!(source = %label, ms, "source failed");
+                self.done(
+                    label,
+                    Vec::new(),
+                    vec![bare(e.to_string())],
+                    Some(reason),
+                    false,
+                )
+            }
+        }
+    }
+}
+
+/// The event with the refresh hint set (a `Done` event's).
+fn with_hint(mut event: Event, hint: Option<Duration>) -> Event {
+    if let Event::Done(d) = &mut event {
+        d.refresh_hint = hint;
+    }
+    event
 }
 
 /// Runs the pipeline and gathers every source's articles, warnings and report.

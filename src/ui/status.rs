@@ -71,6 +71,9 @@ pub fn left_text(state: &State) -> String {
     } else if let Some(notice) = state.notice() {
         s.push_str(&format!(" · {notice}"));
     }
+    if state.fresh_count() > 0 {
+        s.push_str(&format!(" · {} new", count(state.fresh_count())));
+    }
     s
 }
 

@@ -38,10 +38,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
                     (node.depth * 2 + 1, marker, node.name.clone())
                 }
             };
-            // unread/total, a parent counting its children.
-            let count = format!("{}/{}", state.row_unread(row), state.row_count(row));
+            // unread/total, a parent counting its children; ✦ where the last refresh brought news.
+            let fresh = match row {
+                TreeRow::Node(n) => state.is_fresh_node(n),
+                TreeRow::All => state.fresh_count() > 0,
+                _ => false,
+            };
+            let mark = if fresh { "✦" } else { "" };
+            let count = format!("{mark}{}/{}", state.row_unread(row), state.row_count(row));
             let lead = format!("{}{marker}", " ".repeat(indent));
-            let name_w = w.saturating_sub(width(&lead) + count.len() + 1);
+            let name_w = w.saturating_sub(width(&lead) + width(&count) + 1);
             let active = state.filter().row() == Some(row);
             let mut name_style = if active {
                 theme.active_filter()

@@ -86,6 +86,14 @@ pub enum Action {
     Warn(String),
     /// What a refresh did (`r`/`R`: "re-read 8 files"), for the status bar until the next.
     Notice(String),
+    /// Load the source labelled `label` again at `at` (its `refresh_every`, never sooner than
+    /// the feed or its server asks).
+    Schedule {
+        label: String,
+        at: chrono::DateTime<chrono::Utc>,
+    },
+    /// The time now, when a scheduled refresh may be due (see `State::next_timer`).
+    Time(chrono::DateTime<chrono::Utc>),
     /// A spinner frame while something loads.
     Tick,
     ToggleSources,
@@ -162,6 +170,8 @@ impl Action {
                 | Action::Quit
                 | Action::Source { .. }
                 | Action::Notice(_)
+                | Action::Schedule { .. }
+                | Action::Time(_)
                 | Action::SourceNames(_)
                 | Action::KeyHelp(_)
                 | Action::Release
@@ -207,6 +217,11 @@ pub enum Effect {
     FetchFull {
         id: ArticleId,
         link: String,
+    },
+    /// A refresh brought `count` new articles in these top-level categories (for `on_new`).
+    NewArticles {
+        count: usize,
+        categories: Vec<String>,
     },
     /// Read this article's body from disk and send `Action::BodyLoaded`.
     LoadBody {

@@ -8,6 +8,27 @@ use crate::core::library::Library;
 use crate::core::model::{Article, ArticleId};
 use std::collections::HashSet;
 
+/// The articles a refresh brought (after the first load): counted in the status bar, marked in
+/// the tree, and told to `on_new` once per refresh.
+#[derive(Debug, Default)]
+pub struct Fresh {
+    pub(super) ids: HashSet<ArticleId>,
+    /// Tree nodes holding one of them.
+    pub(super) nodes: HashSet<usize>,
+    /// The first load is done: what arrives from now on is new.
+    pub(super) first_done: bool,
+    /// How many were told already (`Effect::NewArticles`).
+    pub(super) reported: usize,
+}
+
+impl Fresh {
+    pub(super) fn clear(&mut self) {
+        self.ids.clear();
+        self.nodes.clear();
+        self.reported = 0;
+    }
+}
+
 /// What the user sees, by id and path, to find again in a new library.
 struct Kept {
     selected: Option<ArticleId>,
@@ -30,6 +51,22 @@ impl State {
     pub(super) fn loading_done(&mut self) {
         self.sources.loading = false;
         self.apply_initial_category();
+        if !self.fresh.first_done {
+            self.fresh.first_done = true;
+            return;
+        }
+        let count = self.fresh.ids.len().saturating_sub(self.fresh.reported);
+        if count > 0 {
+            self.fresh.reported = self.fresh.ids.len();
+            let mut categories: Vec<String> = (self.lib.articles().iter())
+                .filter(|a| self.fresh.ids.contains(&a.id))
+                .filter_map(|a| Some(a.categories.first()?.levels().first()?.clone()))
+                .collect();
+            categories.sort();
+            categories.dedup();
+            self.work
+                .push(super::Effect::NewArticles { count, categories });
+        }
     }
 
     fn kept(&self) -> Kept {
@@ -56,6 +93,17 @@ impl State {
     /// (by its path), the selection and the open article (by id).
     fn add_articles(&mut self, articles: Vec<Article>) {
         let kept = self.kept();
+        // After the first load, what the library did not hold is new.
+        let arrived: Vec<ArticleId> = match self.fresh.first_done {
+            true => {
+                let old: HashSet<&ArticleId> = self.lib.articles().iter().map(|a| &a.id).collect();
+                (articles.iter())
+                    .filter(|a| !old.contains(&a.id))
+                    .map(|a| a.id.clone())
+                    .collect()
+            }
+            false => Vec::new(),
+        };
         let mut all: Vec<Article> = std::mem::take(&mut self.lib).into_articles();
         // Full stories on display stay on display when their article is loaded again.
         let shown = self.full.take_shown(&mut all);
@@ -69,6 +117,13 @@ impl State {
         self.marks.apply(self.lib.articles());
         self.restore_view(kept);
         self.recount();
+        self.fresh.ids.extend(arrived);
+        if !self.fresh.ids.is_empty() {
+            self.fresh.nodes = (self.lib.articles().iter().enumerate())
+                .filter(|(_, a)| self.fresh.ids.contains(&a.id))
+                .flat_map(|(i, _)| self.tree.members_of(i).iter().map(|&n| n as usize))
+                .collect();
+        }
     }
 
     /// Puts the filter, the selection and the open article back after the library changed.

@@ -87,6 +87,8 @@ pub struct State {
     /// `--category PATH`, applied once the articles are in.
     initial_category: Option<String>,
     clock: Clock,
+    /// What the last refresh brought.
+    fresh: load::Fresh,
     quit: bool,
     /// Background work asked for by the action being handled.
     work: Vec<Effect>,
@@ -162,7 +164,12 @@ impl State {
             A::LoadingDone => self.loading_done(),
             A::BodyLoaded { id, body } => self.body_loaded(id, body),
             A::Warn(w) => self.warnings.push(w),
-            A::Source { .. } | A::SourceNames(_) | A::Notice(_) | A::Tick => {
+            A::Source { .. }
+            | A::SourceNames(_)
+            | A::Notice(_)
+            | A::Schedule { .. }
+            | A::Time(_)
+            | A::Tick => {
                 return self.on_sources(action);
             }
             A::Refresh | A::RefreshAll => return self.on_sources(action),
@@ -423,6 +430,21 @@ impl State {
     /// `(files read, files in all)` over the folders being read, if any.
     pub fn files_progress(&self) -> Option<(usize, usize)> {
         self.sources.files_progress()
+    }
+
+    /// When the next scheduled refresh is due, if any.
+    pub fn next_timer(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.sources.timers.values().min().copied()
+    }
+
+    /// Articles the last refresh brought (since the first load), until the next refresh.
+    pub fn fresh_count(&self) -> usize {
+        self.fresh.ids.len()
+    }
+
+    /// Whether tree node `n` holds an article the last refresh brought.
+    pub fn is_fresh_node(&self, n: usize) -> bool {
+        self.fresh.nodes.contains(&n)
     }
 
     /// What the last refresh did (`r`/`R`), until the next one starts.

@@ -115,6 +115,8 @@ pub struct Sources {
     pub(super) spinner: usize,
     /// What the last refresh did, until the next one starts.
     pub(super) notice: Option<String>,
+    /// When each source with a `refresh_every` is loaded again.
+    pub(super) timers: HashMap<String, chrono::DateTime<chrono::Utc>>,
 }
 
 impl Sources {
@@ -287,6 +289,21 @@ impl State {
                 self.sources.notice = Some(text);
                 return Vec::new();
             }
+            Action::Schedule { label, at } => {
+                self.sources.timers.insert(label, at);
+                return Vec::new();
+            }
+            Action::Time(now) => {
+                self.clock.now = now;
+                let due: Vec<String> = (self.sources.timers.iter())
+                    .filter(|(_, at)| **at <= now)
+                    .map(|(label, _)| label.clone())
+                    .collect();
+                for label in &due {
+                    self.sources.timers.remove(label);
+                }
+                due
+            }
             Action::SourceNames(names) => {
                 self.sources.names = names;
                 return Vec::new();
@@ -320,6 +337,7 @@ impl State {
             return Vec::new();
         }
         self.sources.notice = None;
+        self.fresh.clear();
         vec![Effect::Reload(labels)]
     }
 }

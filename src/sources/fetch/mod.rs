@@ -72,6 +72,15 @@ pub enum FetchErrorKind {
     Timeout(Duration),
     /// A status other than 2xx or an expected 304.
     Status(u16),
+    /// 429 or 503 with a `Retry-After`: how long the server asked to be left alone.
+    Busy {
+        status: u16,
+        retry_after: Duration,
+    },
+    /// Not asked: the server asked (`Retry-After`) not to be asked before this time.
+    Deferred {
+        until: chrono::DateTime<chrono::Utc>,
+    },
     /// The body (after decompression) is over the limit.
     TooLarge {
         limit: u64,
@@ -113,6 +122,16 @@ fn seconds(d: Duration) -> String {
     }
 }
 
+/// `45 s`, `2 min`, `3 h`: a wait as people say it.
+fn wait_label(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..120 => format!("{s} s"),
+        120..7200 => format!("{} min", s / 60),
+        _ => format!("{} h", s / 3600),
+    }
+}
+
 fn size_label(n: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * 1024;
@@ -146,6 +165,25 @@ impl fmt::Display for FetchErrorKind {
                     None => write!(f, "HTTP {code}"),
                 }
             }
+            FetchErrorKind::Busy {
+                status,
+                retry_after,
+            } => {
+                let reason = StatusCode::from_u16(*status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("");
+                write!(
+                    f,
+                    "HTTP {status} {reason}; the server asks to wait {}",
+                    wait_label(*retry_after)
+                )
+            }
+            FetchErrorKind::Deferred { until } => write!(
+                f,
+                "not fetched: the server asked not to be asked again before {} UTC",
+                until.format("%Y-%m-%d %H:%M")
+            ),
             FetchErrorKind::TooLarge { limit } => {
                 write!(f, "response over the {} limit", size_label(*limit))
             }
@@ -187,6 +225,51 @@ pub struct Fetched {
     pub warnings: Vec<String>,
     /// True when the server answered 304 and the cached body was used.
     pub not_modified: bool,
+    /// How long the feed and the server say it stays the same: the longest of the feed's
+    /// `<ttl>` or `sy:updatePeriod`, `Cache-Control: max-age` and `Expires`.
+    pub refresh_hint: Option<Duration>,
+}
+
+/// How long a response says it stays fresh: `Cache-Control: max-age` (not with `no-cache` or
+/// `no-store`), else `Expires` from now (at most a week either way).
+pub fn freshness(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    use reqwest::header::{CACHE_CONTROL, EXPIRES};
+    const WEEK: u64 = 7 * 24 * 3600;
+    let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(cc) = text(CACHE_CONTROL) {
+        let mut max_age = None;
+        for part in cc.split(',').map(|p| p.trim().to_ascii_lowercase()) {
+            if part == "no-cache" || part == "no-store" {
+                return None;
+            }
+            if let Some(v) = part.strip_prefix("max-age=") {
+                max_age = v.trim_matches('"').parse::<u64>().ok();
+            }
+        }
+        if let Some(secs) = max_age {
+            return (secs > 0).then(|| Duration::from_secs(secs.min(WEEK)));
+        }
+    }
+    let expires = chrono::DateTime::parse_from_rfc2822(text(EXPIRES)?.trim()).ok()?;
+    let secs = (expires.to_utc() - chrono::Utc::now()).num_seconds();
+    (secs > 0).then(|| Duration::from_secs((secs as u64).min(WEEK)))
+}
+
+/// `Retry-After` as seconds or an HTTP date, from now (at most a day).
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let v = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    let secs = match v.parse::<u64>() {
+        Ok(s) => s,
+        Err(_) => {
+            let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+            u64::try_from((at.to_utc() - chrono::Utc::now()).num_seconds()).ok()?
+        }
+    };
+    Some(Duration::from_secs(secs.min(24 * 3600)))
 }
 
 /// The articles of the last good body cached for `url`, parsed; `None` without a cache, an entry

@@ -38,13 +38,36 @@ pub(super) async fn fetch_one(
         None => None,
     };
 
+    // A server that asked to be left alone (`Retry-After`) is not asked before its time.
+    if let Some(until) = cache.and_then(|c| c.deferred_until(url))
+        && until > chrono::Utc::now()
+    {
+        return Err(err(FetchErrorKind::Deferred { until }));
+    }
     // The whole exchange is bounded by the total timeout too, whatever reqwest does with bodies.
     let exchange = request(client, parsed, opts, entry.as_ref(), None);
     let (status, final_url, headers, body) =
         match tokio::time::timeout(opts.timeout, exchange).await {
+            Ok(Err(FetchErrorKind::Busy {
+                status,
+                retry_after,
+            })) => {
+                if let Some(c) = cache {
+                    let until = chrono::Utc::now()
+                        + chrono::Duration::from_std(retry_after).unwrap_or_default();
+                    let (c, u) = (c.clone(), url.to_string());
+                    let _ = tokio::task::spawn_blocking(move || c.defer(&u, until)).await;
+                }
+                let kind = FetchErrorKind::Busy {
+                    status,
+                    retry_after,
+                };
+                return Err(err(kind));
+            }
             Ok(r) => r.map_err(err)?,
             Err(_) => return Err(err(FetchErrorKind::Timeout(opts.timeout))),
         };
+    let hint = |feed: Option<std::time::Duration>| feed.max(super::freshness(&headers));
 
     if status == StatusCode::NOT_MODIFIED {
         let Some(entry) = entry else {
@@ -82,6 +105,7 @@ pub(super) async fn fetch_one(
             articles: parsed.articles,
             warnings: parsed.warnings,
             not_modified: true,
+            refresh_hint: hint(parsed.refresh_hint),
         });
     }
 
@@ -114,6 +138,7 @@ pub(super) async fn fetch_one(
         articles: parsed.articles,
         warnings: parsed.warnings,
         not_modified: false,
+        refresh_hint: hint(parsed.refresh_hint),
     })
 }
 
@@ -166,7 +191,14 @@ pub(super) async fn request(
         return Ok((status, final_url, headers, Vec::new()));
     }
     if !status.is_success() {
-        return Err(FetchErrorKind::Status(status.as_u16()));
+        let busy = matches!(status.as_u16(), 429 | 503);
+        return Err(match super::retry_after(&headers).filter(|_| busy) {
+            Some(retry_after) => FetchErrorKind::Busy {
+                status: status.as_u16(),
+                retry_after,
+            },
+            None => FetchErrorKind::Status(status.as_u16()),
+        });
     }
     if page.is_some_and(|p| !(p.wanted)(&headers)) {
         return Ok((status, final_url, headers, Vec::new()));
