@@ -17,7 +17,9 @@ use std::time::{Duration, Instant};
 use tidings::core::state::{Action, Clock, Effect, SearchKey, State};
 use tidings::keymap::Keymap;
 use tidings::shell::app::App;
-use tidings::sources::{SourceSpec, fetch::FetchOptions, load_with};
+use tidings::sources::SourceSpec;
+use tidings::sources::fetch::{FetchOptions, Fetcher};
+use tidings::sources::pipeline::{BATCH_EVERY, Pipeline, collect};
 use tidings::ui::theme::Theme;
 
 const RUNS: usize = 5;
@@ -38,8 +40,18 @@ fn start(specs: &[SourceSpec], cache: &std::path::Path) -> std::io::Result<Times
         cache_dir: Some(cache.to_path_buf()),
         ..Default::default()
     };
-    // The pipeline opens the snapshot in the cache folder and saves it after the local sources.
-    let outcome = load_with(specs, &opts);
+    // The reader's pipeline: it opens the snapshot in the cache folder (warm) and saves it
+    // after the local sources.
+    let fetcher = Fetcher::new(opts);
+    let pipeline = Pipeline {
+        fetcher: &fetcher,
+        archive: None,
+        prepare: &|_, _| {},
+        cached_first: true,
+        warm: true,
+        batch_every: BATCH_EVERY,
+    };
+    let outcome = collect(specs, &pipeline);
     let load = t.elapsed();
     let articles = outcome.articles.len();
     let state = State::new(
