@@ -207,6 +207,9 @@ pub enum Command {
         /// Also articles that `[[filters]]` rules hide
         #[arg(long)]
         all: bool,
+        /// One line per story (the same news from several sources), with its number of sources
+        #[arg(long)]
+        stories: bool,
     },
     /// One article as the reader shows it
     Show {

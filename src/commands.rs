@@ -38,6 +38,7 @@ pub fn run(mut cli: Cli) -> ExitCode {
             starred,
             search,
             all,
+            stories,
         }) => list(
             &sources,
             &ListFilter {
@@ -46,6 +47,7 @@ pub fn run(mut cli: Cli) -> ExitCode {
                 starred,
                 search,
                 all,
+                stories,
             },
             json,
         ),
@@ -253,6 +255,9 @@ struct JsonArticle<'a> {
     /// The marks from the data folder.
     read: bool,
     starred: bool,
+    /// The story it belongs to (the same for every version of one story; see docs/stories.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    story: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     blocks: Option<&'a [Block]>,
 }
@@ -273,6 +278,7 @@ impl<'a> JsonArticle<'a> {
             origin: &a.origin,
             read,
             starred,
+            story: None,
             blocks: with_blocks.then_some(a.blocks.as_slice()),
         }
     }
@@ -441,6 +447,65 @@ struct ListFilter {
     search: Option<String>,
     /// Also what `[[filters]]` hide.
     all: bool,
+    /// One line per story.
+    stories: bool,
+}
+
+/// Stories (issue 17) over a library, for `list`: each article's story id, and the shown
+/// articles grouped by story. With `stories = false` every article is its own story.
+struct Stories {
+    index: Option<crate::core::story::StoryIndex>,
+}
+
+impl Stories {
+    fn of_library(lib: &Library, grouping: bool) -> Stories {
+        use crate::core::story::{StoryIndex, StoryInput};
+        Stories {
+            index: grouping
+                .then(|| StoryIndex::build(lib.articles().iter().map(StoryInput::from_article))),
+        }
+    }
+
+    fn of(&self, a: &Article) -> String {
+        self.index
+            .as_ref()
+            .and_then(|ix| ix.story_of(&a.id))
+            .map_or_else(|| a.id.to_string(), |s| s.to_string())
+    }
+
+    /// The shown articles by story, in the order of each story's first shown version: the
+    /// story's representative when shown (else its first shown version) and every shown version.
+    fn group<'a>(&self, shown: &[&'a Article]) -> Vec<(&'a Article, Vec<&'a Article>)> {
+        let mut order: Vec<String> = Vec::new();
+        let mut by: std::collections::HashMap<String, Vec<&'a Article>> = Default::default();
+        for a in shown {
+            let key = self.of(a);
+            if !by.contains_key(&key) {
+                order.push(key.clone());
+            }
+            by.entry(key).or_default().push(a);
+        }
+        order
+            .into_iter()
+            .filter_map(|key| {
+                let versions = by.remove(&key)?;
+                let rep = self
+                    .index
+                    .as_ref()
+                    .and_then(|ix| ix.representative(ix.story_of(&versions[0].id)?))
+                    .and_then(|id| versions.iter().find(|a| &a.id == id))
+                    .copied()
+                    .unwrap_or(versions[0]);
+                Some((rep, versions))
+            })
+            .collect()
+    }
+
+    /// How many sources carry these versions.
+    fn sources(&self, versions: &[&Article]) -> usize {
+        let names: std::collections::HashSet<&str> = versions.iter().map(|a| &*a.source).collect();
+        names.len()
+    }
 }
 
 fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
@@ -489,11 +554,46 @@ fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
                 .is_none_or(|m| m.matches(&crate::core::search::index_text(a)))
         })
         .collect();
+    // Stories over the whole library (the same ids whatever the filter), when asked for.
+    let stories = (json || f.stories)
+        .then(|| Stories::of_library(&lib, args.settings.stories != Some(false)));
+    let story_of = |a: &Article| stories.as_ref().map(|s| s.of(a));
     let mut out = io::BufWriter::new(io::stdout().lock());
-    if json {
+    if f.stories {
+        let stories = stories.as_ref().expect("built for --stories");
+        let groups = stories.group(&shown);
+        if json {
+            let items: Vec<serde_json::Value> = groups
+                .iter()
+                .map(|(rep, versions)| {
+                    serde_json::json!({
+                        "story": stories.of(rep),
+                        "sources": stories.sources(versions),
+                        "versions": versions.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+                        "article": JsonArticle::new(rep, false, mark(rep)),
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &items)?;
+            writeln!(out)?;
+        } else {
+            let reps: Vec<&Article> = groups.iter().map(|(rep, _)| *rep).collect();
+            let starred: Vec<bool> = reps.iter().map(|a| mark(a).1).collect();
+            let width = stdout_width().map(|w| w.saturating_sub(12));
+            let lines = list_lines(&reps, &starred, width);
+            for (line, (_, versions)) in lines.iter().zip(&groups) {
+                let n = stories.sources(versions);
+                let s = if n == 1 { "" } else { "s" };
+                writeln!(out, "{line}  [{n} source{s}]")?;
+            }
+        }
+    } else if json {
         let items: Vec<JsonArticle> = shown
             .iter()
-            .map(|a| JsonArticle::new(a, false, mark(a)))
+            .map(|a| JsonArticle {
+                story: story_of(a),
+                ..JsonArticle::new(a, false, mark(a))
+            })
             .collect();
         serde_json::to_writer_pretty(&mut out, &items)?;
         writeln!(out)?;

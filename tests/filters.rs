@@ -1,5 +1,6 @@
-//! `[[filters]]` (issue 18): rules hide articles or mark them read, in `list` and in the
-//! reader's state; `list --all` shows what they hide.
+//! What `list` shows of a library: `[[filters]]` (issue 18: rules hide articles or mark them
+//! read, in `list` and in the reader's state; `list --all` shows what they hide) and stories
+//! (issue 17: `story` in `--json`, `--stories`, `stories = false`).
 
 mod common;
 
@@ -173,4 +174,80 @@ fn stored_marks_apply_before_the_terminal_size_is_known() {
         .position(|a| a.title == "seen")
         .unwrap();
     assert!(s.is_read(i) && s.is_starred(i));
+}
+
+/// Stories on the command line (issue 17): `list --json` gives each article its story, the same
+/// for every version; `list --stories` prints one line per story with its number of sources;
+/// `stories = false` turns grouping off.
+#[test]
+fn list_groups_the_versions_of_one_story() {
+    let home = tempfile::tempdir().unwrap();
+    let news = home.path().join("news");
+    std::fs::create_dir(&news).unwrap();
+    let version = |name: &str, source: &str, hour: u32, title: &str| {
+        let text = format!(
+            "Categories: World News / Europe\nSource: {source}\nDate: 2026-11-24T{hour:02}:00:00Z\n\n\
+             {title}\n\nThe Lisbon city council approved a new tram line to Alcântara on Monday after a long debate.\n\n\
+             A paragraph.\n"
+        );
+        std::fs::write(news.join(name), text).unwrap();
+    };
+    version(
+        "a.txt",
+        "Harbour Wire",
+        8,
+        "Lisbon Council Approves New Tram Line to Alcântara",
+    );
+    version(
+        "b.txt",
+        "Meridian Courier",
+        9,
+        "Lisbon council approves Alcântara tram line",
+    );
+    version(
+        "c.txt",
+        "Northern Ledger",
+        11,
+        "Lisbon Approves New Alcântara Tram Line After Debate",
+    );
+    write(&news, "d.txt", "Sports", "Cup Final Tonight");
+    let dir = news.to_str().unwrap();
+    let o = tidings(home.path(), &["list", "--json", dir]);
+    assert!(o.status.success());
+    let items: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let story = |title_start: &str| {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["title"].as_str().unwrap().starts_with(title_start))
+            .map(|a| a["story"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let lisbon = story("Lisbon Council");
+    assert_eq!(lisbon.len(), 16);
+    assert_eq!(story("Lisbon council approves"), lisbon);
+    assert_eq!(story("Lisbon Approves"), lisbon);
+    assert_ne!(story("Cup Final"), lisbon);
+    let o = tidings(home.path(), &["list", "--stories", dir]);
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("Lisbon") && l.ends_with("[3 sources]")),
+        "{text}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("Cup Final") && l.ends_with("[1 source]"))
+    );
+    // Off in the config: every article is its own story.
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "stories = false\n").unwrap();
+    let cfg = config.to_str().unwrap();
+    let o = tidings(home.path(), &["list", "--stories", "--config", cfg, dir]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 4);
 }

@@ -178,6 +178,7 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Config, ConfigError>
         keep_unread: raw.archive.keep_unread,
     };
     config.refresh_every = raw.refresh_every.map(|e| e.0);
+    config.stories = raw.stories;
     if let Some(argv) = raw.on_new {
         if argv.get_ref().first().is_none_or(|p| p.trim().is_empty()) {
             return Err(err_at(

@@ -36,6 +36,8 @@ pub struct Config {
     pub archive: Archive,
     /// `[[filters]]`: rules that hide articles or mark them read.
     pub filters: filters::Filters,
+    /// `stories` (default on): group the versions of one story (see docs/stories.md).
+    pub stories: Option<bool>,
     /// `refresh_every`: how often feeds are fetched again while the reader runs.
     pub refresh_every: Option<std::time::Duration>,
     /// `on_new`: a program and its arguments, run (no shell) when a refresh brings new

@@ -30,6 +30,7 @@ pub(super) struct RawConfig {
     pub(super) filters: Vec<Spanned<RawFilter>>,
     pub(super) refresh_every: Option<Every>,
     pub(super) on_new: Option<Spanned<Vec<String>>>,
+    pub(super) stories: Option<bool>,
     #[serde(default)]
     pub(super) keys: Option<Spanned<BTreeMap<ActionName, Vec<Spanned<String>>>>>,
 }
