@@ -124,8 +124,9 @@ impl SourceArgs {
     /// The archive of articles seen in feeds, in the data folder; a warning when it had to be
     /// started again or cannot be had (then feeds show only what they carry now).
     pub fn archive(&self) -> (Option<crate::sources::archive::Archive>, Option<String>) {
-        // Only feeds are archived (local files are their own archive).
-        if !self.specs().iter().any(|s| matches!(s, SourceSpec::Url(_))) {
+        // Only feeds and servers are archived (local files are their own archive).
+        if !(self.specs().iter()).any(|s| matches!(s, SourceSpec::Url(_) | SourceSpec::GReader(_)))
+        {
             return (None, None);
         }
         let Some(dir) = self
