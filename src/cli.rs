@@ -245,6 +245,29 @@ pub enum Command {
     },
     /// Prints the config's sources as OPML 2.0, categories as nested outlines
     Export,
+    /// One sync with every Google Reader API server of the config (FreshRSS, Miniflux, ...):
+    /// queued marks sent, new articles and the read/starred state fetched; prints what changed
+    Sync {
+        /// One JSON object per server instead
+        #[arg(long)]
+        json: bool,
+    },
+    /// Marks articles read, unread, starred or unstarred (any article; those of a sync server
+    /// are sent to it too)
+    #[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["read", "unread", "star", "unstar"])))]
+    Mark {
+        /// Article ids (`tidings list --json`), or unambiguous prefixes of archived ones
+        #[arg(value_name = "ID", required = true)]
+        ids: Vec<String>,
+        #[arg(long, conflicts_with = "unread")]
+        read: bool,
+        #[arg(long)]
+        unread: bool,
+        #[arg(long, conflicts_with = "unstar")]
+        star: bool,
+        #[arg(long)]
+        unstar: bool,
+    },
     /// Removes archived articles that retention says go (`[archive]` in the config: older than
     /// keep_days, over max_articles; never starred ones or those still in their feed)
     Prune {

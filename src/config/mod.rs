@@ -114,7 +114,11 @@ impl Config {
     /// default category (for articles without one), then the category aliases (any source).
     pub fn apply(&self, source_label: &str, articles: &mut [Article]) {
         if let Some(s) = self.sources.iter().find(|s| s.spec.label() == source_label) {
-            let name: Option<std::sync::Arc<str>> = s.name.as_deref().map(Into::into);
+            // A sync server's articles keep their feeds' names (its `name` labels the server).
+            let name: Option<std::sync::Arc<str>> = match s.spec {
+                SourceSpec::GReader(_) => None,
+                _ => s.name.as_deref().map(Into::into),
+            };
             for a in articles.iter_mut() {
                 if let Some(name) = &name {
                     a.source = name.clone();

@@ -13,7 +13,7 @@ use crate::sources::fetch::Fetcher;
 use crate::sources::pipeline::{Event, Pipeline};
 use crate::sources::store::Store;
 use crate::sources::{self, SourceSpec};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 
@@ -31,6 +31,17 @@ struct Inner {
     /// Full stories waiting to be fetched in the background, and how many jobs drain them
     /// (one lock for both, so no story is left behind by a job that is just ending).
     full: Mutex<(VecDeque<(ArticleId, String)>, usize)>,
+    /// The articles of sync servers: their server (an index in `specs`), item id and the
+    /// state the server last had, so a mark made here is queued with what changed.
+    synced: Mutex<HashMap<ArticleId, ServerItem>>,
+}
+
+/// An article of a sync server, as the worker knows it.
+struct ServerItem {
+    spec: usize,
+    item: String,
+    read: bool,
+    starred: bool,
 }
 
 /// Executes effects for the reader. Cheap to clone.
@@ -54,6 +65,7 @@ impl Worker {
             config,
             store,
             full: Mutex::new((VecDeque::new(), 0)),
+            synced: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -143,7 +155,91 @@ impl Worker {
         let Some(store) = &self.0.store else {
             return Err("no data folder: read and star marks are not saved".to_string());
         };
-        store.save(&marks).map(|_| ()).map_err(|e| e.to_string())
+        store.save(&marks).map_err(|e| e.to_string())?;
+        self.queue_for_servers(&marks)
+    }
+
+    /// Queues the marks of sync servers' articles (what changed from the server's state) and
+    /// pushes them in the background.
+    fn queue_for_servers(&self, marks: &[Mark]) -> Result<(), String> {
+        let mut by_spec: HashMap<usize, Vec<(String, Option<bool>, Option<bool>)>> = HashMap::new();
+        if let Ok(mut synced) = self.0.synced.lock() {
+            for m in marks {
+                let Some(known) = synced.get_mut(&m.id) else {
+                    continue;
+                };
+                let read = (known.read != m.read).then_some(m.read);
+                let starred = (known.starred != m.starred).then_some(m.starred);
+                if read.is_none() && starred.is_none() {
+                    continue;
+                }
+                (known.read, known.starred) = (m.read, m.starred);
+                by_spec
+                    .entry(known.spec)
+                    .or_default()
+                    .push((known.item.clone(), read, starred));
+            }
+        }
+        let Some(data_dir) = self.0.store.as_ref().map(|s| s.dir().to_path_buf()) else {
+            return Ok(());
+        };
+        for (i, queued) in by_spec {
+            let Some(SourceSpec::GReader(g)) = self.0.specs.get(i) else {
+                continue;
+            };
+            let queue = sources::greader::queue::Queue::new(&data_dir, g);
+            queue
+                .add(&queued)
+                .map_err(|e| format!("{}: marks not queued for the server: {e}", g.label()))?;
+            let (me, g, dir) = (self.clone(), g.clone(), data_dir.clone());
+            self.0.fetcher.spawn_blocking(move || {
+                let opts = sources::greader::SyncOptions {
+                    fetcher: &me.0.fetcher,
+                    archive: None,
+                    data_dir: Some(&dir),
+                };
+                let (sent, pending, err) = sources::greader::push_pending(&g, &opts);
+                match err {
+                    Some(e) => me.send(Action::Warn(format!(
+                        "{e}; {pending} mark(s) kept to send at the next sync"
+                    ))),
+                    None if sent > 0 => me.send(Action::Notice(format!(
+                        "{}: {sent} mark(s) sent",
+                        g.label()
+                    ))),
+                    None => true,
+                };
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Remembers the articles of a sync server and the state it gave them.
+    fn remember_server_items(&self, label: &str, articles: &[Article], marks: &[Mark]) {
+        let Some(spec) = (self.0.specs.iter())
+            .position(|s| matches!(s, SourceSpec::GReader(g) if g.label() == label))
+        else {
+            return;
+        };
+        let Ok(mut synced) = self.0.synced.lock() else {
+            return;
+        };
+        for a in articles {
+            if let Some(item) = sources::greader::sync::item_of(a) {
+                let known = synced.entry(a.id.clone()).or_insert(ServerItem {
+                    spec,
+                    item: item.to_string(),
+                    read: false,
+                    starred: false,
+                });
+                known.spec = spec;
+            }
+        }
+        for m in marks {
+            if let Some(known) = synced.get_mut(&m.id) {
+                (known.read, known.starred) = (m.read, m.starred);
+            }
+        }
     }
 
     /// Loads sources through the one pipeline, telling the reader about each as it goes; after
@@ -199,10 +295,22 @@ impl Worker {
                         failure: d.failure.clone(),
                     });
                     let warnings = d.warnings.iter().map(ToString::to_string).collect();
+                    self.remember_server_items(&d.label, &d.articles, &d.marks);
                     self.send(Action::Loaded {
                         articles: d.articles,
                         warnings,
                     });
+                    if !d.marks.is_empty() {
+                        self.send(Action::Marks(d.marks));
+                    }
+                    if let Some(sync) = &d.sync
+                        && sync.failures.is_empty()
+                    {
+                        self.send(Action::Notice(format!(
+                            "{}: synced: {} new, {} updated, {} mark(s) sent, {} waiting",
+                            d.label, sync.new, sync.updated, sync.sent, sync.pending
+                        )));
+                    }
                     self.send(source(d.label, state))
                 }
             };

@@ -139,6 +139,7 @@ impl Action {
             Action::Resize { .. }
                 | Action::Loaded { .. }
                 | Action::LoadingDone
+                | Action::Marks(_)
                 | Action::Quit
                 | Action::Source { .. }
                 | Action::Notice(_)
