@@ -194,7 +194,7 @@ pub fn mark(args: &SourceArgs, ids: &[String], states: MarkStates) -> io::Result
     // Server articles: queued, then sent.
     let mut code = ExitCode::SUCCESS;
     let servers = servers(args);
-    let mut by_server: HashMap<String, Vec<(String, Option<bool>, Option<bool>)>> = HashMap::new();
+    let mut by_server: HashMap<String, Vec<greader::queue::QueuedMark>> = HashMap::new();
     for (_, server) in &chosen {
         if let Some((url, item)) = server {
             by_server.entry(url.clone()).or_default().push((

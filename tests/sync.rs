@@ -389,7 +389,8 @@ fn every_failure_is_named_and_the_archive_shows_offline() {
     config(home.path(), &fake);
     sync(home.path());
     let mut outputs = Vec::new();
-    let cases: Vec<(Box<dyn Fn(&mut greader::World)>, &str)> = vec![
+    type Fault = Box<dyn Fn(&mut greader::World)>;
+    let cases: Vec<(Fault, &str)> = vec![
         (
             Box::new(|w| w.faults.status = Some(500)),
             "HTTP 500 Internal Server Error",

@@ -162,7 +162,7 @@ impl Worker {
     /// Queues the marks of sync servers' articles (what changed from the server's state) and
     /// pushes them in the background.
     fn queue_for_servers(&self, marks: &[Mark]) -> Result<(), String> {
-        let mut by_spec: HashMap<usize, Vec<(String, Option<bool>, Option<bool>)>> = HashMap::new();
+        let mut by_spec: HashMap<usize, Vec<sources::greader::queue::QueuedMark>> = HashMap::new();
         if let Ok(mut synced) = self.0.synced.lock() {
             for m in marks {
                 let Some(known) = synced.get_mut(&m.id) else {

@@ -82,6 +82,9 @@ pub struct Merged {
     pub updated: usize,
 }
 
+/// An archived article found by [`Archive::lookup`]: its id, source and kept header fields.
+pub type Found = (ArticleId, String, Vec<(String, String)>);
+
 /// An archived article's body, read back.
 #[derive(Debug)]
 pub struct StoredBody {
@@ -348,11 +351,7 @@ impl Archive {
     /// The archived articles whose id starts with `prefix` (at most `limit`): id, the source
     /// they came from (a feed's or a sync server's URL) and their kept header fields (`meta`:
     /// a server's item id). For `tidings mark`.
-    pub fn lookup(
-        &self,
-        prefix: &str,
-        limit: usize,
-    ) -> Result<Vec<(ArticleId, String, Vec<(String, String)>)>, ArchiveError> {
+    pub fn lookup(&self, prefix: &str, limit: usize) -> Result<Vec<Found>, ArchiveError> {
         let err = sql(&self.path);
         let conn = self.conn();
         let prefix: String = prefix

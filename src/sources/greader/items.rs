@@ -250,7 +250,7 @@ pub fn to_article(spec: &GReaderSpec, ctx: &Context, item: Item) -> Option<(Stri
         .chain(item.alternate.iter())
         .filter_map(|l| l.href.as_deref().map(str::trim))
         .find(|h| url::Url::parse(h).is_ok_and(|u| matches!(u.scheme(), "http" | "https")))
-        .map(|h| sanitize_line(h));
+        .map(sanitize_line);
     // Labels (the item's and its feed's), then the feed's own categories; states are not.
     let mut cats: Vec<CategoryPath> = Vec::new();
     let mut add = |p: Option<CategoryPath>| {

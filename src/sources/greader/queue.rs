@@ -35,6 +35,10 @@ struct File {
     last_pull: Option<i64>,
 }
 
+/// A mark to queue: the item id (decimal), the read and starred states to set (`None`: left
+/// alone).
+pub type QueuedMark = (String, Option<bool>, Option<bool>);
+
 /// Which state a sent batch set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attr {
@@ -104,7 +108,7 @@ impl Queue {
 
     /// Queues marks: `(item, read, starred)`, `None` for a state left alone; a later mark of an
     /// item replaces the earlier one's states.
-    pub fn add(&self, marks: &[(String, Option<bool>, Option<bool>)]) -> io::Result<()> {
+    pub fn add(&self, marks: &[QueuedMark]) -> io::Result<()> {
         if marks.is_empty() {
             return Ok(());
         }
