@@ -280,9 +280,14 @@ impl Worker {
                     if config.full_text_for(&d.label) {
                         self.queue_full_stories(&d.articles);
                     }
-                    let state = match &d.failure {
-                        Some(reason) => SourceState::Failed(reason.clone()),
-                        None => SourceState::Loaded {
+                    let state = match (&d.failure, &d.sync) {
+                        (Some(reason), _) => SourceState::Failed(reason.clone()),
+                        (None, Some(sync)) => SourceState::Synced {
+                            articles: d.count(),
+                            at: chrono::Local::now().format("%H:%M").to_string(),
+                            pending: sync.pending,
+                        },
+                        (None, None) => SourceState::Loaded {
                             articles: d.count(),
                             cached: d.cached,
                         },

@@ -30,6 +30,22 @@ pub fn describe(state: &SourceState) -> (&'static str, String) {
             ),
         ),
         SourceState::Failed(reason) => ("✗", format!("failed: {reason}")),
+        SourceState::Synced {
+            articles,
+            at,
+            pending,
+        } => (
+            "✓",
+            format!(
+                "{articles} article{}, synced at {at}{}",
+                if *articles == 1 { "" } else { "s" },
+                match pending {
+                    0 => String::new(),
+                    1 => ", 1 mark waiting to be sent".to_string(),
+                    n => format!(", {n} marks waiting to be sent"),
+                }
+            ),
+        ),
     }
 }
 
@@ -49,7 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 let (mark, what) = describe(&s.state);
                 let style = match s.state {
                     SourceState::Failed(_) => theme.warning(),
-                    SourceState::Loaded { .. } => theme.source(),
+                    SourceState::Loaded { .. } | SourceState::Synced { .. } => theme.source(),
                     _ => theme.dim(),
                 };
                 // The config's name first when it has one, then where it is.

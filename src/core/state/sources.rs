@@ -19,6 +19,13 @@ pub enum SourceState {
         cached: bool,
     },
     Failed(String),
+    /// A sync server, synced: its articles, when (local time, as shown) and the marks still
+    /// waiting to be sent to it.
+    Synced {
+        articles: usize,
+        at: String,
+        pending: usize,
+    },
 }
 
 impl SourceState {
