@@ -472,7 +472,10 @@ fn no_server_in_the_config_is_a_usage_error() {
 #[test]
 #[ignore]
 fn speed_of_a_first_and_an_empty_sync() {
-    let fake = greader::start(greader::items(10_000, |i| vec![format!("L{}", i % 7)]), 1000);
+    let fake = greader::start(
+        greader::items(10_000, |i| vec![format!("L{}", i % 7)]),
+        1000,
+    );
     let home = tempfile::tempdir().unwrap();
     config(home.path(), &fake);
     let t = std::time::Instant::now();
@@ -489,4 +492,46 @@ fn speed_of_a_first_and_an_empty_sync() {
         assert!(first.as_secs_f64() <= 5.0, "{first:?}");
         assert!(again.as_secs_f64() <= 0.3, "{again:?}");
     }
+}
+
+#[test]
+fn queued_marks_survive_a_sigkill() {
+    let fake = greader::start(greader::items(2, |_| vec![]), 100);
+    let home = tempfile::tempdir().unwrap();
+    config(home.path(), &fake);
+    sync(home.path());
+    let id = id_of(&list(home.path(), &[]), "Story 0 & more");
+    // The server hangs: `mark` has queued the mark and waits for it; it is killed there.
+    fake.world().faults.slow = Some(std::time::Duration::from_secs(10));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tidings"));
+    let mut child = common::isolated(&mut cmd, home.path())
+        .args(["mark", &id, "--star", "--config"])
+        .arg(home.path().join("config.toml"))
+        .arg("--data-dir")
+        .arg(home.path().join("data"))
+        .arg("--cache-dir")
+        .arg(home.path().join("cache"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let queue = home.path().join("data").join("sync");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while walk(&queue).iter().all(|p| {
+        !std::fs::read_to_string(p)
+            .unwrap_or_default()
+            .contains("1001")
+    }) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the mark was never queued"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    fake.world().faults = greader::Faults::default();
+    let (v, err, _) = sync(home.path());
+    assert_eq!(v["marks_sent"], 1, "{err}");
+    assert!(fake.world().starred.contains(&1001));
 }
