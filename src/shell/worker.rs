@@ -40,9 +40,15 @@ struct Inner {
 struct ServerItem {
     spec: usize,
     item: String,
-    read: bool,
-    starred: bool,
+    /// The server's (read, starred), once a sync this run has said; until then a mark sends
+    /// both states.
+    state: Option<(bool, bool)>,
 }
+
+/// Pauses before the reader tries again to send marks a server did not take: doubling from
+/// 30 s, five tries (then the next sync or mark).
+const RETRY_FIRST: std::time::Duration = std::time::Duration::from_secs(30);
+const RETRIES: u32 = 5;
 
 /// Executes effects for the reader. Cheap to clone.
 #[derive(Clone)]
@@ -168,12 +174,17 @@ impl Worker {
                 let Some(known) = synced.get_mut(&m.id) else {
                     continue;
                 };
-                let read = (known.read != m.read).then_some(m.read);
-                let starred = (known.starred != m.starred).then_some(m.starred);
+                let (read, starred) = match known.state {
+                    Some((r, s)) => (
+                        (r != m.read).then_some(m.read),
+                        (s != m.starred).then_some(m.starred),
+                    ),
+                    None => (Some(m.read), Some(m.starred)),
+                };
                 if read.is_none() && starred.is_none() {
                     continue;
                 }
-                (known.read, known.starred) = (m.read, m.starred);
+                known.state = Some((m.read, m.starred));
                 by_spec
                     .entry(known.spec)
                     .or_default()
@@ -198,17 +209,28 @@ impl Worker {
                     archive: None,
                     data_dir: Some(&dir),
                 };
-                let (sent, pending, err) = sources::greader::push_pending(&g, &opts);
-                match err {
-                    Some(e) => me.send(Action::Warn(format!(
-                        "{e}; {pending} mark(s) kept to send at the next sync"
-                    ))),
-                    None if sent > 0 => me.send(Action::Notice(format!(
-                        "{}: {sent} mark(s) sent",
-                        g.label()
-                    ))),
-                    None => true,
-                };
+                let mut pause = RETRY_FIRST;
+                for attempt in 0..=RETRIES {
+                    if attempt > 0 {
+                        std::thread::sleep(pause);
+                        pause *= 2;
+                    }
+                    let (sent, pending, err) = sources::greader::push_pending(&g, &opts);
+                    let alive = match &err {
+                        Some(e) if attempt == 0 => me.send(Action::Warn(format!(
+                            "{e}; {pending} mark(s) kept, to be sent again"
+                        ))),
+                        Some(_) => true,
+                        None if sent > 0 => me.send(Action::Notice(format!(
+                            "{}: {sent} mark(s) sent",
+                            g.label()
+                        ))),
+                        None => true,
+                    };
+                    if err.is_none() || pending == 0 || !alive {
+                        return;
+                    }
+                }
             })?;
         }
         Ok(())
@@ -229,15 +251,14 @@ impl Worker {
                 let known = synced.entry(a.id.clone()).or_insert(ServerItem {
                     spec,
                     item: item.to_string(),
-                    read: false,
-                    starred: false,
+                    state: None,
                 });
                 known.spec = spec;
             }
         }
         for m in marks {
             if let Some(known) = synced.get_mut(&m.id) {
-                (known.read, known.starred) = (m.read, m.starred);
+                known.state = Some((m.read, m.starred));
             }
         }
     }
