@@ -571,5 +571,11 @@ mod tests {
              allow_http = true\n",
         );
         assert!(matches!(&c.sources[0].spec, SourceSpec::GReader(g) if g.allow_http));
+        // Its own retention, by its URL (the archive's key for its articles).
+        let c = parse_ok(
+            "[[sources]]\ngreader = \"https://h/api\"\nuser = \"u\"\npassword_env = \"P\"\n\
+             keep_days = 7\n",
+        );
+        assert_eq!(c.retention().per_source["https://h/api"], (Some(7), None));
     }
 }

@@ -88,10 +88,11 @@ impl Config {
             per_source: self
                 .sources
                 .iter()
+                .filter(|s| s.keep_days.is_some() || s.max_articles.is_some())
                 .filter_map(|s| match &s.spec {
-                    SourceSpec::Url(u) if s.keep_days.is_some() || s.max_articles.is_some() => {
-                        Some((u.clone(), (s.keep_days, s.max_articles)))
-                    }
+                    SourceSpec::Url(u) => Some((u.clone(), (s.keep_days, s.max_articles))),
+                    // A sync server's articles are archived under its URL.
+                    SourceSpec::GReader(g) => Some((g.url.clone(), (s.keep_days, s.max_articles))),
                     _ => None,
                 })
                 .collect(),
