@@ -535,3 +535,61 @@ fn queued_marks_survive_a_sigkill() {
     assert_eq!(v["marks_sent"], 1, "{err}");
     assert!(fake.world().starred.contains(&1001));
 }
+
+/// The reader: it shows the server's articles and state, a mark made with `s` reaches the
+/// server, and `S` shows the server synced.
+#[test]
+fn the_reader_syncs_and_sends_its_marks() {
+    if !common::tmux_available() {
+        return;
+    }
+    let fake = greader::start(greader::items(3, |_| vec!["Tech".into()]), 100);
+    fake.world().unread.remove(&1003);
+    let home = tempfile::tempdir().unwrap();
+    let cfg = config(home.path(), &fake);
+    let data = home.path().join("data");
+    let cache = home.path().join("cache");
+    let tmux = common::Tmux::start(
+        "sync",
+        "reader",
+        home.path(),
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[],
+        (120, 30),
+        &[
+            env!("CARGO_BIN_EXE_tidings"),
+            "--config",
+            cfg.to_str().unwrap(),
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--cache-dir",
+            cache.to_str().unwrap(),
+        ],
+    );
+    // The newest story first, read on the server: two unread.
+    tmux.wait_until(false, "the synced headlines", |s| {
+        s.contains("Story 2 & more") && s.contains("2 unread") && s.contains("synced")
+    });
+    tmux.send(&["s"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !fake.world().starred.contains(&1003) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the star never reached the server"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let edit = fake.requests_to("/edit-tag");
+    assert_eq!(
+        edit.last().unwrap().body,
+        "i=1003&a=user%2F-%2Fstate%2Fcom.google%2Fstarred&T=T-write-token-1"
+    );
+    tmux.send(&["S"]);
+    tmux.wait_until(false, "the sources view", |s| {
+        s.contains("home · http://127.0.0.1") && s.contains("3 articles, synced at")
+    });
+    tmux.send(&["Escape"]);
+    tmux.wait_until(false, "the sources view closed", |s| !s.contains("Sources · S"));
+    tmux.send(&["q"]);
+    tmux.wait_exit();
+}
