@@ -127,9 +127,12 @@ pub fn read_password(p: &Password) -> Result<String, String> {
             )),
         },
         Password::Command(argv) => {
-            let name = sanitize_line(argv.first().map_or("", String::as_str));
-            let out = std::process::Command::new(&argv[0])
-                .args(&argv[1..])
+            let Some((program, args)) = argv.split_first() else {
+                return Err("the password command is empty".to_string());
+            };
+            let name = sanitize_line(program);
+            let out = std::process::Command::new(program)
+                .args(args)
                 .stdin(std::process::Stdio::null())
                 .stderr(std::process::Stdio::inherit())
                 .output()
@@ -174,6 +177,7 @@ mod tests {
                 .unwrap_err()
                 .contains("printed nothing")
         );
+        assert!(read_password(&Password::Command(vec![])).is_err());
         let missing = Password::Command(vec!["/no/such/tidings-pass".into()]);
         assert!(
             read_password(&missing)
