@@ -1,5 +1,5 @@
-//! Sources: where articles come from (files and folders, the bundled samples; feeds later), and
-//! loading them into owned articles plus warnings.
+//! Sources: where articles come from (files and folders, the bundled samples, feeds, sync
+//! servers), and loading them into owned articles plus warnings.
 
 pub mod archive;
 pub mod atomic;

@@ -7,6 +7,12 @@
 //! snapshot when unchanged (saved right after them, so a slow network never costs the next
 //! start its snapshot); then the feed URLs fetched concurrently, each reported as it arrives.
 //! A feed that cannot be fetched falls back to its last good copy, with a warning.
+//!
+//! Sync servers (`SourceSpec::GReader`, see [`super::greader`]) are synced while the feeds are
+//! fetched, one thread each: their articles go through the archive (under the server's URL),
+//! their read and starred state comes with them ([`SourceDone::marks`]); with `cached_first`
+//! the archived articles show first, and a server that cannot be reached gives them with a
+//! warning. The data folder they keep their queue in is the archive's.
 
 use super::archive::Archive;
 use super::fetch::{FetchError, Fetched, Fetcher};
