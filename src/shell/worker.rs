@@ -327,7 +327,7 @@ impl Worker {
                         warnings,
                     });
                     if !d.marks.is_empty() {
-                        self.send(Action::Marks(d.marks));
+                        self.send(Action::ServerMarks(d.marks));
                     }
                     if let Some(sync) = &d.sync
                         && sync.failures.is_empty()

@@ -56,6 +56,10 @@ pub enum Action {
     LoadingDone,
     /// Read and star marks kept from earlier runs.
     Marks(Vec<Mark>),
+    /// A sync server's read and star state, after a sync: applied but to the articles marked
+    /// here since the last such state (the sync may have begun before those marks reached its
+    /// queue; they are sent, and the next sync's state has them).
+    ServerMarks(Vec<Mark>),
     /// The config's names for sources, by label (shown in the sources view).
     SourceNames(HashMap<String, String>),
     /// How a source is doing (added, or updated by label).
@@ -140,6 +144,7 @@ impl Action {
                 | Action::Loaded { .. }
                 | Action::LoadingDone
                 | Action::Marks(_)
+                | Action::ServerMarks(_)
                 | Action::Quit
                 | Action::Source { .. }
                 | Action::Notice(_)

@@ -125,9 +125,12 @@ impl State {
             A::ToggleHelp | A::CloseHelp | A::ToggleSources | A::ShowLinks => {
                 self.open_overlay(action)
             }
-            A::ToggleRead | A::ToggleStar | A::MarkAllRead | A::UndoMarkAll | A::Marks(_) => {
-                self.on_marks(action)
-            }
+            A::ToggleRead
+            | A::ToggleStar
+            | A::MarkAllRead
+            | A::UndoMarkAll
+            | A::Marks(_)
+            | A::ServerMarks(_) => self.on_marks(action),
             A::ToggleUnreadOnly => self.toggle_unread_only(),
             A::StartSearch => self.start_search(),
             A::SearchInput(key) => self.search_key(key),
