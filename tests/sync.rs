@@ -589,7 +589,9 @@ fn the_reader_syncs_and_sends_its_marks() {
         s.contains("home · http://127.0.0.1") && s.contains("3 articles, synced at")
     });
     tmux.send(&["Escape"]);
-    tmux.wait_until(false, "the sources view closed", |s| !s.contains("Sources · S"));
+    tmux.wait_until(false, "the sources view closed", |s| {
+        !s.contains("Sources · S")
+    });
     tmux.send(&["q"]);
     tmux.wait_exit();
 }
