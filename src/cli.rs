@@ -124,8 +124,9 @@ impl SourceArgs {
     /// The archive of articles seen in feeds, in the data folder; a warning when it had to be
     /// started again or cannot be had (then feeds show only what they carry now).
     pub fn archive(&self) -> (Option<crate::sources::archive::Archive>, Option<String>) {
-        // Only feeds are archived (local files are their own archive).
-        if !self.specs().iter().any(|s| matches!(s, SourceSpec::Url(_))) {
+        // Only feeds and servers are archived (local files are their own archive).
+        if !(self.specs().iter()).any(|s| matches!(s, SourceSpec::Url(_) | SourceSpec::GReader(_)))
+        {
             return (None, None);
         }
         let Some(dir) = self
@@ -250,6 +251,29 @@ pub enum Command {
     },
     /// Prints the config's sources as OPML 2.0, categories as nested outlines
     Export,
+    /// One sync with every Google Reader API server of the config (FreshRSS, Miniflux, ...):
+    /// queued marks sent, new articles and the read/starred state fetched; prints what changed
+    Sync {
+        /// One JSON object per server instead
+        #[arg(long)]
+        json: bool,
+    },
+    /// Marks articles read, unread, starred or unstarred (any article; those of a sync server
+    /// are sent to it too)
+    #[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["read", "unread", "star", "unstar"])))]
+    Mark {
+        /// Article ids (`tidings list --json`), or unambiguous prefixes of archived ones
+        #[arg(value_name = "ID", required = true)]
+        ids: Vec<String>,
+        #[arg(long, conflicts_with = "unread")]
+        read: bool,
+        #[arg(long)]
+        unread: bool,
+        #[arg(long, conflicts_with = "unstar")]
+        star: bool,
+        #[arg(long)]
+        unstar: bool,
+    },
     /// Removes archived articles that retention says go (`[archive]` in the config: older than
     /// keep_days, over max_articles; never starred ones or those still in their feed)
     Prune {

@@ -63,6 +63,20 @@ pub fn run(mut cli: Cli) -> ExitCode {
         Some(Command::Import { file }) => crate::opml::import(&cli.sources, &file),
         Some(Command::Export) => crate::opml::export(&cli.sources),
         Some(Command::Prune { dry_run, json }) => prune(&cli.sources, dry_run, json),
+        Some(Command::Sync { json }) => crate::sync::sync(&cli.sources, json),
+        Some(Command::Mark {
+            ids,
+            read,
+            unread,
+            star,
+            unstar,
+        }) => {
+            let states = crate::sync::MarkStates {
+                read: (read || unread).then_some(read),
+                starred: (star || unstar).then_some(star),
+            };
+            crate::sync::mark(&cli.sources, &ids, states)
+        }
         None => {
             if let Some(e) = unknown_command(&cli.sources.sources) {
                 return usage_error(e);

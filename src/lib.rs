@@ -13,4 +13,5 @@ pub mod logging;
 pub mod opml;
 pub mod shell;
 pub mod sources;
+pub mod sync;
 pub mod ui;

@@ -180,6 +180,7 @@ fn dedupe_key(spec: &SourceSpec) -> String {
             format!("path:{}", clean.to_string_lossy())
         }
         SourceSpec::Bundled => "bundled".to_string(),
+        SourceSpec::GReader(g) => format!("greader:{}", g.url),
     }
 }
 
@@ -368,7 +369,9 @@ impl<'a> Folder<'a> {
                             ),
                             p.to_string_lossy().into_owned(),
                         ),
-                        SourceSpec::Bundled => continue,
+                        // A sync server is no feed: OPML has no place for it (nor for its
+                        // credentials); its subscriptions live on the server.
+                        SourceSpec::Bundled | SourceSpec::GReader(_) => continue,
                     };
                     let text = s.name.clone().unwrap_or(plain);
                     out.push_str(&format!(

@@ -76,7 +76,7 @@ const ARTICLE_NONE: &str =
 fn config_errors_name_the_file_line_and_column_and_stop_everything() {
     let home = Home::new();
     home.write("news/a.txt", ARTICLE_EUROPE);
-    let cases: [(&str, &str, &str); 6] = [
+    let cases: [(&str, &str, &str); 11] = [
         // A TOML syntax error: the unclosed table header.
         (
             "[[sources]]\npath = \"news\"\n\n[fetch\ntimeout = 3\n",
@@ -102,6 +102,33 @@ fn config_errors_name_the_file_line_and_column_and_stop_everything() {
             "[[sources]]\npath = \"news\"\n\n[[sources]]\nname = \"Nothing\"\n",
             "4:1",
             "a source needs `path`",
+        ),
+        (
+            "[[sources]]\ngreader = \"https://h/api/greader.php\"\npassword_env = \"P\"\n",
+            "1:1",
+            "a `greader` source needs `user`",
+        ),
+        (
+            "[[sources]]\ngreader = \"https://h/api\"\nuser = \"a\"\n",
+            "1:1",
+            "a `greader` source needs `password_command`",
+        ),
+        (
+            "[[sources]]\ngreader = \"https://h/api\"\nuser = \"a\"\npassword_env = \"P\"\n\
+             password_command = [\"pass\"]\n",
+            "5:20",
+            "either `password_command` or `password_env`, not both",
+        ),
+        (
+            "[[sources]]\ngreader = \"http://rss.example.net/api\"\nuser = \"a\"\n\
+             password_env = \"P\"\n",
+            "2:11",
+            "plain http to a host that is not loopback",
+        ),
+        (
+            "[[sources]]\ngreader = \"gopher://h/api\"\nuser = \"a\"\npassword_env = \"P\"\n",
+            "2:11",
+            "is not a Google Reader API URL",
         ),
         (
             "[theme]\naccent = \"cyan\"\nlink = \"sky\"\n",
@@ -489,6 +516,7 @@ fn sources_of(path: &Path) -> Vec<(String, Option<String>, Option<String>)> {
                 SourceSpec::Url(u) => u.clone(),
                 SourceSpec::Path(p) => p.display().to_string(),
                 SourceSpec::Bundled => "bundled".to_string(),
+                SourceSpec::GReader(g) => format!("greader:{}", g.url),
             };
             (
                 spec,

@@ -25,7 +25,8 @@ pub fn add_sources(text: &str, new: &[Source]) -> Result<String, EditError> {
         match &s.spec {
             SourceSpec::Url(u) => out.push(("url", u.clone())),
             SourceSpec::Path(p) => out.push(("path", p.to_string_lossy().into_owned())),
-            SourceSpec::Bundled => {}
+            // `import` adds feeds and paths only.
+            SourceSpec::Bundled | SourceSpec::GReader(_) => {}
         }
         if let Some(n) = &s.name {
             out.push(("name", n.clone()));

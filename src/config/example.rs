@@ -58,6 +58,17 @@ max_articles = 500
 [[sources]]
 path = "~/news"
 
+# A sync server speaking the Google Reader API (FreshRSS, Miniflux, Inoreader, ...): its
+# articles, labels (as categories) and read/starred state; marks made here go back to it.
+# The password is never written here: a command printing it (run without a shell; its first
+# line) or an environment variable holding it. See docs/sync.md.
+# [[sources]]
+# name = "home"
+# greader = "https://rss.example.net/api/greader.php"
+# user = "alice"
+# password_command = ["pass", "show", "freshrss-api"]   # or: password_env = "FRESHRSS_PASSWORD"
+# allow_http = false   # plain http only to 127.0.0.1/localhost, unless true
+
 # Fetching feed URLs. The command-line flags win over these.
 [fetch]
 # Seconds for a whole request (1 to 3600; default 30; --timeout).

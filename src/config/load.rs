@@ -2,7 +2,7 @@
 //! file and, when it has one, the place (`FILE:LINE:COLUMN: message`).
 
 use super::filters::{Field, Filter, FilterAction};
-use super::schema::{Colour, RawConfig};
+use super::schema::{Colour, RawConfig, RawSource};
 use super::{Archive, Config, Fetch, Source};
 use crate::core::sanitize::sanitize_line;
 use crate::keymap::{self, Keymap};
@@ -118,32 +118,7 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Config, ConfigError>
     for entry in raw.sources {
         let span = entry.span();
         let s = entry.into_inner();
-        let spec = match (s.path, s.url) {
-            (Some(p), Some(u)) => {
-                let later = if p.span().start > u.span().start {
-                    p.span()
-                } else {
-                    u.span()
-                };
-                return Err(err_at(
-                    later,
-                    "a source has either `path` or `url`, not both".to_string(),
-                ));
-            }
-            (None, None) => {
-                return Err(err_at(
-                    span,
-                    "a source needs `path` (a file or folder) or `url` (a feed)".to_string(),
-                ));
-            }
-            (None, Some(u)) => SourceSpec::Url(u.into_inner().0),
-            (Some(p), None) => {
-                let p_span = p.span();
-                let path =
-                    resolve_path(p.get_ref(), base).map_err(|m| err_at(p_span, m.to_string()))?;
-                SourceSpec::Path(path)
-            }
-        };
+        let spec = source_spec(&s, span.clone(), base, &err_at)?;
         let name = match s.name {
             Some(n) => {
                 let clean = sanitize_line(n.get_ref());
@@ -270,6 +245,167 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Config, ConfigError>
     Ok(config)
 }
 
+/// The source a `[[sources]]` table names: exactly one of `path`, `url` and `greader`, with the
+/// keys that go with it.
+fn source_spec(
+    s: &RawSource,
+    span: std::ops::Range<usize>,
+    base: &Path,
+    err_at: &dyn Fn(std::ops::Range<usize>, String) -> ConfigError,
+) -> Result<SourceSpec, ConfigError> {
+    let mut given: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
+    if let Some(p) = &s.path {
+        given.push(("path", p.span()));
+    }
+    if let Some(u) = &s.url {
+        given.push(("url", u.span()));
+    }
+    if let Some(g) = &s.greader {
+        given.push(("greader", g.span()));
+    }
+    if given.len() > 1 {
+        let keys: Vec<String> = given.iter().map(|(k, _)| format!("`{k}`")).collect();
+        let msg = if given.len() == 2 {
+            format!("a source has either {} or {}, not both", keys[0], keys[1])
+        } else {
+            "a source has one of `path`, `url` and `greader`, not several".to_string()
+        };
+        let later = given
+            .iter()
+            .map(|(_, sp)| sp.clone())
+            .max_by_key(|sp| sp.start);
+        return Err(err_at(later.unwrap_or(span), msg));
+    }
+    // The keys of a server source, on another kind of source.
+    let server_keys = [
+        s.user.as_ref().map(|v| ("user", v.span())),
+        s.password_command
+            .as_ref()
+            .map(|v| ("password_command", v.span())),
+        s.password_env.as_ref().map(|v| ("password_env", v.span())),
+        s.allow_http.as_ref().map(|v| ("allow_http", v.span())),
+    ];
+    if s.greader.is_none()
+        && let Some((key, at)) = server_keys
+            .into_iter()
+            .flatten()
+            .min_by_key(|(_, sp)| sp.start)
+    {
+        return Err(err_at(
+            at,
+            format!("`{key}` goes with `greader` (a sync server)"),
+        ));
+    }
+    if let Some(g) = &s.greader {
+        return greader_spec(s, g, span, err_at);
+    }
+    match (&s.path, &s.url) {
+        (None, Some(u)) => Ok(SourceSpec::Url(u.get_ref().0.clone())),
+        (Some(p), None) => {
+            let path =
+                resolve_path(p.get_ref(), base).map_err(|m| err_at(p.span(), m.to_string()))?;
+            Ok(SourceSpec::Path(path))
+        }
+        _ => Err(err_at(
+            span,
+            "a source needs `path` (a file or folder), `url` (a feed) or `greader` (a sync \
+             server)"
+                .to_string(),
+        )),
+    }
+}
+
+/// A `greader` source: an http(s) URL, a `user`, and one of `password_command` and
+/// `password_env`; plain http only to loopback unless `allow_http = true`. Messages never
+/// quote the password's source.
+fn greader_spec(
+    s: &RawSource,
+    g: &toml::Spanned<String>,
+    span: std::ops::Range<usize>,
+    err_at: &dyn Fn(std::ops::Range<usize>, String) -> ConfigError,
+) -> Result<SourceSpec, ConfigError> {
+    use crate::sources::greader::{GReaderSpec, Password, insecure_reason};
+    let url = g.get_ref().trim().trim_end_matches('/').to_string();
+    if let Err(e) = crate::config::check_feed_url(&url) {
+        return Err(err_at(
+            g.span(),
+            format!("'{}' is not a Google Reader API URL: {}", e.shown, e.why),
+        ));
+    }
+    if url::Url::parse(&url).is_ok_and(|u| !u.username().is_empty() || u.password().is_some()) {
+        return Err(err_at(
+            g.span(),
+            "the `greader` URL must not hold a user or password: use `user` and \
+             `password_command` or `password_env`"
+                .to_string(),
+        ));
+    }
+    let user = match &s.user {
+        Some(u) if u.get_ref().trim().is_empty() => {
+            return Err(err_at(u.span(), "the user is empty".to_string()));
+        }
+        Some(u) => u.get_ref().trim().to_string(),
+        None => {
+            return Err(err_at(
+                span,
+                "a `greader` source needs `user` (the account's name)".to_string(),
+            ));
+        }
+    };
+    let password = match (&s.password_command, &s.password_env) {
+        (Some(c), Some(e)) => {
+            let later = if c.span().start > e.span().start {
+                c.span()
+            } else {
+                e.span()
+            };
+            return Err(err_at(
+                later,
+                "a source has either `password_command` or `password_env`, not both".to_string(),
+            ));
+        }
+        (None, None) => {
+            return Err(err_at(
+                span,
+                "a `greader` source needs `password_command` (a command printing the API \
+                 password, e.g. [\"pass\", \"show\", \"freshrss\"]) or `password_env` (a \
+                 variable holding it)"
+                    .to_string(),
+            ));
+        }
+        (Some(c), None) => {
+            if c.get_ref().first().is_none_or(|p| p.trim().is_empty()) {
+                return Err(err_at(
+                    c.span(),
+                    "`password_command` needs a program: a list such as [\"pass\", \"show\", \"x\"]"
+                        .to_string(),
+                ));
+            }
+            Password::Command(c.get_ref().clone())
+        }
+        (None, Some(e)) => {
+            let var = e.get_ref().trim();
+            if var.is_empty() || var.contains('=') || var.contains('\0') {
+                return Err(err_at(
+                    e.span(),
+                    "`password_env` needs the name of an environment variable".to_string(),
+                ));
+            }
+            Password::Env(var.to_string())
+        }
+    };
+    let allow_http = s.allow_http.as_ref().is_some_and(|a| *a.get_ref());
+    if let Some(why) = insecure_reason(&url, allow_http) {
+        return Err(err_at(g.span(), why));
+    }
+    Ok(SourceSpec::GReader(Box::new(GReaderSpec {
+        url,
+        user,
+        password,
+        allow_http,
+    })))
+}
+
 /// `~` and `~/…` are the home folder; a relative path starts at `base`; a `file://` URL is its
 /// path.
 fn resolve_path(text: &str, base: &Path) -> Result<PathBuf, &'static str> {
@@ -382,7 +518,8 @@ mod tests {
         );
         assert_eq!(
             parse_err("[[sources]]\nurl = \"https://a.org/\"\n\n[[sources]]\nname = \"x\"\n"),
-            "c.toml:4:1: a source needs `path` (a file or folder) or `url` (a feed)"
+            "c.toml:4:1: a source needs `path` (a file or folder), `url` (a feed) or `greader` \
+             (a sync server)"
         );
         assert_eq!(
             parse_err("[[sources]]\nurl = \"https://a.org/\"\npath = \"x\"\n"),
@@ -408,5 +545,97 @@ mod tests {
                 .starts_with("c.toml:2:12: '/' is not a category path")
         );
         assert!(parse_err("x = [\n").starts_with("c.toml:1:6: "));
+    }
+
+    #[test]
+    fn greader_sources_are_checked_where_they_are_written() {
+        use crate::sources::greader::Password;
+        let c = parse_ok(
+            "[[sources]]\nname = \"home\"\ngreader = \"https://rss.example.net/api/greader.php/\"\n\
+             user = \"alice\"\npassword_command = [\"pass\", \"show\", \"x\"]\n\
+             [[sources]]\ngreader = \"http://127.0.0.1:8080/api/greader.php\"\nuser = \"bob\"\n\
+             password_env = \"BOB_PASS\"\n",
+        );
+        let SourceSpec::GReader(g) = &c.sources[0].spec else {
+            panic!("{:?}", c.sources[0].spec)
+        };
+        assert_eq!(g.url, "https://rss.example.net/api/greader.php");
+        assert_eq!(g.user, "alice");
+        assert_eq!(
+            g.password,
+            Password::Command(vec!["pass".into(), "show".into(), "x".into()])
+        );
+        assert_eq!(
+            c.sources[0].spec.label(),
+            "https://rss.example.net/api/greader.php"
+        );
+        assert_eq!(c.sources[0].name.as_deref(), Some("home"));
+        let SourceSpec::GReader(g) = &c.sources[1].spec else {
+            panic!()
+        };
+        assert_eq!(g.password, Password::Env("BOB_PASS".into()));
+        let head = "[[sources]]\ngreader = \"https://h/api\"\n";
+        let cases = [
+            (
+                format!("{head}password_env = \"P\"\n"),
+                "c.toml:1:1: a `greader` source needs `user`",
+            ),
+            (
+                format!("{head}user = \"u\"\n"),
+                "c.toml:1:1: a `greader` source needs `password_command`",
+            ),
+            (
+                format!("{head}user = \"u\"\npassword_env = \"P\"\npassword_command = [\"p\"]\n"),
+                "c.toml:5:20: a source has either `password_command` or `password_env`, not both",
+            ),
+            (
+                format!("{head}user = \"u\"\npassword_command = []\n"),
+                "c.toml:4:20: `password_command` needs a program",
+            ),
+            (
+                format!("{head}user = \"\"\npassword_env = \"P\"\n"),
+                "c.toml:3:8: the user is empty",
+            ),
+            (
+                "[[sources]]\ngreader = \"ftp://h/api\"\nuser = \"u\"\npassword_env = \"P\"\n"
+                    .to_string(),
+                "c.toml:2:11: 'ftp://h/api' is not a Google Reader API URL: only http and https",
+            ),
+            (
+                "[[sources]]\ngreader = \"http://rss.example.net/api\"\nuser = \"u\"\npassword_env = \"P\"\n"
+                    .to_string(),
+                "c.toml:2:11: the password would go over plain http to a host that is not loopback",
+            ),
+            (
+                "[[sources]]\ngreader = \"https://u:pw@h/api\"\nuser = \"u\"\npassword_env = \"P\"\n"
+                    .to_string(),
+                "c.toml:2:11: the `greader` URL must not hold a user or password",
+            ),
+            (
+                "[[sources]]\nurl = \"https://h/f\"\nuser = \"u\"\n".to_string(),
+                "c.toml:3:8: `user` goes with `greader`",
+            ),
+            (
+                "[[sources]]\nurl = \"https://h/f\"\ngreader = \"https://h/api\"\n".to_string(),
+                "c.toml:3:11: a source has either `url` or `greader`, not both",
+            ),
+        ];
+        for (text, want) in &cases {
+            let got = parse_err(text);
+            assert!(got.starts_with(want), "{text}\n got: {got}\nwant: {want}");
+            assert!(!got.contains("pw@"), "{got}");
+        }
+        // Plain http elsewhere only when asked for.
+        let c = parse_ok(
+            "[[sources]]\ngreader = \"http://rss.lan/api\"\nuser = \"u\"\npassword_env = \"P\"\n\
+             allow_http = true\n",
+        );
+        assert!(matches!(&c.sources[0].spec, SourceSpec::GReader(g) if g.allow_http));
+        // Its own retention, by its URL (the archive's key for its articles).
+        let c = parse_ok(
+            "[[sources]]\ngreader = \"https://h/api\"\nuser = \"u\"\npassword_env = \"P\"\n\
+             keep_days = 7\n",
+        );
+        assert_eq!(c.retention().per_source["https://h/api"], (Some(7), None));
     }
 }

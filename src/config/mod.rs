@@ -100,10 +100,11 @@ impl Config {
             per_source: self
                 .sources
                 .iter()
+                .filter(|s| s.keep_days.is_some() || s.max_articles.is_some())
                 .filter_map(|s| match &s.spec {
-                    SourceSpec::Url(u) if s.keep_days.is_some() || s.max_articles.is_some() => {
-                        Some((u.clone(), (s.keep_days, s.max_articles)))
-                    }
+                    SourceSpec::Url(u) => Some((u.clone(), (s.keep_days, s.max_articles))),
+                    // A sync server's articles are archived under its URL.
+                    SourceSpec::GReader(g) => Some((g.url.clone(), (s.keep_days, s.max_articles))),
                     _ => None,
                 })
                 .collect(),
@@ -125,7 +126,7 @@ impl Config {
             .find(|s| s.spec.label() == spec.label())
             .and_then(|s| s.refresh_every);
         own.or(match spec {
-            SourceSpec::Url(_) => self.refresh_every,
+            SourceSpec::Url(_) | SourceSpec::GReader(_) => self.refresh_every,
             _ => None,
         })
     }
@@ -140,7 +141,11 @@ impl Config {
     /// default category (for articles without one), then the category aliases (any source).
     pub fn apply(&self, source_label: &str, articles: &mut [Article]) {
         if let Some(s) = self.sources.iter().find(|s| s.spec.label() == source_label) {
-            let name: Option<std::sync::Arc<str>> = s.name.as_deref().map(Into::into);
+            // A sync server's articles keep their feeds' names (its `name` labels the server).
+            let name: Option<std::sync::Arc<str>> = match s.spec {
+                SourceSpec::GReader(_) => None,
+                _ => s.name.as_deref().map(Into::into),
+            };
             for a in articles.iter_mut() {
                 if let Some(name) = &name {
                     a.source = name.clone();

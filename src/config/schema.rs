@@ -40,6 +40,12 @@ pub(super) struct RawConfig {
 pub(super) struct RawSource {
     pub(super) path: Option<Spanned<String>>,
     pub(super) url: Option<Spanned<FeedUrl>>,
+    /// A Google Reader API server's root (`https://host/api/greader.php`).
+    pub(super) greader: Option<Spanned<String>>,
+    pub(super) user: Option<Spanned<String>>,
+    pub(super) password_command: Option<Spanned<Vec<String>>>,
+    pub(super) password_env: Option<Spanned<String>>,
+    pub(super) allow_http: Option<Spanned<bool>>,
     pub(super) name: Option<Spanned<String>>,
     pub(super) category: Option<Category>,
     pub(super) full_text: Option<bool>,

@@ -13,7 +13,7 @@ use crate::sources::fetch::Fetcher;
 use crate::sources::pipeline::{Event, Pipeline};
 use crate::sources::store::Store;
 use crate::sources::{self, SourceSpec};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 
@@ -31,7 +31,24 @@ struct Inner {
     /// Full stories waiting to be fetched in the background, and how many jobs drain them
     /// (one lock for both, so no story is left behind by a job that is just ending).
     full: Mutex<(VecDeque<(ArticleId, String)>, usize)>,
+    /// The articles of sync servers: their server (an index in `specs`), item id and the
+    /// state the server last had, so a mark made here is queued with what changed.
+    synced: Mutex<HashMap<ArticleId, ServerItem>>,
 }
+
+/// An article of a sync server, as the worker knows it.
+struct ServerItem {
+    spec: usize,
+    item: String,
+    /// The server's (read, starred), once a sync this run has said; until then a mark sends
+    /// both states.
+    state: Option<(bool, bool)>,
+}
+
+/// Pauses before the reader tries again to send marks a server did not take: doubling from
+/// 30 s, five tries (then the next sync or mark).
+const RETRY_FIRST: std::time::Duration = std::time::Duration::from_secs(30);
+const RETRIES: u32 = 5;
 
 /// Executes effects for the reader. Cheap to clone.
 #[derive(Clone)]
@@ -54,6 +71,7 @@ impl Worker {
             config,
             store,
             full: Mutex::new((VecDeque::new(), 0)),
+            synced: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -144,7 +162,106 @@ impl Worker {
         let Some(store) = &self.0.store else {
             return Err("no data folder: read and star marks are not saved".to_string());
         };
-        store.save(&marks).map(|_| ()).map_err(|e| e.to_string())
+        store.save(&marks).map_err(|e| e.to_string())?;
+        self.queue_for_servers(&marks)
+    }
+
+    /// Queues the marks of sync servers' articles (what changed from the server's state) and
+    /// pushes them in the background.
+    fn queue_for_servers(&self, marks: &[Mark]) -> Result<(), String> {
+        let mut by_spec: HashMap<usize, Vec<sources::greader::queue::QueuedMark>> = HashMap::new();
+        if let Ok(mut synced) = self.0.synced.lock() {
+            for m in marks {
+                let Some(known) = synced.get_mut(&m.id) else {
+                    continue;
+                };
+                let (read, starred) = match known.state {
+                    Some((r, s)) => (
+                        (r != m.read).then_some(m.read),
+                        (s != m.starred).then_some(m.starred),
+                    ),
+                    None => (Some(m.read), Some(m.starred)),
+                };
+                if read.is_none() && starred.is_none() {
+                    continue;
+                }
+                known.state = Some((m.read, m.starred));
+                by_spec
+                    .entry(known.spec)
+                    .or_default()
+                    .push((known.item.clone(), read, starred));
+            }
+        }
+        let Some(data_dir) = self.0.store.as_ref().map(|s| s.dir().to_path_buf()) else {
+            return Ok(());
+        };
+        for (i, queued) in by_spec {
+            let Some(SourceSpec::GReader(g)) = self.0.specs.get(i) else {
+                continue;
+            };
+            let queue = sources::greader::queue::Queue::new(&data_dir, g);
+            queue
+                .add(&queued)
+                .map_err(|e| format!("{}: marks not queued for the server: {e}", g.label()))?;
+            let (me, g, dir) = (self.clone(), g.clone(), data_dir.clone());
+            self.0.fetcher.spawn_blocking(move || {
+                let opts = sources::greader::SyncOptions {
+                    fetcher: &me.0.fetcher,
+                    archive: None,
+                    data_dir: Some(&dir),
+                };
+                let mut pause = RETRY_FIRST;
+                for attempt in 0..=RETRIES {
+                    if attempt > 0 {
+                        std::thread::sleep(pause);
+                        pause *= 2;
+                    }
+                    let (sent, pending, err) = sources::greader::push_pending(&g, &opts);
+                    let alive = match &err {
+                        Some(e) if attempt == 0 => me.send(Action::Warn(format!(
+                            "{e}; {pending} mark(s) kept, to be sent again"
+                        ))),
+                        Some(_) => true,
+                        None if sent > 0 => me.send(Action::Notice(format!(
+                            "{}: {sent} mark(s) sent",
+                            g.label()
+                        ))),
+                        None => true,
+                    };
+                    if err.is_none() || pending == 0 || !alive {
+                        return;
+                    }
+                }
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Remembers the articles of a sync server and the state it gave them.
+    fn remember_server_items(&self, label: &str, articles: &[Article], marks: &[Mark]) {
+        let Some(spec) = (self.0.specs.iter())
+            .position(|s| matches!(s, SourceSpec::GReader(g) if g.label() == label))
+        else {
+            return;
+        };
+        let Ok(mut synced) = self.0.synced.lock() else {
+            return;
+        };
+        for a in articles {
+            if let Some(item) = sources::greader::sync::item_of(a) {
+                let known = synced.entry(a.id.clone()).or_insert(ServerItem {
+                    spec,
+                    item: item.to_string(),
+                    state: None,
+                });
+                known.spec = spec;
+            }
+        }
+        for m in marks {
+            if let Some(known) = synced.get_mut(&m.id) {
+                known.state = Some((m.read, m.starred));
+            }
+        }
     }
 
     /// Loads sources through the one pipeline, telling the reader about each as it goes; after
@@ -190,9 +307,14 @@ impl Worker {
                         self.queue_full_stories(&d.articles);
                     }
                     self.read_by_rule(&d.articles);
-                    let state = match &d.failure {
-                        Some(reason) => SourceState::Failed(reason.clone()),
-                        None => SourceState::Loaded {
+                    let state = match (&d.failure, &d.sync) {
+                        (Some(reason), _) => SourceState::Failed(reason.clone()),
+                        (None, Some(sync)) => SourceState::Synced {
+                            articles: d.count(),
+                            at: chrono::Local::now().format("%H:%M").to_string(),
+                            pending: sync.pending,
+                        },
+                        (None, None) => SourceState::Loaded {
                             articles: d.count(),
                             cached: d.cached,
                         },
@@ -206,10 +328,22 @@ impl Worker {
                         failure: d.failure.clone(),
                     });
                     let warnings = d.warnings.iter().map(ToString::to_string).collect();
+                    self.remember_server_items(&d.label, &d.articles, &d.marks);
                     self.send(Action::Loaded {
                         articles: d.articles,
                         warnings,
                     });
+                    if !d.marks.is_empty() {
+                        self.send(Action::ServerMarks(d.marks));
+                    }
+                    if let Some(sync) = &d.sync
+                        && sync.failures.is_empty()
+                    {
+                        self.send(Action::Notice(format!(
+                            "{}: synced: {} new, {} updated, {} mark(s) sent, {} waiting",
+                            d.label, sync.new, sync.updated, sync.sent, sync.pending
+                        )));
+                    }
                     self.send(source(d.label, state))
                 }
             };

@@ -82,6 +82,9 @@ pub struct Merged {
     pub updated: usize,
 }
 
+/// An archived article found by [`Archive::lookup`]: its id, source and kept header fields.
+pub type Found = (ArticleId, String, Vec<(String, String)>);
+
 /// An archived article's body, read back.
 #[derive(Debug)]
 pub struct StoredBody {
@@ -341,6 +344,40 @@ impl Archive {
                 pending: None,
                 stored: Some(at.clone()),
             });
+        }
+        Ok(out)
+    }
+
+    /// The archived articles whose id starts with `prefix` (at most `limit`): id, the source
+    /// they came from (a feed's or a sync server's URL) and their kept header fields (`meta`:
+    /// a server's item id). For `tidings mark`.
+    pub fn lookup(&self, prefix: &str, limit: usize) -> Result<Vec<Found>, ArchiveError> {
+        let err = sql(&self.path);
+        let conn = self.conn();
+        let prefix: String = prefix
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, source, head FROM articles WHERE id >= ?1 ORDER BY id LIMIT ?2",
+            )
+            .map_err(&err)?;
+        let mut rows = stmt.query(params![prefix, limit as i64]).map_err(&err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(&err)? {
+            let id: String = row.get(0).map_err(&err)?;
+            if !id.starts_with(&prefix) {
+                break;
+            }
+            let source: String = row.get(1).map_err(&err)?;
+            let head: Vec<u8> = row.get(2).map_err(&err)?;
+            if let (Some(id), Ok(head)) =
+                (ArticleId::parse(&id), serde_json::from_slice::<Head>(&head))
+            {
+                out.push((id, source, head.meta));
+            }
         }
         Ok(out)
     }

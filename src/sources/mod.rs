@@ -1,5 +1,5 @@
-//! Sources: where articles come from (files and folders, the bundled samples; feeds later), and
-//! loading them into owned articles plus warnings.
+//! Sources: where articles come from (files and folders, the bundled samples, feeds, sync
+//! servers), and loading them into owned articles plus warnings.
 
 pub mod archive;
 pub mod atomic;
@@ -10,6 +10,7 @@ pub mod feed;
 pub mod fetch;
 pub mod files;
 pub mod fulltext;
+pub mod greader;
 pub mod images;
 pub mod markdown;
 pub mod pipeline;
@@ -32,6 +33,8 @@ pub enum SourceSpec {
     Bundled,
     /// An `http`/`https` feed URL.
     Url(String),
+    /// A Google Reader API server (from the config only: it needs credentials).
+    GReader(Box<greader::GReaderSpec>),
 }
 
 impl SourceSpec {
@@ -50,6 +53,7 @@ impl SourceSpec {
             SourceSpec::Path(p) => sanitize_line(&p.to_string_lossy()),
             SourceSpec::Bundled => "sample-feeds (bundled)".to_string(),
             SourceSpec::Url(u) => sanitize_line(u),
+            SourceSpec::GReader(g) => g.label(),
         }
     }
 }

@@ -7,13 +7,21 @@
 //! snapshot when unchanged (saved right after them, so a slow network never costs the next
 //! start its snapshot); then the feed URLs fetched concurrently, each reported as it arrives.
 //! A feed that cannot be fetched falls back to its last good copy, with a warning.
+//!
+//! Sync servers (`SourceSpec::GReader`, see [`super::greader`]) are synced while the feeds are
+//! fetched, one thread each: their articles go through the archive (under the server's URL),
+//! their read and starred state comes with them ([`SourceDone::marks`]); with `cached_first`
+//! the archived articles show first, and a server that cannot be reached gives them with a
+//! warning. The data folder they keep their queue in is the archive's.
 
 use super::archive::Archive;
 use super::fetch::{FetchError, FetchErrorKind, Fetched, Fetcher};
+use super::greader::{self, GReaderSpec, SyncOptions};
 use super::snapshot::Snapshot;
 use super::{LoadOutcome, SourceReport, SourceSpec, Warning, files};
 use crate::core::model::Article;
 use crate::core::sanitize::sanitize_line;
+use crate::core::state::Mark;
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -63,6 +71,21 @@ pub struct SourceDone {
     /// How long the feed or its server says not to ask again: `<ttl>`, `sy:updatePeriod`,
     /// `Cache-Control`, `Expires`, or `Retry-After` after a 429/503.
     pub refresh_hint: Option<Duration>,
+    /// Read and star marks the source knows (a sync server's state).
+    pub marks: Vec<Mark>,
+    /// What a sync with a server did (`None` for other sources).
+    pub sync: Option<SyncSummary>,
+}
+
+/// What one sync did, for the reader's sources view and `tidings sync`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncSummary {
+    pub new: usize,
+    pub updated: usize,
+    pub sent: usize,
+    pub pending: usize,
+    /// Each failure, naming the server.
+    pub failures: Vec<String>,
 }
 
 impl SourceDone {
@@ -128,7 +151,22 @@ impl Pipeline<'_> {
                 }
             }
         }
-        for spec in specs.iter().filter(|s| !matches!(s, SourceSpec::Url(_))) {
+        let servers: Vec<&GReaderSpec> = specs
+            .iter()
+            .filter_map(|s| match s {
+                SourceSpec::GReader(g) => Some(&**g),
+                _ => None,
+            })
+            .collect();
+        if self.cached_first {
+            for &g in &servers {
+                self.archived_server(g, &mut each);
+            }
+        }
+        for spec in specs
+            .iter()
+            .filter(|s| !matches!(s, SourceSpec::Url(_) | SourceSpec::GReader(_)))
+        {
             let label = spec.label();
             each(Event::Loading(label.clone()));
             let started = std::time::Instant::now();
@@ -179,16 +217,90 @@ impl Pipeline<'_> {
             let msg = format!("cannot save the start-up snapshot in the cache folder: {e}");
             each(Event::Warning(Warning::new("", msg)));
         }
-        if urls.is_empty() {
-            return;
-        }
         for url in &urls {
             each(Event::Loading(sanitize_line(url)));
         }
-        let urls = urls.into_iter().cloned().collect();
-        let started = std::time::Instant::now();
-        self.fetcher
-            .fetch_all(urls, |r| each(self.fetched(r, &shown, started)));
+        for g in &servers {
+            each(Event::Loading(g.label()));
+        }
+        // Servers sync while the feeds are fetched.
+        let each = std::sync::Mutex::new(each);
+        let send = |e: Event| {
+            if let Ok(mut each) = each.lock() {
+                each(e)
+            }
+        };
+        std::thread::scope(|scope| {
+            for &g in &servers {
+                let send = &send;
+                scope.spawn(move || send(self.synced(g)));
+            }
+            if !urls.is_empty() {
+                let urls = urls.into_iter().cloned().collect();
+                let started = std::time::Instant::now();
+                self.fetcher
+                    .fetch_all(urls, |r| send(self.fetched(r, &shown, started)));
+            }
+        });
+    }
+
+    /// The data folder (the archive's), where a sync keeps its queue and marks.
+    fn data_dir(&self) -> Option<&std::path::Path> {
+        self.archive.and_then(|a| a.path().parent())
+    }
+
+    /// A server's articles as the archive holds them (the reader's start-up: shown at once,
+    /// before the sync).
+    fn archived_server(&self, g: &GReaderSpec, each: &mut impl FnMut(Event)) {
+        let Some(archive) = self.archive else {
+            return;
+        };
+        if let Ok(articles) = archive.articles_of(&g.url)
+            && !articles.is_empty()
+        {
+            each(self.done(g.label(), articles, Vec::new(), None, true));
+        }
+    }
+
+    /// One sync with a server, as an event: its articles (those of the archive when it could
+    /// not be reached, with a warning), its marks and what it did.
+    fn synced(&self, g: &GReaderSpec) -> Event {
+        let opts = SyncOptions {
+            fetcher: self.fetcher,
+            archive: self.archive,
+            data_dir: self.data_dir(),
+        };
+        let out = greader::pull_and_push(g, &opts);
+        let label = g.label();
+        let mut warnings: Vec<Warning> = out.warnings.iter().map(|w| Warning::new("", w)).collect();
+        for f in &out.failures {
+            let mut message = f.to_string();
+            if out.offline && !out.articles.is_empty() {
+                message.push_str("; showing the last synced articles");
+            }
+            warnings.push(Warning {
+                origin: String::new(),
+                message: sanitize_line(&message),
+            });
+        }
+        let failure = match (out.offline, out.failures.first()) {
+            (true, Some(f)) => Some(sanitize_line(&f.kind.to_string())),
+            _ => None,
+        };
+        let cached = out.offline && !out.articles.is_empty();
+        let summary = SyncSummary {
+            new: out.new,
+            updated: out.updated,
+            sent: out.sent,
+            pending: out.pending,
+            failures: out.failures.iter().map(ToString::to_string).collect(),
+        };
+        let mut done = self.done(label, out.articles, warnings, failure, cached);
+        if let Event::Done(d) = &mut done {
+            d.marks = out.marks;
+            d.sync = Some(summary);
+        }
+        done
     }
 
     /// Merges a feed's current articles into the archive and adds those it keeps that the feed
@@ -234,6 +346,8 @@ impl Pipeline<'_> {
             warnings,
             failure,
             cached,
+            marks: Vec::new(),
+            sync: None,
         })
     }
 

@@ -65,6 +65,11 @@ impl Store {
         self.dir.join("state.json")
     }
 
+    /// The data folder.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
     fn lock(&self) -> Result<std::fs::File, StoreError> {
         std::fs::create_dir_all(&self.dir).map_err(|source| StoreError::CreateDir {
             dir: self.dir.clone(),

@@ -74,6 +74,10 @@ pub enum Action {
     Marks(Vec<Mark>),
     /// Articles a `mark_read` filter matches: read unless marked otherwise (not saved).
     ReadByRule(Vec<ArticleId>),
+    /// A sync server's read and star state, after a sync: applied but to the articles marked
+    /// here since the last such state (the sync may have begun before those marks reached its
+    /// queue; they are sent, and the next sync's state has them).
+    ServerMarks(Vec<Mark>),
     /// The config's names for sources, by label (shown in the sources view).
     SourceNames(HashMap<String, String>),
     /// How a source is doing (added, or updated by label).
@@ -167,6 +171,7 @@ impl Action {
                 | Action::Marks(_)
                 | Action::Loaded { .. }
                 | Action::LoadingDone
+                | Action::ServerMarks(_)
                 | Action::Quit
                 | Action::Source { .. }
                 | Action::Notice(_)

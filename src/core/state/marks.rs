@@ -34,6 +34,8 @@ pub struct Marks {
     pub(super) last_mark_all: Vec<ArticleId>,
     /// Marks changed by the action being handled, returned as `Effect::SaveMarks`.
     pub(super) unsaved: Vec<Mark>,
+    /// Articles marked here since the last `Action::ServerMarks` (which leaves them alone).
+    pub(super) touched: HashSet<ArticleId>,
 }
 
 /// `n - 1` when marking read, `n + 1` when marking unread.
@@ -128,6 +130,7 @@ impl Marks {
     fn remember(&mut self, i: usize, id: &ArticleId) {
         let (read, starred) = (self.read[i], self.starred[i]);
         self.by_id.insert(id.clone(), (read, starred));
+        self.touched.insert(id.clone());
         self.unsaved.push(Mark {
             id: id.clone(),
             read,
@@ -173,6 +176,13 @@ impl State {
                         self.set_read(i, false);
                     }
                 }
+            }
+            Action::ServerMarks(mut marks) => {
+                let touched = std::mem::take(&mut self.marks.touched);
+                marks.retain(|m| !touched.contains(&m.id));
+                self.marks.remember_all(marks);
+                self.marks.apply(self.lib.articles());
+                self.recount();
             }
             Action::Marks(marks) => {
                 self.marks.remember_all(marks);

@@ -153,7 +153,8 @@ impl State {
             | A::MarkAllRead
             | A::UndoMarkAll
             | A::Marks(_)
-            | A::ReadByRule(_) => self.on_marks(action),
+            | A::ReadByRule(_)
+            | A::ServerMarks(_) => self.on_marks(action),
             A::ToggleUnreadOnly => self.toggle_unread_only(),
             A::StartSearch => self.start_search(),
             A::SearchInput(key) => self.search_key(key),

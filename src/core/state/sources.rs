@@ -19,6 +19,13 @@ pub enum SourceState {
         cached: bool,
     },
     Failed(String),
+    /// A sync server, synced: its articles, when (local time, as shown) and the marks still
+    /// waiting to be sent to it.
+    Synced {
+        articles: usize,
+        at: String,
+        pending: usize,
+    },
 }
 
 impl SourceState {
@@ -72,6 +79,22 @@ pub fn describe(state: &SourceState) -> (&'static str, String) {
             ),
         ),
         SourceState::Failed(reason) => ("✗", format!("failed: {reason}")),
+        SourceState::Synced {
+            articles,
+            at,
+            pending,
+        } => (
+            "✓",
+            format!(
+                "{articles} article{}, synced at {at}{}",
+                if *articles == 1 { "" } else { "s" },
+                match pending {
+                    0 => String::new(),
+                    1 => ", 1 mark waiting to be sent".to_string(),
+                    n => format!(", {n} marks waiting to be sent"),
+                }
+            ),
+        ),
     }
 }
 

@@ -765,6 +765,46 @@ fn read_and_star_marks_count_everywhere() {
     );
     assert_eq!(fresh.marks.unread, 5);
     assert_eq!(fresh.marks.starred_count, (1, 0));
+    // A server's state after a sync leaves alone what was marked here since the last one.
+    let b_id = fresh
+        .lib
+        .articles()
+        .iter()
+        .find(|x| x.id != a_id)
+        .unwrap()
+        .id
+        .clone();
+    let server = |id: &ArticleId, read| Mark {
+        id: id.clone(),
+        read,
+        starred: false,
+    };
+    let i = fresh
+        .lib
+        .articles()
+        .iter()
+        .position(|x| x.id == a_id)
+        .unwrap();
+    fresh.set_read(i, false);
+    let fx = update(
+        &mut fresh,
+        Action::ServerMarks(vec![server(&a_id, true), server(&b_id, true)]),
+    );
+    assert_eq!(
+        saves(fx),
+        vec![mark(false, true)],
+        "the mark made here, to save"
+    );
+    assert_eq!(fresh.marks.by_id[&a_id], (false, true), "marked here: kept");
+    assert_eq!(
+        fresh.marks.by_id[&b_id],
+        (true, false),
+        "the server's state"
+    );
+    assert_eq!(fresh.marks.unread, 5);
+    // The next sync's state applies to it again.
+    update(&mut fresh, Action::ServerMarks(vec![server(&a_id, true)]));
+    assert_eq!(fresh.marks.by_id[&a_id], (true, false));
 }
 
 #[test]

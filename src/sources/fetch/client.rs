@@ -112,6 +112,16 @@ impl Fetcher {
             .map_err(Clone::clone)
     }
 
+    /// The client, for the other requests of this module (`api.rs`).
+    pub(super) fn http_client(&self) -> Result<&reqwest::Client, String> {
+        self.client()
+    }
+
+    /// Waits for `fut` on the runtime (for `api.rs`).
+    pub(super) fn run<T: Send>(&self, fut: impl Future<Output = T> + Send) -> Result<T, String> {
+        self.block_on(fut)
+    }
+
     /// Runs `job` on the runtime's pool of blocking threads (reading files, parsing, fetching
     /// with the blocking methods); `Err` when the runtime could not start.
     pub fn spawn_blocking(&self, job: impl FnOnce() + Send + 'static) -> Result<(), String> {

@@ -4,11 +4,13 @@
 //! The API is blocking: a [`Fetcher`] holds the process's one runtime and one HTTP client, and
 //! [`Fetcher::fetch_all`] reports each URL to the caller as soon as it completes.
 
+mod api;
 mod client;
 mod request;
 #[cfg(test)]
 mod tests;
 
+pub use api::{ApiRequest, ApiResponse};
 pub use client::Fetcher;
 #[cfg(test)]
 use client::parse_url;

@@ -1,0 +1,382 @@
+//! A fake Google Reader API server on 127.0.0.1 for the sync tests, written from the published
+//! API descriptions (and what FreshRSS answers): ClientLogin, `user-info`, `tag/list`,
+//! `subscription/list`, `stream/contents` with continuation paging and `ot`, `stream/items/ids`
+//! (`xt` for unread), `token` and `edit-tag` (form bodies, one state per request). Every request
+//! is recorded (method, path and query, headers, body); faults are switched on per test.
+
+use std::collections::{BTreeSet, HashSet};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub const USER: &str = "alice";
+pub const PASSWORD: &str = "pa55-Secret-XYZZY";
+pub const ROOT: &str = "/api/greader.php";
+
+/// One request as it arrived.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    /// Path and query, as sent.
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or("")
+    }
+    pub fn query(&self) -> Vec<(String, String)> {
+        let q = self.target.split_once('?').map_or("", |(_, q)| q);
+        url::form_urlencoded::parse(q.as_bytes())
+            .into_owned()
+            .collect()
+    }
+    pub fn param(&self, name: &str) -> Option<String> {
+        self.query()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+}
+
+/// Faults the server can be told to have.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Every answer is this status with an HTML body.
+    pub status: Option<u16>,
+    /// `edit-tag` answers 500.
+    pub edit_fails: bool,
+    /// Login answers an HTML login page (200).
+    pub html_login: bool,
+    /// `stream/contents` answers cut-off JSON.
+    pub truncated: bool,
+    /// `stream/contents` always gives a continuation (the same one).
+    pub endless: bool,
+    /// Every token is refused (401), even fresh ones.
+    pub refuse_tokens: bool,
+    /// Answers wait this long.
+    pub slow: Option<Duration>,
+}
+
+/// One item of the reading list.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: u64,
+    pub title: String,
+    pub published: i64,
+    /// Crawl time (what `ot` bounds).
+    pub crawled: i64,
+    pub labels: Vec<String>,
+    pub feed: u32,
+}
+
+#[derive(Default)]
+pub struct World {
+    pub items: Vec<Item>,
+    pub unread: BTreeSet<u64>,
+    pub starred: BTreeSet<u64>,
+    pub tokens: HashSet<String>,
+    pub logins: usize,
+    pub requests: Vec<Request>,
+    pub faults: Faults,
+    /// Items per page of `stream/contents` at most.
+    pub page: usize,
+}
+
+pub struct Fake {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    pub world: Arc<Mutex<World>>,
+}
+
+impl Drop for Fake {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Fake {
+    pub fn url(&self) -> String {
+        format!("http://{}{ROOT}", self.addr)
+    }
+    pub fn world(&self) -> std::sync::MutexGuard<'_, World> {
+        self.world.lock().unwrap()
+    }
+    /// The requests whose path ends with `suffix`.
+    pub fn requests_to(&self, suffix: &str) -> Vec<Request> {
+        self.world()
+            .requests
+            .iter()
+            .filter(|r| r.path().ends_with(suffix))
+            .cloned()
+            .collect()
+    }
+}
+
+/// `n` items (ids 1001…), every one unread, labels by `label_of`.
+pub fn items(n: u64, label_of: impl Fn(u64) -> Vec<String>) -> Vec<Item> {
+    (0..n)
+        .map(|i| Item {
+            id: 1001 + i,
+            title: format!("Story {i} ＆ more"),
+            published: 1_750_000_000 + i as i64 * 60,
+            crawled: 1_750_000_000 + i as i64 * 60,
+            labels: label_of(i),
+            feed: (i % 2) as u32 + 1,
+        })
+        .collect()
+}
+
+pub fn start(items: Vec<Item>, page: usize) -> Fake {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let world = Arc::new(Mutex::new(World {
+        unread: items.iter().map(|i| i.id).collect(),
+        items,
+        page,
+        ..World::default()
+    }));
+    let (w, s) = (world.clone(), stop.clone());
+    std::thread::spawn(move || {
+        while !s.load(Ordering::SeqCst) {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    let w = w.clone();
+                    std::thread::spawn(move || serve(stream, &w));
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(2)),
+            }
+        }
+    });
+    Fake { addr, stop, world }
+}
+
+fn read_request(stream: &mut TcpStream) -> Option<Request> {
+    stream.set_nonblocking(false).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p + 4;
+        }
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let mut lines = head.split("\r\n");
+    let first = lines.next()?;
+    let mut parts = first.split_whitespace();
+    let method = parts.next()?.to_string();
+    let target = parts.next()?.to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let len = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = buf[head_end..].to_vec();
+    while body.len() < len {
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some(Request {
+        method,
+        target,
+        headers,
+        body: String::from_utf8_lossy(&body).to_string(),
+    })
+}
+
+fn serve(mut stream: TcpStream, world: &Mutex<World>) {
+    let Some(req) = read_request(&mut stream) else {
+        return;
+    };
+    let slow = world.lock().unwrap().faults.slow;
+    if let Some(d) = slow {
+        std::thread::sleep(d);
+    }
+    let (status, ctype, body) = answer(&req, &mut world.lock().unwrap());
+    let out = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(out.as_bytes());
+    let _ = stream.write_all(body.as_bytes());
+}
+
+const HTML: &str =
+    "<!DOCTYPE html><html><head><title>Login</title></head><body><form>Log in</form></body></html>";
+
+fn form(body: &str) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+fn answer(req: &Request, w: &mut World) -> (String, &'static str, String) {
+    w.requests.push(req.clone());
+    let json = |s: String| ("200 OK".to_string(), "application/json", s);
+    let text = |s: &str| ("200 OK".to_string(), "text/plain", s.to_string());
+    let unauthorized = || {
+        (
+            "401 Unauthorized".to_string(),
+            "text/plain",
+            "Unauthorized!".to_string(),
+        )
+    };
+    if let Some(s) = w.faults.status {
+        return (format!("{s} Oops"), "text/html", HTML.to_string());
+    }
+    let path = req.path().strip_prefix(ROOT).unwrap_or("").to_string();
+    if path == "/accounts/ClientLogin" {
+        if w.faults.html_login {
+            return ("200 OK".to_string(), "text/html", HTML.to_string());
+        }
+        let f = form(&req.body);
+        let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        if get("Email").as_deref() != Some(USER) || get("Passwd").as_deref() != Some(PASSWORD) {
+            return (
+                "401 Unauthorized".to_string(),
+                "text/plain",
+                "Error=BadAuthentication\n".to_string(),
+            );
+        }
+        w.logins += 1;
+        let token = format!("{USER}/tok{}", w.logins);
+        w.tokens.insert(token.clone());
+        return text(&format!("SID={token}\nLSID=null\nAuth={token}\n"));
+    }
+    let Some(call) = path.strip_prefix("/reader/api/0/") else {
+        return (
+            "404 Not Found".to_string(),
+            "text/plain",
+            "not found".to_string(),
+        );
+    };
+    let token = req
+        .header("Authorization")
+        .and_then(|a| a.strip_prefix("GoogleLogin auth="))
+        .unwrap_or("");
+    if w.faults.refuse_tokens || !w.tokens.contains(token) {
+        return unauthorized();
+    }
+    if req.param("output").as_deref() != Some("json") && call != "token" && call != "edit-tag" {
+        return text("Not Implemented!");
+    }
+    match call {
+        "user-info" => json(format!(r#"{{"userId":"1","userName":"{USER}"}}"#)),
+        "token" => text("T-write-token-1\n"),
+        "tag/list" => {
+            let mut labels: BTreeSet<&str> = BTreeSet::new();
+            for i in &w.items {
+                labels.extend(i.labels.iter().map(String::as_str));
+            }
+            let tags: Vec<serde_json::Value> = std::iter::once(serde_json::json!({"id": "user/-/state/com.google/starred"}))
+                .chain(labels.iter().map(|l| serde_json::json!({"id": format!("user/-/label/{l}"), "type": "folder"})))
+                .collect();
+            json(serde_json::json!({ "tags": tags }).to_string())
+        }
+        "subscription/list" => json(
+            serde_json::json!({"subscriptions": [
+                {"id": "feed/1", "title": "Harbour ＆ Wire", "categories": [{"id": "user/-/label/Feeds One", "label": "Feeds One"}]},
+                {"id": "feed/2", "title": "Northern Signal", "categories": []}
+            ]})
+            .to_string(),
+        ),
+        "edit-tag" => {
+            if req.method != "POST" {
+                return ("405 Method Not Allowed".to_string(), "text/plain", String::new());
+            }
+            if w.faults.edit_fails {
+                return ("500 Internal Server Error".to_string(), "text/plain", "boom".to_string());
+            }
+            let f = form(&req.body);
+            if !f.iter().any(|(k, v)| k == "T" && v == "T-write-token-1") {
+                return unauthorized();
+            }
+            let ids: Vec<u64> = f.iter().filter(|(k, _)| k == "i").filter_map(|(_, v)| v.parse().ok()).collect();
+            // One state per request, as FreshRSS applies it: the last `a` or `r`.
+            let last = f.iter().rev().find(|(k, _)| k == "a" || k == "r").cloned();
+            if let Some((op, state)) = last {
+                for id in ids {
+                    let read = state.ends_with("/read");
+                    let set = if read { &mut w.unread } else { &mut w.starred };
+                    // `a=read` removes from unread; `a=starred` adds to starred.
+                    let insert = (op == "a") != read;
+                    if insert { set.insert(id); } else { set.remove(&id); }
+                }
+            }
+            text("OK")
+        }
+        "stream/items/ids" => {
+            let s = req.param("s").unwrap_or_default();
+            let xt = req.param("xt").unwrap_or_default();
+            let ids: Vec<u64> = if s.ends_with("/starred") {
+                w.starred.iter().copied().collect()
+            } else if xt.ends_with("/read") {
+                w.unread.iter().copied().collect()
+            } else {
+                w.items.iter().map(|i| i.id).collect()
+            };
+            let refs: Vec<serde_json::Value> = ids.iter().map(|i| serde_json::json!({"id": i.to_string()})).collect();
+            json(serde_json::json!({ "itemRefs": refs }).to_string())
+        }
+        c if c.starts_with("stream/contents/") => {
+            if w.faults.truncated {
+                return json(r#"{"items":[{"id":"tag:google.com,2005:reader/item/00000000000003e9","title":"cut"#.to_string());
+            }
+            let ot: i64 = req.param("ot").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let n: usize = req.param("n").and_then(|v| v.parse().ok()).unwrap_or(20).min(w.page);
+            let start: usize = req.param("c").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let mut list: Vec<&Item> = w.items.iter().filter(|i| i.crawled > ot).collect();
+            list.sort_by_key(|i| std::cmp::Reverse(i.id));
+            let page: Vec<serde_json::Value> = list.iter().skip(start).take(n).map(|i| {
+                let mut cats = vec!["user/-/state/com.google/reading-list".to_string(), "Raw Category".to_string()];
+                cats.extend(i.labels.iter().map(|l| format!("user/-/label/{l}")));
+                if !w.unread.contains(&i.id) { cats.push("user/-/state/com.google/read".into()); }
+                serde_json::json!({
+                    "id": format!("tag:google.com,2005:reader/item/{:016x}", i.id),
+                    "crawlTimeMsec": (i.crawled * 1000).to_string(),
+                    "timestampUsec": (i.crawled * 1_000_000).to_string(),
+                    "published": i.published,
+                    "title": i.title,
+                    "canonical": [{"href": format!("https://news.example/{}", i.id)}],
+                    "alternate": [{"href": format!("https://news.example/{}", i.id), "type": "text/html"}],
+                    "categories": cats,
+                    "origin": {"streamId": format!("feed/{}", i.feed), "title": if i.feed == 1 {"Harbour ＆ Wire"} else {"Northern Signal"}},
+                    "summary": {"content": format!("<p>Body of story {} with <b>bold</b> text.</p>", i.id)},
+                })
+            }).collect();
+            let mut out = serde_json::json!({"id": "user/-/state/com.google/reading-list", "items": page});
+            if w.faults.endless {
+                out["continuation"] = "again".into();
+            } else if start + n < list.len() {
+                out["continuation"] = (start + n).to_string().into();
+            }
+            json(out.to_string())
+        }
+        _ => ("404 Not Found".to_string(), "text/plain", "unknown call".to_string()),
+    }
+}
