@@ -251,11 +251,9 @@ fn article(
         categories,
         words: Article::count_words(standfirst.as_deref(), &blocks),
         standfirst,
-        blocks,
         meta: Vec::new(),
         origin: format!("bench/{i:07}.txt").into(),
-        pending: None,
-        stored: None,
+        body: tidings::core::model::Body::Blocks(blocks),
     }
 }
 
@@ -267,7 +265,7 @@ fn archive(count: usize, now: DateTime<Utc>) -> Archive {
     long.title = "A 5,000-word long read: how the Zürich–東京 cable was laid 🚀".to_string();
     long.date = now;
     long.categories = vec![CategoryPath::parse("World News / Europe").expect("path")];
-    long.words = Article::count_words(long.standfirst.as_deref(), &long.blocks);
+    long.words = Article::count_words(long.standfirst.as_deref(), long.blocks());
     articles.push(long.clone());
     for i in 1..count {
         articles.push(article(i, &mut rng, now, 5, (8, 20)));
@@ -278,7 +276,7 @@ fn archive(count: usize, now: DateTime<Utc>) -> Archive {
             a.title.len()
                 + a.source.len()
                 + a.standfirst.as_ref().map_or(0, String::len)
-                + a.blocks.iter().map(|b| b.text.len()).sum::<usize>()
+                + a.blocks().iter().map(|b| b.text.len()).sum::<usize>()
         })
         .sum();
     Archive {

@@ -293,7 +293,7 @@ fn articles(items: &[Item]) -> Vec<Article> {
             link: Some(it.link.clone()),
             categories: Vec::new(),
             standfirst: it.lead.clone(),
-            blocks: Vec::new(),
+            body: tidings::core::model::Body::default(),
             words: it
                 .lead
                 .as_deref()
@@ -301,8 +301,6 @@ fn articles(items: &[Item]) -> Vec<Article> {
                 + 300,
             meta: Vec::new(),
             origin: origin.clone(),
-            pending: None,
-            stored: None,
         })
         .collect()
 }

@@ -293,7 +293,7 @@ impl<'a> JsonArticle<'a> {
             read,
             starred,
             story: None,
-            blocks: with_blocks.then_some(a.blocks.as_slice()),
+            blocks: with_blocks.then_some(a.blocks()),
         }
     }
 }
@@ -665,7 +665,7 @@ fn show(
         {
             Ok(story) => {
                 article.standfirst = None;
-                article.blocks = story.blocks.clone();
+                article.body = crate::core::model::Body::Blocks(story.blocks.clone());
                 article.words = story.words;
                 full_story = Some(story);
             }

@@ -85,7 +85,7 @@ impl<'a> GoldenArticle<'a> {
             categories: a.categories.iter().map(|c| c.to_string()).collect(),
             standfirst: a.standfirst.as_deref(),
             words: a.words,
-            blocks: &a.blocks,
+            blocks: a.blocks(),
         }
     }
 }
@@ -105,7 +105,7 @@ fn render_sample(path: &Path) -> Result<String, String> {
     }
     for a in &mut outcome.articles {
         a.render();
-        if a.pending.is_some() {
+        if a.pending().is_some() {
             return Err(format!("{:?}: still pending after render()", a.title));
         }
     }

@@ -9,7 +9,7 @@ use proptest::sample::select;
 use tidings::core::html::{html_to_blocks, html_to_line};
 use tidings::core::layout::{LineKind, layout};
 use tidings::core::model::{
-    Article, ArticleId, Block, BlockKind, BodyRef, CategoryPath, Inline, PendingHtml, Span,
+    Article, ArticleId, Block, BlockKind, Body, BodyRef, CategoryPath, Inline, PendingHtml, Span,
 };
 use tidings::core::render::Render;
 use tidings::core::sanitize::{is_clean, sanitize, sanitize_line};
@@ -178,7 +178,7 @@ fn article_strings(a: &Article) -> Vec<(&'static str, &str)> {
     if let Some(x) = &a.standfirst {
         out.push(("standfirst", x));
     }
-    for b in &a.blocks {
+    for b in a.blocks() {
         out.push(("block", &b.text));
     }
     for c in &a.categories {
@@ -364,7 +364,7 @@ fn check_parsed_with(doc: &str, ctx: &FileContext, parse: FileParser) -> Result<
             assert_one_line(what, s)?;
         }
     }
-    for b in &a.blocks {
+    for b in a.blocks() {
         if b.kind != BlockKind::Code {
             prop_assert!(!b.text.is_empty(), "empty {:?} block from {doc:?}", b.kind);
             assert_one_line("block", &b.text)?;
@@ -376,9 +376,9 @@ fn check_parsed_with(doc: &str, ctx: &FileContext, parse: FileParser) -> Result<
     }
     prop_assert_eq!(
         a.words,
-        Article::count_words(a.standfirst.as_deref(), &a.blocks)
+        Article::count_words(a.standfirst.as_deref(), a.blocks())
     );
-    prop_assert!(a.pending.is_none());
+    prop_assert!(a.pending().is_none());
     Ok(())
 }
 
@@ -456,7 +456,7 @@ proptest! {
 fn text_parser_unicode_indentation_regression() {
     let doc = "Title: t\n\n    news\n  \u{3000}news\n";
     let a = parse_article(doc, &file_ctx("f", "o")).unwrap().article;
-    assert_eq!(a.blocks.len(), 1, "{a:?}");
+    assert_eq!(a.blocks().len(), 1, "{a:?}");
 }
 
 /// The minimal inputs behind the ignored property above.
@@ -1069,9 +1069,9 @@ fn check_feed(bytes: &[u8], ctx: &FeedContext) -> Result<Option<Vec<Article>>, T
             assert_category(c)?;
         }
         a.render();
-        prop_assert!(a.pending.is_none());
+        prop_assert!(a.pending().is_none());
         assert_article_clean(a)?;
-        for b in &a.blocks {
+        for b in a.blocks() {
             if b.kind != BlockKind::Code {
                 assert_one_line("block", &b.text)?;
             }
@@ -1079,7 +1079,7 @@ fn check_feed(bytes: &[u8], ctx: &FeedContext) -> Result<Option<Vec<Article>>, T
         }
         prop_assert_eq!(
             a.words,
-            Article::count_words(a.standfirst.as_deref(), &a.blocks)
+            Article::count_words(a.standfirst.as_deref(), a.blocks())
         );
     }
     Ok(Some(articles))
@@ -1120,7 +1120,7 @@ proptest! {
         }
         // JSON Feed's `summary` and `content_text` are plain text, shown as written.
         for a in articles.iter().filter(|_| kind != 2) {
-            prop_assert!(!a.title.contains(SECRET) && a.blocks.iter().all(|b| !b.text.contains(SECRET)),
+            prop_assert!(!a.title.contains(SECRET) && a.blocks().iter().all(|b| !b.text.contains(SECRET)),
                 "script text shown: {a:?}");
         }
     }
@@ -1223,7 +1223,7 @@ fn without_vs16(mut a: Article) -> Article {
     a.author.iter_mut().for_each(strip);
     a.link.iter_mut().for_each(strip);
     a.standfirst.iter_mut().for_each(strip);
-    for b in &mut a.blocks {
+    for b in a.blocks_mut() {
         let moved = |o: usize| o - b.text[..o].matches(VS16).count() * VS16.len_utf8();
         b.spans = b
             .spans
@@ -1242,10 +1242,10 @@ fn without_vs16(mut a: Article) -> Article {
         .iter()
         .filter_map(|c| CategoryPath::from_levels(c.levels().iter().map(|l| l.replace(VS16, ""))))
         .collect();
-    if let Some(p) = &mut a.pending {
+    if let Body::Html(p) = &mut a.body {
         strip(&mut p.html);
     }
-    a.words = Article::count_words(a.standfirst.as_deref(), &a.blocks);
+    a.words = Article::count_words(a.standfirst.as_deref(), a.blocks());
     a
 }
 
@@ -1277,17 +1277,17 @@ fn article(id: impl Strategy<Value = String>) -> impl Strategy<Value = Article> 
                     link: link.map(sanitize_line).filter(|l| !l.is_empty()),
                     categories: cats.iter().flat_map(|c| CategoryPath::parse_list(c)).collect(),
                     standfirst,
-                    blocks,
+                    // Some bodies are HTML waiting to be rendered, the others blocks.
+                    body: match pending {
+                        Some(html) => Body::Html(Box::new(PendingHtml {
+                            html,
+                            base: Some("https://example.com/news/".to_string()),
+                        })),
+                        None => Body::Blocks(blocks),
+                    },
                     words,
                     meta: Vec::new(),
                     origin: origin.into(),
-                    pending: pending.map(|html| {
-                        Box::new(PendingHtml {
-                            html,
-                            base: Some("https://example.com/news/".to_string()),
-                        })
-                    }),
-                    stored: None,
                 }
             },
         )
@@ -1315,7 +1315,7 @@ proptest! {
         width in 0usize..300,
         render in any::<bool>(),
     ) {
-        a.blocks.push(Block::new(BlockKind::Paragraph, sanitize_line(&words.concat())));
+        a.blocks_mut().push(Block::new(BlockKind::Paragraph, sanitize_line(&words.concat())));
         check_layout(a, width, render)?;
     }
 }
@@ -1358,7 +1358,7 @@ fn check_layout(mut a: Article, width: usize, render: bool) -> Result<(), TestCa
 /// The minimal input behind the ignored layout property: ten hearts in ten columns are twenty.
 #[test]
 fn layout_emoji_presentation_regression() {
-    let mut a = without_vs16(Article {
+    let a = without_vs16(Article {
         id: ArticleId::from_key("p"),
         title: "t".into(),
         source: "".into(),
@@ -1368,14 +1368,14 @@ fn layout_emoji_presentation_regression() {
         link: None,
         categories: vec![],
         standfirst: None,
-        blocks: vec![],
+        body: Body::Blocks(vec![Block::new(
+            BlockKind::Paragraph,
+            "❤\u{FE0F}".repeat(12),
+        )]),
         words: 0,
         meta: vec![],
         origin: "".into(),
-        pending: None,
-        stored: None,
     });
-    a.blocks = vec![Block::new(BlockKind::Paragraph, "❤\u{FE0F}".repeat(12))];
     for l in layout(&a, 10, &Utc) {
         let w = tidings::core::text::width(&l.text);
         assert!(w <= 10, "{:?} is {w} columns", l.text);

@@ -405,10 +405,10 @@ fn inline_styles_reach_the_reader() {
     article.title = "Styled article".into();
     article.standfirst = None;
     article.date = Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap();
-    article.blocks = tidings::core::html::html_to_blocks(
+    article.body = tidings::core::model::Body::Blocks(tidings::core::html::html_to_blocks(
         "<p>Plain <strong>bold</strong> and <em>slanted</em> words.</p>",
         None,
-    );
+    ));
     app.dispatch(Action::Loaded {
         articles: vec![article],
         warnings: vec![],

@@ -214,11 +214,8 @@ fn cached_feeds_come_from_the_snapshot_and_bodies_from_the_cache() {
     let first = cached_feed(url, &opts, &mut snap).expect("the cached copy");
     snap.save().unwrap();
     assert_eq!(first.len(), 2);
-    let at = first[0]
-        .stored
-        .clone()
-        .expect("the body stays in the cache");
-    assert!(first[0].blocks.is_empty());
+    let at = first[0].stored().expect("the body stays in the cache");
+    assert!(first[0].blocks().is_empty());
     assert_eq!(
         *at,
         BodyRef::CachedFeed {
@@ -226,13 +223,13 @@ fn cached_feeds_come_from_the_snapshot_and_bodies_from_the_cache() {
             cache_dir: dir.path().to_path_buf()
         }
     );
-    let full = tidings::sources::files::load_body(&at, &first[0].id).unwrap();
+    let full = tidings::sources::files::load_body(at, &first[0].id).unwrap();
     assert!(
-        full.blocks
+        full.blocks()
             .iter()
             .any(|b| b.text.contains("Body of item one mentions zanzibar.")),
         "{:?}",
-        full.blocks
+        full.blocks()
     );
 
     // With the meta file gone the cache has no usable entry, yet the unchanged body's articles
@@ -246,8 +243,8 @@ fn cached_feeds_come_from_the_snapshot_and_bodies_from_the_cache() {
     let mut snap = Snapshot::open(opts.cache_dir.as_deref());
     let second = cached_feed(url, &opts, &mut snap).expect("from the snapshot");
     assert_eq!(second, first);
-    let err = tidings::sources::files::load_body(&at, &first[0].id).unwrap_err();
+    let err = tidings::sources::files::load_body(at, &first[0].id).unwrap_err();
     assert!(err.contains("cached copy is gone"), "{err}");
     std::fs::write(&meta, saved_meta).unwrap();
-    assert!(tidings::sources::files::load_body(&at, &first[0].id).is_ok());
+    assert!(tidings::sources::files::load_body(at, &first[0].id).is_ok());
 }

@@ -239,12 +239,10 @@ mod tests {
             link: None,
             categories: cats.iter().filter_map(|c| CategoryPath::parse(c)).collect(),
             standfirst: None,
-            blocks: Vec::new(),
+            body: crate::core::model::Body::default(),
             words: 0,
             meta: Vec::new(),
             origin: "o".into(),
-            pending: None,
-            stored: None,
         }
     }
 

@@ -376,12 +376,10 @@ mod tests {
             link: None,
             categories: CategoryPath::parse_list(cats),
             standfirst: None,
-            blocks: vec![],
+            body: crate::core::model::Body::default(),
             words: 0,
             meta: vec![],
             origin: title.into(),
-            pending: None,
-            stored: None,
         }
     }
 

@@ -225,7 +225,7 @@ where
         );
     }
     let mut prev: Option<BlockKind> = None;
-    for block in &article.blocks {
+    for block in article.blocks() {
         // List items of one list sit together; every other block is set off by a blank line.
         if !(block.kind == BlockKind::ListItem && prev == Some(BlockKind::ListItem)) {
             blank(&mut out);
@@ -317,11 +317,9 @@ mod tests {
             categories: CategoryPath::parse_list("World News / Europe; Business"),
             standfirst: Some("The short version".into()),
             words: Article::count_words(Some("The short version"), &blocks),
-            blocks,
             meta: vec![],
             origin: "k".into(),
-            pending: None,
-            stored: None,
+            body: crate::core::model::Body::Blocks(blocks),
         }
     }
 
@@ -408,7 +406,7 @@ mod tests {
             end,
             style: Inline::Strong,
         });
-        a.blocks = vec![block];
+        a.body = crate::core::model::Body::Blocks(vec![block]);
         let lines = layout(&a, 30, &Utc);
         let items: Vec<&Line> = lines
             .iter()
@@ -438,7 +436,10 @@ mod tests {
     #[test]
     fn very_long_words_are_broken_to_width() {
         let mut a = sample();
-        a.blocks = vec![Block::new(BlockKind::Paragraph, "x".repeat(20_000))];
+        a.body = crate::core::model::Body::Blocks(vec![Block::new(
+            BlockKind::Paragraph,
+            "x".repeat(20_000),
+        )]);
         let lines = layout(&a, 40, &Utc);
         let body: Vec<&Line> = lines
             .iter()

@@ -171,12 +171,10 @@ mod tests {
             link: None,
             categories: CategoryPath::parse_list("World News / Europe"),
             standfirst: None,
-            blocks: vec![],
+            body: crate::core::model::Body::default(),
             words: 0,
             meta: vec![],
             origin: key.into(),
-            pending: None,
-            stored: None,
         }
     }
 

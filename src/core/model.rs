@@ -168,21 +168,35 @@ pub struct Article {
     pub link: Option<String>,
     pub categories: Vec<CategoryPath>,
     pub standfirst: Option<String>,
-    pub blocks: Vec<Block>,
+    /// The body: rendered blocks, HTML not rendered yet, or where it is when not in memory.
+    pub body: Body,
     /// Words in the standfirst and body.
     pub words: usize,
     /// Header fields tidings does not know, kept as they were.
     pub meta: Vec<(String, String)>,
     /// Where the article came from (a file path), for messages; shared by a file's articles.
     pub origin: std::sync::Arc<str>,
-    /// A body still in HTML, turned into `blocks` when the article is opened (see
+}
+
+/// An article's body, in one of three states.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// Rendered into blocks (none for an article without a body).
+    Blocks(Vec<Block>),
+    /// Still in HTML, rendered into blocks when the article is opened or searched (see
     /// [`crate::core::render::Render`]): feeds carry much more markup than anyone reads, and
     /// rendering it all up front would double a load's cost.
-    pub pending: Option<Box<PendingHtml>>,
-    /// Where the body is when it is not in memory (`blocks` and `pending` empty): articles from
-    /// files and the warm-start snapshot keep only their headers, and the body is read again
-    /// when the article is opened or searched.
-    pub stored: Option<std::sync::Arc<BodyRef>>,
+    Html(Box<PendingHtml>),
+    /// Not in memory: articles from files, the warm-start snapshot, the feed cache and the
+    /// archive keep only their headers, and the body is read again when the article is opened
+    /// or searched.
+    Stored(std::sync::Arc<BodyRef>),
+}
+
+impl Default for Body {
+    fn default() -> Body {
+        Body::Blocks(Vec::new())
+    }
 }
 
 /// Where an article's body can be read again.
@@ -223,34 +237,72 @@ impl Article {
             link: None,
             categories: Vec::new(),
             standfirst: None,
-            blocks: Vec::new(),
+            body: Body::default(),
             words: 0,
             meta: Vec::new(),
             origin: std::sync::Arc::from(""),
-            pending: None,
-            stored: None,
         }
     }
 
-    /// True when the body is elsewhere (see [`Article::stored`]) and must be loaded to be shown.
+    /// The rendered blocks (none while the body is HTML or elsewhere).
+    pub fn blocks(&self) -> &[Block] {
+        match &self.body {
+            Body::Blocks(b) => b,
+            _ => &[],
+        }
+    }
+
+    /// The body's HTML waiting to be rendered, if it is that.
+    pub fn pending(&self) -> Option<&PendingHtml> {
+        match &self.body {
+            Body::Html(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Where the body is when it is not in memory.
+    pub fn stored(&self) -> Option<&BodyRef> {
+        match &self.body {
+            Body::Stored(at) => Some(at),
+            _ => None,
+        }
+    }
+
+    /// The rendered blocks, for changing them (a body in HTML or elsewhere becomes none).
+    pub fn blocks_mut(&mut self) -> &mut Vec<Block> {
+        if !matches!(self.body, Body::Blocks(_)) {
+            self.body = Body::Blocks(Vec::new());
+        }
+        match &mut self.body {
+            Body::Blocks(b) => b,
+            _ => unreachable!("just made blocks"),
+        }
+    }
+
+    /// True when the body is elsewhere (see [`Body::Stored`]) and must be loaded to be shown.
     pub fn body_unloaded(&self) -> bool {
-        self.stored.is_some()
+        matches!(self.body, Body::Stored(_))
+    }
+
+    /// True when there is a body in memory (blocks or HTML).
+    pub fn has_body(&self) -> bool {
+        match &self.body {
+            Body::Blocks(b) => !b.is_empty(),
+            Body::Html(_) => true,
+            Body::Stored(_) => false,
+        }
     }
 
     /// Drops the body from memory, remembering where it can be read again.
     /// (The articles of one file share one `BodyRef`.)
     pub fn unload(&mut self, at: std::sync::Arc<BodyRef>) {
-        self.blocks = Vec::new();
-        self.pending = None;
-        self.stored = Some(at);
+        self.body = Body::Stored(at);
     }
 
     /// Puts a body read again (see [`Article::unload`]) back in place (bodies are stored
     /// rendered).
     pub fn restore(&mut self, blocks: Vec<Block>) {
-        self.blocks = blocks;
-        self.pending = None;
-        self.stored = None;
+        self.body = Body::Blocks(blocks);
     }
 
     /// Minutes to read at 230 words a minute, at least one.

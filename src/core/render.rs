@@ -2,7 +2,7 @@
 //! Here rather than in `model.rs`, so the model depends on nothing that reads HTML.
 
 use crate::core::html::html_to_blocks;
-use crate::core::model::Article;
+use crate::core::model::{Article, Body};
 
 /// An article whose pending HTML body can be rendered.
 pub trait Render {
@@ -13,10 +13,11 @@ pub trait Render {
 
 impl Render for Article {
     fn render(&mut self) {
-        if let Some(p) = self.pending.take() {
+        if let Body::Html(p) = &self.body {
             let base = p.base.as_deref().and_then(|b| url::Url::parse(b).ok());
-            self.blocks.extend(html_to_blocks(&p.html, base.as_ref()));
-            self.words = Article::count_words(self.standfirst.as_deref(), &self.blocks);
+            let blocks = html_to_blocks(&p.html, base.as_ref());
+            self.words = Article::count_words(self.standfirst.as_deref(), &blocks);
+            self.body = Body::Blocks(blocks);
         }
     }
 }

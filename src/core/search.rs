@@ -45,11 +45,11 @@ pub fn index_text(a: &Article) -> String {
         raw.push_str(s);
         raw.push('\n');
     }
-    for b in &a.blocks {
+    for b in a.blocks() {
         raw.push_str(&b.text);
         raw.push('\n');
     }
-    if let Some(p) = &a.pending {
+    if let Some(p) = a.pending() {
         strip_tags(&p.html, &mut raw);
     }
     fold(&raw)
@@ -163,8 +163,8 @@ mod tests {
 
     #[test]
     fn index_covers_every_field_and_pending_html() {
-        use crate::core::model::{ArticleId, Block, BlockKind, PendingHtml};
-        let a = Article {
+        use crate::core::model::{ArticleId, Block, BlockKind, Body, PendingHtml};
+        let mut a = Article {
             id: ArticleId::from_key("x"),
             title: "Title".into(),
             source: "Harbour Wire".into(),
@@ -174,20 +174,22 @@ mod tests {
             link: None,
             categories: vec![],
             standfirst: Some("Standfirst".into()),
-            blocks: vec![Block::new(BlockKind::Paragraph, "Body Ünïcode")],
-            words: 0,
-            meta: vec![],
-            origin: "".into(),
-            pending: Some(Box::new(PendingHtml {
+            body: crate::core::model::Body::Html(Box::new(PendingHtml {
                 html: "<p>Hidden <b>gem</b></p>".into(),
                 base: None,
             })),
-            stored: None,
+            words: 0,
+            meta: vec![],
+            origin: "".into(),
         };
         let t = index_text(&a);
-        for q in ["title", "harbour", "standfirst", "unicode", "hidden", "gem"] {
+        for q in ["title", "harbour", "standfirst", "hidden", "gem"] {
             assert!(Matcher::new(q).unwrap().matches(&t), "{q} in {t}");
         }
         assert!(!Matcher::new("<b>").unwrap().matches(&t));
+        // Rendered blocks are read too.
+        a.body = Body::Blocks(vec![Block::new(BlockKind::Paragraph, "Body Ünïcode")]);
+        let t = index_text(&a);
+        assert!(Matcher::new("unicode").unwrap().matches(&t), "{t}");
     }
 }

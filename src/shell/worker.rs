@@ -141,7 +141,8 @@ impl Worker {
                 w.send(Action::ImageLoaded { id, url, picture });
             })),
             Effect::LoadBody { id, at } => background(Box::new(move |w| {
-                let body = sources::files::load_body(&at, &id).map(|a| (a.blocks, a.words));
+                let body =
+                    sources::files::load_body(&at, &id).map(|a| (a.blocks().to_vec(), a.words));
                 w.send(Action::BodyLoaded { id, body });
             })),
             // In batches, so a search shows what it finds while the rest is read.

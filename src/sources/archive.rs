@@ -248,7 +248,7 @@ impl Archive {
             for a in current {
                 let old = known.get(a.id.as_str());
                 // A body left in the cache (the warm start) is the one archived before.
-                if old.is_some() && a.stored.is_some() {
+                if old.is_some() && a.stored().is_some() {
                     continue;
                 }
                 let (head, body) = encode(a, source);
@@ -337,12 +337,10 @@ impl Archive {
                     .filter_map(CategoryPath::from_levels)
                     .collect(),
                 standfirst: head.standfirst,
-                blocks: Vec::new(),
+                body: crate::core::model::Body::Stored(at.clone()),
                 words: head.words,
                 meta: head.meta,
                 origin: intern(head.origin),
-                pending: None,
-                stored: Some(at.clone()),
             });
         }
         Ok(out)
@@ -672,12 +670,12 @@ fn encode(a: &Article, source: &str) -> (Vec<u8>, Option<Vec<u8>>) {
             a.origin.to_string()
         },
     };
-    let body = match (&a.pending, &a.stored) {
+    let body = match (&a.pending(), &a.stored()) {
         (Some(p), _) => Some(Body::Html {
             html: p.html.clone(),
             base: p.base.clone(),
         }),
-        (None, None) => Some(Body::Blocks(a.blocks.clone())),
+        (None, None) => Some(Body::Blocks(a.blocks().to_vec())),
         (None, Some(_)) => None,
     };
     // Strings and numbers only: encoding cannot fail.

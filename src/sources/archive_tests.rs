@@ -12,7 +12,7 @@ fn article(key: &str, title: &str, body: &str) -> Article {
     a.dated = true;
     a.link = Some(format!("https://example.com/{key}"));
     a.categories = vec![CategoryPath::parse("World News / Europe").unwrap()];
-    a.pending = Some(Box::new(PendingHtml {
+    a.body = crate::core::model::Body::Html(Box::new(PendingHtml {
         html: format!("<p>{body}</p>"),
         base: Some("https://example.com/".into()),
     }));
@@ -50,9 +50,9 @@ fn what_leaves_the_feed_is_kept_with_its_body() {
     assert_eq!((kept.date, kept.dated, &kept.link), (a.date, true, &a.link));
     assert_eq!(kept.categories, a.categories);
     assert_eq!(&*kept.source, "Harbour Wire");
-    assert!(kept.blocks.is_empty() && kept.pending.is_none());
+    assert!(kept.blocks().is_empty() && kept.pending().is_none());
     assert_eq!(
-        kept.stored.as_deref(),
+        kept.stored(),
         Some(&BodyRef::Archived {
             db: dir.path().join(FILE_NAME)
         })
@@ -63,8 +63,8 @@ fn what_leaves_the_feed_is_kept_with_its_body() {
     assert_eq!(bodies[0].blocks[0].text, "Alpha text");
     assert_eq!(bodies[0].words, 2);
     // Through the loader the reader and `show` use.
-    let loaded = crate::sources::files::load_body(kept.stored.as_deref().unwrap(), &a.id);
-    assert_eq!(loaded.unwrap().blocks[0].text, "Alpha text");
+    let loaded = crate::sources::files::load_body(kept.stored().unwrap(), &a.id);
+    assert_eq!(loaded.unwrap().blocks()[0].text, "Alpha text");
 
     // Another feed's articles are its own.
     assert!(

@@ -196,7 +196,7 @@ impl Job {
                 key: self.id_key.clone(),
             });
             for a in articles {
-                if !a.blocks.is_empty() || a.pending.is_some() {
+                if !a.blocks().is_empty() || a.pending().is_some() {
                     a.unload(at.clone());
                 }
             }
@@ -454,7 +454,7 @@ fn read_source(at: &BodyRef, ids: &[&ArticleId]) -> Result<Vec<Article>, String>
             Ok(bodies
                 .into_iter()
                 .map(|b| Article {
-                    blocks: b.blocks,
+                    body: crate::core::model::Body::Blocks(b.blocks),
                     words: b.words,
                     ..Article::new(b.id)
                 })
@@ -570,7 +570,7 @@ mod tests {
             .iter()
             .find(|a| a.title == "A Markdown Story")
             .unwrap();
-        assert_eq!(md.blocks[0].text, "With bold text.");
+        assert_eq!(md.blocks()[0].text, "With bold text.");
         // A README given by name is read: only folders skip them.
         let (readme, _, _) = load_path(&p.join("README.md"));
         assert_eq!(readme[0].title, "About this folder");

@@ -180,10 +180,10 @@ mod tests {
             a.standfirst.as_deref(),
             Some("Operators bet on winter demand")
         );
-        assert_eq!(a.blocks.len(), 1);
-        assert_eq!(a.blocks[0].kind, BlockKind::Paragraph);
-        assert_eq!(a.blocks[0].text, "The first paragraph, hard-wrapped.");
-        assert_eq!(styled(&a.blocks[0]), [("first", Inline::Strong)]);
+        assert_eq!(a.blocks().len(), 1);
+        assert_eq!(a.blocks()[0].kind, BlockKind::Paragraph);
+        assert_eq!(a.blocks()[0].text, "The first paragraph, hard-wrapped.");
+        assert_eq!(styled(&a.blocks()[0]), [("first", Inline::Strong)]);
     }
 
     #[test]
@@ -191,8 +191,11 @@ mod tests {
         let a = parse(
             "Title\n\nA paragraph with *emphasis*, `code` and [the report](https://example.com/r).\n\n## A section\n\n- one [again](https://example.com/r)\n- two\n\n> quoted **words**\n\n```\nlet x = 1;\n```\n",
         );
-        let kinds: Vec<(BlockKind, &str)> =
-            a.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        let kinds: Vec<(BlockKind, &str)> = a
+            .blocks()
+            .iter()
+            .map(|b| (b.kind, b.text.as_str()))
+            .collect();
         assert_eq!(
             kinds,
             [
@@ -210,16 +213,16 @@ mod tests {
             ]
         );
         assert_eq!(
-            styled(&a.blocks[0]),
+            styled(&a.blocks()[0]),
             [
                 ("emphasis", Inline::Emphasis),
                 ("code", Inline::Code),
                 ("the report", Inline::Link)
             ]
         );
-        assert_eq!(styled(&a.blocks[4]), [("words", Inline::Strong)]);
+        assert_eq!(styled(&a.blocks()[4]), [("words", Inline::Strong)]);
         // Raw markup is gone from every block.
-        assert!(a.blocks.iter().all(|b| !b.text.contains(['*', '`', '#'])));
+        assert!(a.blocks().iter().all(|b| !b.text.contains(['*', '`', '#'])));
     }
 
     #[test]
@@ -229,22 +232,22 @@ mod tests {
         );
         assert_eq!(a.title, "Front Matter Title");
         assert_eq!(a.categories[0].to_string(), "Technology / AI");
-        assert_eq!(a.blocks.len(), 1);
-        assert_eq!(a.blocks[0].text, "Body with text and red.");
+        assert_eq!(a.blocks().len(), 1);
+        assert_eq!(a.blocks()[0].text, "Body with text and red.");
         let b = parse("Setext Title\n============\n\nBody.\n");
         assert_eq!(b.title, "Setext Title");
-        assert_eq!(b.blocks[0].text, "Body.");
+        assert_eq!(b.blocks()[0].text, "Body.");
         // Links that are not http(s)/mailto are not numbered.
         let c = parse("T\n\nSee [x](javascript:alert(1)) and [y](other.md).\n");
-        assert_eq!(c.blocks.len(), 1);
-        assert_eq!(c.blocks[0].text, "See x and y.");
+        assert_eq!(c.blocks().len(), 1);
+        assert_eq!(c.blocks()[0].text, "See x and y.");
     }
 
     #[test]
     fn deep_nesting_and_empty_files_do_not_panic() {
         let deep = format!("T\n\n{}x\n", "> ".repeat(20_000));
         let a = parse(&deep);
-        assert_eq!(a.blocks.last().map(|b| b.text.as_str()), Some("x"));
+        assert_eq!(a.blocks().last().map(|b| b.text.as_str()), Some("x"));
         let lists = format!("T\n\n{}", "- ".repeat(5_000));
         let _ = parse_markdown(&lists, &ctx());
         assert!(parse_markdown("\n \n", &ctx()).is_err());

@@ -118,17 +118,10 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 /// Brings an article's body back into memory when it was left on disk (see
 /// [`Article::unload`]), rendered; `Err` says why it could not be read.
 pub fn load_body(a: &mut Article) -> Result<(), String> {
-    if let Some(at) = a.stored.take() {
-        match files::load_body(&at, &a.id) {
-            Ok(full) => {
-                a.restore(full.blocks);
-                a.words = full.words;
-            }
-            Err(e) => {
-                a.stored = Some(at);
-                return Err(e);
-            }
-        }
+    if let Some(at) = a.stored() {
+        let full = files::load_body(at, &a.id)?;
+        a.words = full.words;
+        a.body = full.body;
     }
     a.render();
     Ok(())
@@ -143,14 +136,14 @@ pub fn load_bodies(articles: &mut [Article]) -> Vec<Warning> {
     )> = articles
         .iter()
         .enumerate()
-        .filter_map(|(i, a)| Some((i, (a.id.clone(), (**a.stored.as_ref()?).clone()))))
+        .filter_map(|(i, a)| Some((i, (a.id.clone(), a.stored()?.clone()))))
         .collect();
     let (slots, wanted): (Vec<usize>, Vec<_>) = wanted.into_iter().unzip();
     let (found, warnings) = files::load_bodies(&wanted);
     for (j, full) in found {
         let a = &mut articles[slots[j]];
-        a.restore(full.blocks);
         a.words = full.words;
+        a.body = full.body;
     }
     warnings
 }
@@ -183,7 +176,7 @@ pub fn cached_feed(
         cache_dir: dir.clone(),
     });
     for a in &mut articles {
-        if !a.blocks.is_empty() || a.pending.is_some() {
+        if !a.blocks().is_empty() || a.pending().is_some() {
             a.unload(at.clone());
         }
     }

@@ -585,7 +585,7 @@ pub fn encode_result(out: &mut Vec<u8>, result: &FileResult) {
         Ok((articles, warnings)) => {
             out.push(0);
             let origin = articles.first().map_or("", |a| &*a.origin);
-            let shared = articles.iter().find_map(|a| a.stored.as_deref());
+            let shared = articles.iter().find_map(|a| a.stored());
             put_str(out, origin);
             match shared {
                 Some(at) => {
@@ -639,7 +639,7 @@ fn encode_article(out: &mut Vec<u8>, a: &Article, origin: &str, shared: Option<&
         out.push(1);
         put_str(out, &a.origin);
     }
-    match a.stored.as_deref() {
+    match a.stored() {
         None => out.push(0),
         Some(at) if Some(at) == shared => out.push(1),
         Some(at) => {
@@ -856,12 +856,13 @@ fn decode_article(r: &mut Reader<'_>, shared: &mut PerFile) -> Decoded<Article> 
         link,
         categories,
         standfirst,
-        blocks: Vec::new(),
+        body: stored.map_or_else(
+            crate::core::model::Body::default,
+            crate::core::model::Body::Stored,
+        ),
         words,
         meta,
         origin,
-        pending: None,
-        stored,
     })
 }
 

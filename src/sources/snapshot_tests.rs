@@ -15,15 +15,13 @@ fn article(n: u32) -> Article {
             CategoryPath::parse("Tech").unwrap(),
         ],
         standfirst: Some("A standfirst.".into()),
-        blocks: Vec::new(),
-        words: 400 + n as usize,
-        meta: vec![("X-Thing".into(), "value".into())],
-        origin: "/tmp/f.xml".into(),
-        pending: None,
-        stored: Some(std::sync::Arc::new(BodyRef::File {
+        body: crate::core::model::Body::Stored(std::sync::Arc::new(BodyRef::File {
             path: "/tmp/f.xml".into(),
             key: "file:/tmp/f.xml".into(),
         })),
+        words: 400 + n as usize,
+        meta: vec![("X-Thing".into(), "value".into())],
+        origin: "/tmp/f.xml".into(),
     }
 }
 

@@ -493,12 +493,10 @@ pub(super) fn assemble(
             link: header.link,
             categories,
             standfirst,
-            blocks,
             words,
             meta: header.meta,
             origin: sanitize_line(&ctx.origin).into(),
-            pending: None,
-            stored: None,
+            body: crate::core::model::Body::Blocks(blocks),
         },
         warnings,
     }

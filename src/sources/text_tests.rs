@@ -19,7 +19,10 @@ fn parse(text: &str) -> Article {
 }
 
 fn kinds(a: &Article) -> Vec<(BlockKind, &str)> {
-    a.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect()
+    a.blocks()
+        .iter()
+        .map(|b| (b.kind, b.text.as_str()))
+        .collect()
 }
 
 #[test]
@@ -29,14 +32,14 @@ fn the_seed_article() {
         a.title,
         "Macron Hosts Ukraine and Allies to Secure Security Guarantees"
     );
-    let title_blocks = a.blocks.iter().filter(|b| b.text == a.title).count();
+    let title_blocks = a.blocks().iter().filter(|b| b.text == a.title).count();
     assert_eq!(title_blocks, 0, "the repeated title is dropped");
     assert_eq!(
         a.standfirst.as_deref(),
         Some("France hosts a pivotal gathering on Ukraine security guarantees")
     );
     let headings: Vec<&str> = a
-        .blocks
+        .blocks()
         .iter()
         .filter(|b| b.kind == Heading)
         .map(|b| b.text.as_str())
@@ -50,7 +53,7 @@ fn the_seed_article() {
             "Outlook"
         ]
     );
-    assert_eq!(a.blocks.iter().filter(|b| b.kind == Paragraph).count(), 9);
+    assert_eq!(a.blocks().iter().filter(|b| b.kind == Paragraph).count(), 9);
     let cats: Vec<String> = a.categories.iter().map(|c| c.to_string()).collect();
     assert_eq!(cats, ["World News / Europe"]);
     assert_eq!(a.categories[0].levels(), ["World News", "Europe"]);
@@ -78,7 +81,7 @@ fn header_keys_are_case_insensitive_and_unknown_keys_are_metadata() {
         ]
     );
     assert_eq!(kinds(&a), [(Paragraph, "Body text here.")]);
-    assert!(!a.blocks.iter().any(|b| b.text.contains("v2")));
+    assert!(!a.blocks().iter().any(|b| b.text.contains("v2")));
 }
 
 #[test]
@@ -168,7 +171,7 @@ fn section_heading_rules() {
     // Longer than 80 characters: not a heading.
     let long = "word ".repeat(20);
     let a = parse(&format!("T\n\nIntro.\n\n{}\n\nText.", long.trim()));
-    assert_eq!(a.blocks[1].kind, Paragraph);
+    assert_eq!(a.blocks()[1].kind, Paragraph);
 }
 
 #[test]
@@ -309,7 +312,7 @@ fn header_only_and_empty_bodies() {
     assert_eq!(p.warnings, ["no title; using the file name"]);
     let a = parse("Title: Only a title");
     assert_eq!(a.title, "Only a title");
-    assert!(a.blocks.is_empty());
+    assert!(a.blocks().is_empty());
     assert_eq!(a.words, 0);
 }
 
@@ -345,10 +348,10 @@ fn hostile_inputs_never_panic_and_stay_clean() {
         if let Ok(p) = parse_article(input, &ctx()) {
             let a = &p.article;
             assert!(is_clean(&a.title) && is_clean(&a.source), "{input:?}");
-            assert!(a.blocks.iter().all(|b| is_clean(&b.text)), "{input:?}");
+            assert!(a.blocks().iter().all(|b| is_clean(&b.text)), "{input:?}");
         }
     }
     let long_line = "x".repeat(20_000);
     let a = parse(&format!("T\n\n{long_line}"));
-    assert_eq!(a.blocks[0].text.len(), 20_000);
+    assert_eq!(a.blocks()[0].text.len(), 20_000);
 }

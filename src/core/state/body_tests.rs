@@ -31,7 +31,7 @@ fn state_with_bodies_on_disk() -> (State, Vec<Article>) {
 
 fn body_of(full: &[Article], title: &str) -> (Vec<Block>, usize) {
     let a = full.iter().find(|a| a.title == title).unwrap();
-    (a.blocks.clone(), a.words)
+    (a.blocks().to_vec(), a.words)
 }
 
 #[test]

@@ -4,9 +4,8 @@
 
 use super::{Effect, State};
 use crate::core::library::Library;
-use crate::core::model::{Article, ArticleId, Block, BlockKind, BodyRef};
+use crate::core::model::{Article, ArticleId, Block, BlockKind, Body};
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 /// A full story extracted from an article's web page, ready to show.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,13 +19,12 @@ pub struct FullText {
 /// The version of an article's body not on display.
 #[derive(Debug, Clone, PartialEq)]
 struct Stash {
-    blocks: Vec<Block>,
+    body: Body,
     words: usize,
-    stored: Option<Arc<BodyRef>>,
 }
 
 /// The bodies of full stories on display, kept while their articles are loaded again.
-pub(super) type ShownBodies = HashMap<ArticleId, (Vec<Block>, usize)>;
+pub(super) type ShownBodies = HashMap<ArticleId, (Body, usize)>;
 
 #[derive(Debug, Default)]
 pub struct Full {
@@ -58,7 +56,7 @@ impl Full {
         articles
             .iter_mut()
             .filter(|a| self.shown.contains(&a.id))
-            .map(|a| (a.id.clone(), (std::mem::take(&mut a.blocks), a.words)))
+            .map(|a| (a.id.clone(), (std::mem::take(&mut a.body), a.words)))
             .collect()
     }
 
@@ -70,12 +68,11 @@ impl Full {
         }
         for i in 0..lib.len() {
             let id = lib.articles()[i].id.clone();
-            if let Some((blocks, words)) = shown.get(&id) {
+            if let Some((body, words)) = shown.get(&id) {
                 let a = lib.article_mut(i);
                 let stash = Stash {
-                    blocks: std::mem::replace(&mut a.blocks, blocks.clone()),
+                    body: std::mem::replace(&mut a.body, body.clone()),
                     words: std::mem::replace(&mut a.words, *words),
-                    stored: a.stored.take(),
                 };
                 self.stash.insert(id, stash);
             }
@@ -91,9 +88,8 @@ impl State {
             return;
         };
         let a = self.lib.article_mut(i);
-        std::mem::swap(&mut a.blocks, &mut stash.blocks);
+        std::mem::swap(&mut a.body, &mut stash.body);
         std::mem::swap(&mut a.words, &mut stash.words);
-        std::mem::swap(&mut a.stored, &mut stash.stored);
         if !self.full.shown.remove(&id) {
             self.full.shown.insert(id.clone());
         }
@@ -152,9 +148,8 @@ impl State {
         blocks.push(Block::new(BlockKind::Paragraph, story.note));
         blocks.extend(story.blocks);
         let stash = Stash {
-            blocks,
+            body: Body::Blocks(blocks),
             words: story.words,
-            stored: None,
         };
         self.full.stash.insert(id, stash);
         if !auto || !self.reading(i) {

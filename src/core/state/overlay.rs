@@ -168,11 +168,11 @@ pub fn article_links(a: &Article) -> Vec<Link> {
         })
         .collect();
     let start = a
-        .blocks
+        .blocks()
         .iter()
         .rposition(|b| b.kind == BlockKind::Heading && b.text == "Links")
-        .map_or(a.blocks.len(), |i| i + 1);
-    for b in &a.blocks[start..] {
+        .map_or(a.blocks().len(), |i| i + 1);
+    for b in &a.blocks()[start..] {
         if b.kind == BlockKind::ListItem
             && let Some((n, url)) = b.text.split_once("] ")
         {

@@ -95,7 +95,7 @@ impl State {
         let Some(article) = self.reader_article() else {
             return;
         };
-        let url = first_image(&article.blocks);
+        let url = first_image(article.blocks());
         let held = self.pictures.current.as_ref();
         let same_article = held.is_some_and(|p| p.id == article.id);
         match url {

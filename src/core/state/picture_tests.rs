@@ -21,11 +21,9 @@ fn art(key: &str, day: u32, image: Option<&str>) -> Article {
         categories: vec![],
         standfirst: None,
         words: 4,
-        blocks,
         meta: vec![],
         origin: key.into(),
-        pending: None,
-        stored: None,
+        body: crate::core::model::Body::Blocks(blocks),
     }
 }
 

@@ -159,12 +159,12 @@ impl State {
     /// Asks for article `i`'s body when it is on disk and not asked for yet.
     pub(super) fn request_body(&mut self, i: usize) {
         let a = &self.lib.articles()[i];
-        if let Some(at) = &a.stored
+        if let Some(at) = a.stored()
             && self.reader.requested.insert(a.id.clone())
         {
             self.work.push(Effect::LoadBody {
                 id: a.id.clone(),
-                at: (**at).clone(),
+                at: at.clone(),
             });
         }
     }

@@ -152,7 +152,7 @@ impl State {
                 .articles()
                 .iter()
                 .filter(|a| !search.body_texts.contains_key(&a.id))
-                .filter_map(|a| Some((a.id.clone(), (**a.stored.as_ref()?).clone())))
+                .filter_map(|a| Some((a.id.clone(), a.stored()?.clone())))
                 .collect();
             if wanted.is_empty() {
                 search.bodies = BodySearch::Done;

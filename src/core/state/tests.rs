@@ -27,11 +27,9 @@ pub(super) fn art(key: &str, day: u32, cats: &str, paragraphs: usize) -> Article
         categories: CategoryPath::parse_list(cats),
         standfirst: None,
         words: Article::count_words(None, &blocks),
-        blocks,
         meta: vec![],
         origin: key.into(),
-        pending: None,
-        stored: None,
+        body: crate::core::model::Body::Blocks(blocks),
     }
 }
 
@@ -565,14 +563,14 @@ fn links_open_only_safe_schemes() {
     let i = s.reader.open.as_ref().unwrap().article;
     let a = &mut s.lib.articles().to_vec()[i];
     a.link = Some("https://example.com/story".into());
-    a.blocks.push(Block::new(BlockKind::Heading, "Links"));
-    a.blocks.push(Block::new(
+    a.blocks_mut().push(Block::new(BlockKind::Heading, "Links"));
+    a.blocks_mut().push(Block::new(
         BlockKind::ListItem,
         "[1] https://example.com/one",
     ));
-    a.blocks
+    a.blocks_mut()
         .push(Block::new(BlockKind::ListItem, "[2] javascript:alert(1)"));
-    a.blocks.push(Block::new(
+    a.blocks_mut().push(Block::new(
         BlockKind::ListItem,
         "[3] mailto:desk@example.com",
     ));

@@ -167,12 +167,12 @@ impl<'a> StoryInput<'a> {
         let lead = match &a.standfirst {
             Some(s) if !s.trim().is_empty() => Some(Cow::Borrowed(cut(s, LEAD_BYTES))),
             _ => a
-                .blocks
+                .blocks()
                 .iter()
                 .find(|b| b.kind == BlockKind::Paragraph && !b.text.is_empty())
                 .map(|b| Cow::Borrowed(cut(&b.text, LEAD_BYTES)))
                 .or_else(|| {
-                    a.pending
+                    a.pending()
                         .as_ref()
                         .map(|p| Cow::Owned(html_lead(&p.html, LEAD_BYTES)))
                 }),

@@ -242,18 +242,13 @@ fn from_article_takes_the_standfirst_else_the_body() {
         link: Some("https://e.example/a".into()),
         categories: Vec::new(),
         standfirst: Some("The standfirst".into()),
-        blocks: vec![crate::core::model::Block::new(
-            BlockKind::Paragraph,
+        body: crate::core::model::Body::Blocks(vec![crate::core::model::Block::new(
+            crate::core::model::BlockKind::Paragraph,
             "First paragraph",
-        )],
+        )]),
         words: 12,
         meta: Vec::new(),
         origin: "o".into(),
-        pending: Some(Box::new(crate::core::model::PendingHtml {
-            html: "<p>Pending <i>html</i></p>".into(),
-            base: None,
-        })),
-        stored: None,
     };
     assert_eq!(
         StoryInput::from_article(&art).lead.as_deref(),
@@ -264,12 +259,15 @@ fn from_article_takes_the_standfirst_else_the_body() {
         StoryInput::from_article(&art).lead.as_deref(),
         Some("First paragraph")
     );
-    art.blocks.clear();
+    art.body = crate::core::model::Body::Html(Box::new(crate::core::model::PendingHtml {
+        html: "<p>Pending <i>html</i></p>".into(),
+        base: None,
+    }));
     assert_eq!(
         StoryInput::from_article(&art).lead.as_deref(),
         Some("Pending html")
     );
-    art.pending = None;
+    art.body = crate::core::model::Body::default();
     assert_eq!(StoryInput::from_article(&art).lead, None);
     let input = StoryInput::from_article(&art);
     assert_eq!(

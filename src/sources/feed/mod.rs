@@ -264,12 +264,13 @@ fn entry_to_article(
         link,
         categories,
         standfirst,
-        blocks,
         words,
         meta: Vec::new(),
         origin: sanitize_line(&ctx.key).into(),
-        pending,
-        stored: None,
+        body: match pending {
+            Some(p) => crate::core::model::Body::Html(p),
+            None => crate::core::model::Body::Blocks(blocks),
+        },
     }
 }
 

@@ -65,7 +65,7 @@ fn rss_mapping() {
     let cats: Vec<String> = a.categories.iter().map(|c| c.to_string()).collect();
     assert_eq!(cats, ["World News / Europe", "Culture"]);
     assert_eq!(a.standfirst.as_deref(), Some("A short summary"));
-    let texts: Vec<&str> = a.blocks.iter().map(|b| b.text.as_str()).collect();
+    let texts: Vec<&str> = a.blocks().iter().map(|b| b.text.as_str()).collect();
     assert_eq!(
         texts,
         [
@@ -74,15 +74,15 @@ fn rss_mapping() {
             "[1] https://example.com/a"
         ]
     );
-    assert!(a.pending.is_none(), "rendered");
+    assert!(a.pending().is_none(), "rendered");
     // Summary only: the summary's HTML is the body.
     let b = &arts[1];
     assert_eq!(b.standfirst, None);
-    assert_eq!(b.blocks[0].text, "Only a summary.");
+    assert_eq!(b.blocks()[0].text, "Only a summary.");
     // No date: the fallback date, marked undated.
     assert!(!b.dated);
     assert_eq!(b.date, ctx(None).fallback_date);
-    assert!(arts[2].blocks.is_empty());
+    assert!(arts[2].blocks().is_empty());
 }
 
 #[test]
@@ -145,8 +145,8 @@ fn atom_mapping() {
         arts[0].date,
         Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap()
     );
-    assert_eq!(arts[0].blocks[0].kind, BlockKind::Heading);
-    assert_eq!(arts[0].blocks[1].text, "See more [1].");
+    assert_eq!(arts[0].blocks()[0].kind, BlockKind::Heading);
+    assert_eq!(arts[0].blocks()[1].text, "See more [1].");
     assert!(
         arts[0]
             .link
@@ -158,7 +158,7 @@ fn atom_mapping() {
         arts[1].date,
         Utc.with_ymd_and_hms(2026, 11, 20, 7, 0, 0).unwrap()
     );
-    assert_eq!(arts[1].blocks[0].text, "Just a summary.");
+    assert_eq!(arts[1].blocks()[0].text, "Just a summary.");
 }
 
 #[test]
@@ -172,26 +172,26 @@ fn json_feed_mapping() {
     assert_eq!(arts.len(), 2);
     let cats: Vec<String> = arts[0].categories.iter().map(|c| c.to_string()).collect();
     assert_eq!(cats, ["Technology / Security", "Business"]);
-    let kinds: Vec<BlockKind> = arts[0].blocks.iter().map(|b| b.kind).collect();
+    let kinds: Vec<BlockKind> = arts[0].blocks().iter().map(|b| b.kind).collect();
     assert_eq!(
         kinds,
         [BlockKind::ListItem, BlockKind::ListItem, BlockKind::Code]
     );
-    assert_eq!(arts[0].blocks[2].text, "let x = 1;\n  y();");
+    assert_eq!(arts[0].blocks()[2].text, "let x = 1;\n  y();");
     assert_eq!(arts[0].standfirst.as_deref(), Some("Short."));
     // No title: the start of the text.
     assert_eq!(arts[1].title, "Para one.");
-    assert_eq!(arts[1].blocks.len(), 2);
+    assert_eq!(arts[1].blocks().len(), 2);
 }
 
 #[test]
 fn words_are_estimated_before_rendering_and_counted_after() {
     let mut arts = parse_feed(RSS.as_bytes(), &ctx(None)).unwrap().articles;
     let a = &mut arts[0];
-    assert!(a.pending.is_some());
+    assert!(a.pending().is_some());
     let estimate = a.words;
     a.render();
-    assert!(a.pending.is_none());
+    assert!(a.pending().is_none());
     assert!(estimate.abs_diff(a.words) <= 3, "{estimate} vs {}", a.words);
 }
 
@@ -253,7 +253,11 @@ fn hostile_feed_text_is_sanitized() {
     let a = &parse(rss)[0];
     let all = format!(
         "{} {} {:?} {:?} {:?}",
-        a.title, a.source, a.author, a.categories, a.blocks
+        a.title,
+        a.source,
+        a.author,
+        a.categories,
+        a.blocks()
     );
     assert!(
         !all.contains('\u{1b}') && !all.contains('\u{7}') && !all.contains('\u{202E}'),
@@ -291,13 +295,13 @@ fn relative_links_in_local_feeds_resolve_against_the_document() {
         arts
     };
     let atom = local(ATOM);
-    let texts: Vec<&str> = atom[0].blocks.iter().map(|b| b.text.as_str()).collect();
+    let texts: Vec<&str> = atom[0].blocks().iter().map(|b| b.text.as_str()).collect();
     assert!(
         texts.contains(&"[1] https://example.org/signal/more"),
         "{texts:?}"
     );
     let rss = local(RSS);
-    let texts: Vec<&str> = rss[0].blocks.iter().map(|b| b.text.as_str()).collect();
+    let texts: Vec<&str> = rss[0].blocks().iter().map(|b| b.text.as_str()).collect();
     assert!(texts.contains(&"[1] https://example.com/a"), "{texts:?}");
     assert_eq!(
         rss[0].link.as_deref(),
@@ -364,7 +368,7 @@ fn escaped_markup_inside_an_element_of_html_type_is_markup() {
     let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>t</title>
       <content type="html"><div>Example &lt;b&gt;Atom&lt;/b&gt;</div></content></entry></feed>"#;
     let texts: Vec<String> = parse(atom)[0]
-        .blocks
+        .blocks()
         .iter()
         .map(|b| b.text.clone())
         .collect();

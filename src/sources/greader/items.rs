@@ -281,7 +281,7 @@ pub fn to_article(spec: &GReaderSpec, ctx: &Context, item: Item) -> Option<(Stri
         .or_else(|| item.summary.and_then(|s| s.content));
     if let Some(html) = html.filter(|h| !h.trim().is_empty()) {
         a.words = estimate_words(&html);
-        a.pending = Some(Box::new(PendingHtml {
+        a.body = crate::core::model::Body::Html(Box::new(PendingHtml {
             html,
             base: a.link.clone(),
         }));
@@ -351,7 +351,7 @@ mod tests {
         assert_eq!(cats, ["Tech / AI", "World News", "Science"]);
         assert!(a.dated);
         assert_eq!(
-            a.pending.as_ref().unwrap().html,
+            a.pending().as_ref().unwrap().html,
             "<p>Hello <b>world</b></p>"
         );
         assert_eq!(a.meta, [(ITEM_META.to_string(), "10".to_string())]);
