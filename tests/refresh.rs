@@ -247,3 +247,86 @@ fn the_feed_and_the_server_say_when_to_ask_again() {
     assert_eq!(count, 1);
     assert_eq!(hits.load(Ordering::SeqCst), 2, "no request while deferred");
 }
+
+/// The reader in a real terminal: `R` after the site dropped one story and added two keeps the
+/// dropped one (the archive), says `2 new`, marks the new categories and runs `on_new` (argv,
+/// no shell) with the count.
+#[test]
+fn the_reader_says_what_a_refresh_brought_and_runs_on_new() {
+    use std::sync::Mutex;
+    if !common::tmux_available() {
+        return;
+    }
+    let item = |guid: &str, title: &str, cat: &str, day: u32| {
+        format!(
+            "<item><guid>{guid}</guid><title>{title}</title><category>{cat}</category>\
+             <pubDate>{day:02} Dec 2026 10:00:00 GMT</pubDate><description>x</description></item>"
+        )
+    };
+    let body = Arc::new(Mutex::new(format!(
+        "<rss version=\"2.0\"><channel><title>Live Wire</title>{}</channel></rss>",
+        item("a", "First story", "World News/Europe", 1)
+    )));
+    let b = body.clone();
+    let server =
+        common::server::serve(move |_| ("200 OK", vec![], b.lock().unwrap().clone().into_bytes()));
+    let home = tempfile::tempdir().unwrap();
+    let marker = home.path().join("on-new");
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "on_new = [\"touch\", \"{}-{{count}}\"]\n[[sources]]\nurl = \"{}\"\n",
+            marker.display(),
+            server.url("/feed.xml")
+        ),
+    )
+    .unwrap();
+    let t = common::Tmux::start(
+        "refresh",
+        "refresh",
+        home.path(),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[],
+        (120, 30),
+        &[
+            env!("CARGO_BIN_EXE_tidings"),
+            "--config",
+            config.to_str().unwrap(),
+        ],
+    );
+    t.wait_until(false, "the first story", |s| s.contains("First story"));
+    *body.lock().unwrap() = format!(
+        "<rss version=\"2.0\"><channel><title>Live Wire</title>{}{}</channel></rss>",
+        item("b", "Second story", "Sports/Football", 2),
+        item("c", "Third story", "Sports/Tennis", 3)
+    );
+    t.send(&["R"]);
+    let screen = t.wait_until(false, "the refresh", |s| s.contains("2 new"));
+    assert!(
+        screen.contains("First story"),
+        "kept by the archive:\n{screen}"
+    );
+    assert!(screen.contains("Third story") && screen.contains("Second story"));
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("Sports") && l.contains('✦')),
+        "{screen}"
+    );
+    assert!(
+        !screen
+            .lines()
+            .any(|l| l.contains("Europe") && l.contains('✦')),
+        "{screen}"
+    );
+    let ran = home.path().join("on-new-2");
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !ran.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(ran.exists(), "on_new ran with the count");
+    t.send(&["q"]);
+    assert_eq!(t.wait_exit(), "1 0");
+    drop(server);
+}
