@@ -201,6 +201,8 @@ impl Default for Keymap {
                 b(Global,    &[c('b'), p(K::PageUp)],             A::PageUp,           "page up",              None),
                 b(Global,    &[c('g'), p(K::Home)],               A::Top,              "top",                  None),
                 b(Global,    &[c('G'), p(K::End)],                A::Bottom,           "bottom",               None),
+                b(Headlines, &[c('z')],                           A::ToggleStory,      "unfold or fold the story", None),
+                b(Global,    &[c('v')],                           A::NextVersion,      "next version of the story", None),
                 b(Global,    &[c('J')],                           A::NextArticle,      "next article",         Some("next")),
                 b(Global,    &[c('K')],                           A::PrevArticle,      "previous article",     None),
                 b(Global,    &[p(K::Tab)],                        A::FocusNext,        "next pane",            Some("pane")),
@@ -414,6 +416,8 @@ pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("toggle_unread_only", Action::ToggleUnreadOnly),
     ("toggle_read", Action::ToggleRead),
     ("toggle_star", Action::ToggleStar),
+    ("toggle_story", Action::ToggleStory),
+    ("next_version", Action::NextVersion),
     ("mark_all_read", Action::MarkAllRead),
     ("undo_mark_all", Action::UndoMarkAll),
 ];

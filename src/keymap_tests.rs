@@ -317,8 +317,13 @@ mod table_tests {
                 km.resolve(&press('Z'), focus, None),
                 Some(Action::ToggleZoom)
             );
-            // `z` stays free (kept for folding stories).
-            assert_eq!(km.resolve(&press('z'), focus, None), None);
+            // `z` folds and unfolds stories in the headline list, and is free elsewhere.
+            let z = (focus == Focus::Headlines).then_some(Action::ToggleStory);
+            assert_eq!(km.resolve(&press('z'), focus, None), z);
+            assert_eq!(
+                km.resolve(&press('v'), focus, None),
+                Some(Action::NextVersion)
+            );
         }
         // The help and the sources view scroll with the list keys.
         for (c, a) in [

@@ -154,6 +154,19 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Config, ConfigError>
     };
     config.refresh_every = raw.refresh_every.map(|e| e.0);
     config.stories = raw.stories;
+    if let Some(m) = raw.story_marks {
+        config.story_marks_one = match m.get_ref().as_str() {
+            "all" => false,
+            "one" => true,
+            other => {
+                let msg = format!(
+                    "story_marks is \"all\" or \"one\", not '{}'",
+                    sanitize_line(other)
+                );
+                return Err(err_at(m.span(), msg));
+            }
+        };
+    }
     if let Some(argv) = raw.on_new {
         if argv.get_ref().first().is_none_or(|p| p.trim().is_empty()) {
             return Err(err_at(

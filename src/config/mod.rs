@@ -38,6 +38,8 @@ pub struct Config {
     pub filters: filters::Filters,
     /// `stories` (default on): group the versions of one story (see docs/stories.md).
     pub stories: Option<bool>,
+    /// `story_marks = "one"`: marking a version marks it alone (default "all": every version).
+    pub story_marks_one: bool,
     /// `refresh_every`: how often feeds are fetched again while the reader runs.
     pub refresh_every: Option<std::time::Duration>,
     /// `on_new`: a program and its arguments, run (no shell) when a refresh brings new

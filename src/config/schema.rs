@@ -31,6 +31,7 @@ pub(super) struct RawConfig {
     pub(super) refresh_every: Option<Every>,
     pub(super) on_new: Option<Spanned<Vec<String>>>,
     pub(super) stories: Option<bool>,
+    pub(super) story_marks: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) keys: Option<Spanned<BTreeMap<ActionName, Vec<Spanned<String>>>>>,
 }

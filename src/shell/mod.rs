@@ -27,6 +27,9 @@ pub fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCod
         &mut state,
         Action::SourceNames(args.settings.source_names()),
     );
+    if args.settings.story_marks_one {
+        update(&mut state, Action::StoryMarksOne(true));
+    }
     // Read and star marks from earlier runs, before any article arrives.
     if let Some(store) = &store {
         let (marks, warning) = store.load();

@@ -23,6 +23,8 @@ const FULL_AT_ONCE: usize = 2;
 /// Everything a job needs, shared by the jobs in flight.
 struct Inner {
     fetcher: Fetcher,
+    /// The story grouping (issue 17), built as sources load; `None` with `stories = false`.
+    stories: Mutex<Option<Grouping>>,
     archive: Option<Archive>,
     tx: Sender<Msg>,
     specs: Vec<SourceSpec>,
@@ -64,6 +66,7 @@ impl Worker {
         store: Option<Store>,
     ) -> Worker {
         Worker(Arc::new(Inner {
+            stories: Mutex::new((config.stories != Some(false)).then(Grouping::default)),
             fetcher,
             archive,
             tx,
@@ -298,8 +301,10 @@ impl Worker {
                             self.queue_full_stories(&articles);
                         }
                         self.read_by_rule(&articles);
+                        let stories = self.group(&articles);
                         let warnings = Vec::new();
                         self.send(Action::Loaded { articles, warnings });
+                        stories.map(|s| self.send(s));
                     }
                     self.send(source(label, SourceState::Reading { done, total }))
                 }
@@ -330,10 +335,12 @@ impl Worker {
                     });
                     let warnings = d.warnings.iter().map(ToString::to_string).collect();
                     self.remember_server_items(&d.label, &d.articles, &d.marks);
+                    let stories = self.group(&d.articles);
                     self.send(Action::Loaded {
                         articles: d.articles,
                         warnings,
                     });
+                    stories.map(|s| self.send(s));
                     if !d.marks.is_empty() {
                         self.send(Action::ServerMarks(d.marks));
                     }
@@ -373,6 +380,43 @@ impl Worker {
             }),
             Err(e) => Err(format!("on_new: cannot run {}: {e}", argv[0])),
         }
+    }
+
+    /// Adds articles to the story grouping; what changed, for the reader (sent after the
+    /// articles themselves).
+    fn group(&self, articles: &[Article]) -> Option<Action> {
+        use crate::core::story::StoryInput;
+        let mut guard = self.0.stories.lock().ok()?;
+        let g = guard.as_mut()?;
+        if articles.is_empty() {
+            return None;
+        }
+        for a in articles {
+            g.sources.insert(a.id.clone(), a.source.clone());
+        }
+        let inputs: Vec<StoryInput> = articles.iter().map(StoryInput::from_article).collect();
+        let added = g.index.add(&inputs);
+        let mut removed = added.removed;
+        let mut changed = Vec::new();
+        for id in added.changed {
+            let members = g.index.members(&id);
+            if members.len() < 2 {
+                // A story of one version is no story to show; it may have been one before.
+                removed.push(id);
+                continue;
+            }
+            let source = |m: &ArticleId| g.sources.get(m).cloned().unwrap_or_else(|| "".into());
+            changed.push(crate::core::state::StoryGroup {
+                members: members.iter().map(|m| (m.clone(), source(m))).collect(),
+                representative: g
+                    .index
+                    .representative(&id)
+                    .cloned()
+                    .unwrap_or_else(|| members[0].clone()),
+                id,
+            });
+        }
+        (!changed.is_empty() || !removed.is_empty()).then_some(Action::Stories { changed, removed })
     }
 
     /// Tells the reader which of these articles `mark_read` rules match (before they arrive).
@@ -501,6 +545,13 @@ fn next_refresh(
     hint: Option<std::time::Duration>,
 ) -> std::time::Duration {
     hint.map_or(every, |h| h.max(every))
+}
+
+/// The worker's story index and each indexed article's source (for "also in").
+#[derive(Default)]
+struct Grouping {
+    index: crate::core::story::StoryIndex,
+    sources: std::collections::HashMap<ArticleId, Arc<str>>,
 }
 
 /// How one source fared in a refresh.

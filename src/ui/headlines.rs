@@ -107,12 +107,26 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, focused: bool, theme: 
                     Span::styled(format!("{}  ", fit(&a.source, src_w)), pad(theme.source())),
                 ]
                 .into_iter()
-                .chain(title_spans(
-                    fit(&truncate(&a.title, title_w), title_w),
-                    title_style,
-                    matcher.as_ref(),
-                    theme,
-                ))
+                .chain({
+                    // `+2`: the other versions of the story this headline stands for.
+                    let extra = state.story_extra(i);
+                    let more = if extra > 0 {
+                        format!(" +{extra}")
+                    } else {
+                        String::new()
+                    };
+                    let room = title_w.saturating_sub(more.len());
+                    let mut spans = title_spans(
+                        fit(&truncate(&a.title, room), room),
+                        title_style,
+                        matcher.as_ref(),
+                        theme,
+                    );
+                    if extra > 0 {
+                        spans.push(Span::styled(more, pad(theme.count())));
+                    }
+                    spans
+                })
                 .collect::<Vec<_>>(),
             )
         })

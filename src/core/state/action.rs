@@ -74,6 +74,18 @@ pub enum Action {
     Marks(Vec<Mark>),
     /// Articles a `mark_read` filter matches: read unless marked otherwise (not saved).
     ReadByRule(Vec<ArticleId>),
+    /// The worker's story grouping changed: stories of two or more versions now (new or whose
+    /// versions changed), and stories that no longer exist.
+    Stories {
+        changed: Vec<super::StoryGroup>,
+        removed: Vec<crate::core::story::StoryId>,
+    },
+    /// `story_marks = "one"`: a mark stays with the version marked (default: every version).
+    StoryMarksOne(bool),
+    /// `z`: show the selected story's versions as rows of their own, or fold them again.
+    ToggleStory,
+    /// `v`: read the next version of the open article's story.
+    NextVersion,
     /// A sync server's read and star state, after a sync: applied but to the articles marked
     /// here since the last such state (the sync may have begun before those marks reached its
     /// queue; they are sent, and the next sync's state has them).
@@ -168,6 +180,8 @@ impl Action {
             self,
             Action::Resize { .. }
                 | Action::ReadByRule(_)
+                | Action::Stories { .. }
+                | Action::StoryMarksOne(_)
                 | Action::Marks(_)
                 | Action::Loaded { .. }
                 | Action::LoadingDone

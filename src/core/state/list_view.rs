@@ -107,6 +107,8 @@ impl State {
                         .is_none_or(|m| m.matches(&self.search.index[i]))
             })
             .collect();
+        // One row per story, unless unfolded.
+        let visible = self.stories.collapse(visible, &self.lib);
         self.list.visible = visible;
         self.list.filter = filter;
         self.list.count_unread(&self.marks.read);

@@ -109,6 +109,7 @@ impl State {
         let shown = self.full.take_shown(&mut all);
         all.extend(articles);
         self.lib = Library::new(all);
+        self.stories.library_changed(&self.lib);
         self.full.show_again(&mut self.lib, &shown);
         self.search.library_changed();
         self.reader.requested.clear();

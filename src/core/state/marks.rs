@@ -146,7 +146,7 @@ impl State {
             Action::ToggleRead => {
                 if let Some(i) = self.target() {
                     let read = !self.marks.read[i];
-                    self.set_read(i, read);
+                    self.set_read_story(i, read);
                 }
             }
             Action::ToggleStar => {
@@ -161,8 +161,14 @@ impl State {
             Action::MarkAllRead => {
                 let mut marked = Vec::new();
                 for i in self.list.visible.clone() {
-                    if self.set_read(i, true) {
-                        marked.push(self.lib.articles()[i].id.clone());
+                    let mut all = vec![i];
+                    if !self.stories.marks_one {
+                        all.extend(self.stories.others(&self.lib.articles()[i].id));
+                    }
+                    for j in all {
+                        if self.set_read(j, true) {
+                            marked.push(self.lib.articles()[j].id.clone());
+                        }
                     }
                 }
                 self.marks.last_mark_all = marked;

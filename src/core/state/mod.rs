@@ -21,6 +21,7 @@ mod picture;
 mod reader;
 mod search;
 mod sources;
+mod stories;
 mod tree_view;
 mod warnings;
 
@@ -33,6 +34,7 @@ pub use picture::{Picture, PictureState, ReaderPicture};
 pub use reader::Reader;
 pub use search::{BodySearch, SearchInput};
 pub use sources::{SourceLine, SourceLineKind, SourceState, SourceStatus};
+pub use stories::StoryGroup;
 pub use tree_view::TreeRow;
 
 use crate::core::category::CategoryTree;
@@ -89,6 +91,8 @@ pub struct State {
     clock: Clock,
     /// What the last refresh brought.
     fresh: load::Fresh,
+    /// Stories of several versions (issue 17).
+    stories: stories::Stories,
     quit: bool,
     /// Background work asked for by the action being handled.
     work: Vec<Effect>,
@@ -156,6 +160,9 @@ impl State {
             | A::ReadByRule(_)
             | A::ServerMarks(_) => self.on_marks(action),
             A::ToggleUnreadOnly => self.toggle_unread_only(),
+            A::Stories { .. } | A::StoryMarksOne(_) | A::ToggleStory | A::NextVersion => {
+                self.on_stories(action)
+            }
             A::StartSearch => self.start_search(),
             A::SearchInput(key) => self.search_key(key),
             A::NextMatch => self.jump_to_match(true),

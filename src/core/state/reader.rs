@@ -89,7 +89,7 @@ impl State {
         let Some(article) = self.selected_article() else {
             return;
         };
-        self.set_read(article, true);
+        self.set_read_story(article, true);
         self.lib.render(article);
         self.request_body(article);
         self.reader.open = Some(Reader {
@@ -109,6 +109,7 @@ impl State {
         };
         let width = usize::from(text.width).max(10);
         let clock = self.clock;
+        let also = self.also_in().join(", ");
         let starred = &self.marks.starred;
         let Some(r) = &mut self.reader.open else {
             return;
@@ -119,6 +120,9 @@ impl State {
         let anchor = anchor(&r.lines, r.scroll);
         let star = starred.get(r.article).copied().unwrap_or(false);
         r.lines = layout_marked(&self.lib.articles()[r.article], width, &clock.tz, star);
+        if !also.is_empty() {
+            also_in_lines(&mut r.lines, &format!("Also in: {also} (v)"), width);
+        }
         r.width = width;
         r.scroll = match anchor {
             Some((element, frac)) => {
@@ -209,4 +213,25 @@ impl State {
             }
         }
     }
+}
+
+/// Puts "Also in: …" under the byline, wrapped to `width`, as part of the byline's element (so
+/// a reading position is kept whether it shows or not).
+fn also_in_lines(lines: &mut Vec<crate::core::layout::Line>, text: &str, width: usize) {
+    use crate::core::layout::{Line, LineKind};
+    let Some(last) = lines.iter().rposition(|l| l.kind == LineKind::Byline) else {
+        return;
+    };
+    let element = lines[last].element;
+    let wrapped: Vec<Line> = textwrap::wrap(text, width.max(10))
+        .into_iter()
+        .map(|t| Line {
+            kind: LineKind::Byline,
+            text: t.into_owned(),
+            element,
+            spans: Vec::new(),
+        })
+        .collect();
+    let at = last + 1;
+    lines.splice(at..at, wrapped);
 }

@@ -1,0 +1,216 @@
+//! Stories in the reader (issue 17): the versions of one piece of news shown as one headline
+//! with `+N`, `z` to unfold a story into its versions, "also in" the other sources in the
+//! reader's title, `v` to step to the next version, and marks that follow the story
+//! (`story_marks = "all"`). The grouping itself is `core::story`, run by the worker; the state
+//! only keeps what it was told ([`Action::Stories`]).
+
+use super::{Action, State};
+use crate::core::library::Library;
+use crate::core::model::ArticleId;
+use crate::core::story::StoryId;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// One story of two or more versions, as the worker's index has it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryGroup {
+    pub id: StoryId,
+    /// Every version, earliest first, with its source.
+    pub members: Vec<(ArticleId, Arc<str>)>,
+    /// The version whose headline stands for the story.
+    pub representative: ArticleId,
+}
+
+#[derive(Debug, Default)]
+pub struct Stories {
+    /// The story of each article in a story of two or more versions.
+    of: HashMap<ArticleId, StoryId>,
+    groups: HashMap<StoryId, StoryGroup>,
+    /// Stories shown as one row per version (`z`).
+    unfolded: HashSet<StoryId>,
+    /// Library index of each grouped article (rebuilt when the library changes).
+    index: HashMap<ArticleId, usize>,
+    /// Per shown row (library index): how many other versions it stands for.
+    pub(super) extra: HashMap<usize, usize>,
+    /// `story_marks = "one"`: marks stay with the version marked.
+    pub(super) marks_one: bool,
+}
+
+impl Stories {
+    /// Keeps, of the shown articles (library order), one per story: its representative when
+    /// shown, else its first shown version; all versions of an unfolded story. Records how many
+    /// others each kept row stands for.
+    pub(super) fn collapse(&mut self, visible: Vec<usize>, lib: &Library) -> Vec<usize> {
+        self.extra.clear();
+        if self.groups.is_empty() {
+            return visible;
+        }
+        let articles = lib.articles();
+        let mut shown: HashMap<&StoryId, Vec<usize>> = HashMap::new();
+        for &i in &visible {
+            if let Some(s) = self.of.get(&articles[i].id)
+                && !self.unfolded.contains(s)
+            {
+                shown.entry(s).or_default().push(i);
+            }
+        }
+        let mut kept_of: HashMap<usize, usize> = HashMap::new();
+        for (story, rows) in &shown {
+            let rep = &self.groups[*story].representative;
+            let keep = rows
+                .iter()
+                .copied()
+                .find(|&i| &articles[i].id == rep)
+                .unwrap_or(rows[0]);
+            kept_of.insert(keep, rows.len() - 1);
+        }
+        let out: Vec<usize> = visible
+            .into_iter()
+            .filter(|&i| match self.of.get(&articles[i].id) {
+                Some(s) if !self.unfolded.contains(s) => kept_of.contains_key(&i),
+                _ => true,
+            })
+            .collect();
+        self.extra = kept_of.into_iter().filter(|(_, n)| *n > 0).collect();
+        out
+    }
+
+    /// Library indices changed: finds each grouped article again.
+    pub(super) fn library_changed(&mut self, lib: &Library) {
+        self.index.clear();
+        if self.of.is_empty() {
+            return;
+        }
+        for (i, a) in lib.articles().iter().enumerate() {
+            if self.of.contains_key(&a.id) {
+                self.index.insert(a.id.clone(), i);
+            }
+        }
+    }
+
+    /// The story of article `id`, when it has other versions.
+    fn group_of(&self, id: &ArticleId) -> Option<&StoryGroup> {
+        self.groups.get(self.of.get(id)?)
+    }
+
+    /// The library indices of the other versions of article `id` that are loaded.
+    pub(super) fn others(&self, id: &ArticleId) -> Vec<usize> {
+        self.group_of(id).map_or_else(Vec::new, |g| {
+            g.members
+                .iter()
+                .filter(|(m, _)| m != id)
+                .filter_map(|(m, _)| self.index.get(m).copied())
+                .collect()
+        })
+    }
+}
+
+impl State {
+    /// The worker's grouping changed (`Stories`), `z`, `v`, and `story_marks`.
+    pub(super) fn on_stories(&mut self, action: Action) {
+        match action {
+            Action::Stories { changed, removed } => {
+                let s = &mut self.stories;
+                for id in removed {
+                    if let Some(g) = s.groups.remove(&id) {
+                        for (m, _) in g.members {
+                            s.of.remove(&m);
+                        }
+                    }
+                    s.unfolded.remove(&id);
+                }
+                for g in changed {
+                    if let Some(old) = s.groups.remove(&g.id) {
+                        for (m, _) in old.members {
+                            s.of.remove(&m);
+                        }
+                    }
+                    for (m, _) in &g.members {
+                        s.of.insert(m.clone(), g.id.clone());
+                    }
+                    s.groups.insert(g.id.clone(), g);
+                }
+                self.stories.library_changed(&self.lib);
+                self.refilter();
+                // The open article's "also in" line is laid out again.
+                if let Some(r) = &mut self.reader.open {
+                    r.width = 0;
+                }
+                self.relayout_reader();
+            }
+            Action::StoryMarksOne(one) => self.stories.marks_one = one,
+            Action::ToggleStory => {
+                let Some(i) = self.selected_article() else {
+                    return;
+                };
+                let id = self.lib.articles()[i].id.clone();
+                let Some(story) = self.stories.of.get(&id).cloned() else {
+                    return;
+                };
+                if !self.stories.unfolded.remove(&story) {
+                    self.stories.unfolded.insert(story);
+                }
+                self.refilter();
+            }
+            Action::NextVersion => {
+                let Some(open) = self.reader.open.as_ref().map(|r| r.article) else {
+                    return;
+                };
+                let id = self.lib.articles()[open].id.clone();
+                let Some(g) = self.stories.group_of(&id) else {
+                    return;
+                };
+                let at = g.members.iter().position(|(m, _)| *m == id).unwrap_or(0);
+                let next = (1..g.members.len())
+                    .map(|k| &g.members[(at + k) % g.members.len()].0)
+                    .find_map(|m| self.stories.index.get(m).copied());
+                if let Some(i) = next {
+                    // Shown as its own row while read: the story unfolds.
+                    let story = self.stories.of[&id].clone();
+                    self.stories.unfolded.insert(story);
+                    self.refilter();
+                    if let Some(row) = self.list.visible.iter().position(|&v| v == i) {
+                        self.list.selected = row;
+                        self.fix_list_offset();
+                        self.open_selected();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// How many other versions the headline of library article `i` stands for (`+N`).
+    pub fn story_extra(&self, i: usize) -> usize {
+        self.stories.extra.get(&i).copied().unwrap_or(0)
+    }
+
+    /// The other sources of the open article's story ("also in"), in the story's order.
+    pub fn also_in(&self) -> Vec<&str> {
+        let Some(a) = self.reader_article() else {
+            return Vec::new();
+        };
+        let Some(g) = self.stories.group_of(&a.id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<&str> = Vec::new();
+        for (m, source) in &g.members {
+            if *m != a.id && **source != *a.source && !out.contains(&&**source) {
+                out.push(source);
+            }
+        }
+        out
+    }
+
+    /// Sets article `i`'s read mark and, unless `story_marks = "one"`, its other versions'.
+    pub(super) fn set_read_story(&mut self, i: usize, read: bool) -> bool {
+        let changed = self.set_read(i, read);
+        if !self.stories.marks_one {
+            let id = self.lib.articles()[i].id.clone();
+            for j in self.stories.others(&id) {
+                self.set_read(j, read);
+            }
+        }
+        changed
+    }
+}
