@@ -154,10 +154,12 @@ fn one_headline_per_story_with_plus_n_and_z_unfolds_it() {
         !s.lines()
             .any(|l| l.contains("Cup Final") && l.contains('+'))
     );
+    insta::assert_snapshot!("stories_folded_160x20", s);
     // z on the story: its versions as rows; z again folds them.
     app.handle(Msg::Action(Action::Down));
     app.handle(Msg::Action(Action::ToggleStory));
     assert_eq!(titles(&app).len(), 4);
+    insta::assert_snapshot!("stories_unfolded_160x20", screen(&mut app));
     app.handle(Msg::Action(Action::ToggleStory));
     assert_eq!(titles(&app).len(), 2);
 }
@@ -172,6 +174,7 @@ fn the_reader_says_where_else_and_v_reads_the_next_version() {
     // Under the byline, wrapped to the pane.
     assert!(s.contains("Also in: Meridian Courier, Northern"), "{s}");
     assert!(s.contains("Ledger (v)"), "{s}");
+    insta::assert_snapshot!("stories_also_in_160x20", s);
     app.handle(Msg::Action(Action::NextVersion));
     let open = app.state.reader_article().unwrap();
     assert_eq!(&*open.source, "Meridian Courier");
