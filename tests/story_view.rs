@@ -184,13 +184,31 @@ fn the_reader_says_where_else_and_v_reads_the_next_version() {
 #[test]
 fn reading_a_story_marks_every_version_unless_story_marks_is_one() {
     let mut app = app();
-    assert_eq!(app.state.unread(), 4);
+    // The tree counts stories: three versions of one story are one unread story.
+    assert_eq!(app.state.unread(), 2);
+    let europe = |app: &App<TestBackend>| {
+        let tree = app.state.categories();
+        let n = (0..tree.nodes.len())
+            .find(|&n| tree.path_of(n) == "World News / Europe")
+            .unwrap();
+        app.state.row_unread(tidings::core::state::TreeRow::Node(n))
+    };
+    // The Lisbon story and the cup final (filed under Europe too here): two, not four.
+    assert_eq!(europe(&app), 2);
     app.handle(Msg::Action(Action::Down));
     app.handle(Msg::Action(Action::Choose));
     assert_eq!(app.state.unread(), 1, "the three versions are read");
+    assert_eq!(europe(&app), 1);
     let mut one = self::app();
     one.handle(Msg::Action(Action::StoryMarksOne(true)));
     one.handle(Msg::Action(Action::Down));
     one.handle(Msg::Action(Action::Choose));
-    assert_eq!(one.state.unread(), 3, "only the version read");
+    let read = (0..4).filter(|&i| one.state.is_read(i)).count();
+    assert_eq!(read, 1, "only the version read");
+    assert_eq!(
+        one.state.unread(),
+        2,
+        "the story still has unread versions: it counts once"
+    );
+    assert_eq!(europe(&one), 2);
 }

@@ -66,11 +66,16 @@ impl Marks {
     }
 
     /// Counts unread (per node too, from each article's tree nodes) and starred from scratch.
-    pub(super) fn recount(&mut self, members: &[Vec<u32>], nodes: usize) {
+    /// With `stories` (a story number per article, `u32::MAX` for none; empty: no grouping) the
+    /// unread counts count a story once wherever any of its unread versions is.
+    pub(super) fn recount(&mut self, members: &[Vec<u32>], nodes: usize, stories: &[u32]) {
         self.node_unread = vec![0; nodes];
         self.uncategorized_unread = 0;
         self.unread = 0;
         self.starred_count = (0, 0);
+        // (story, node) pairs counted already; `u32::MAX` stands for "all" and "uncategorized".
+        let mut seen: HashSet<(u32, u32)> = HashSet::new();
+        let story = |i: usize| stories.get(i).copied().filter(|&s| s != u32::MAX);
         for (i, nodes) in members.iter().enumerate() {
             let unread = !self.read[i];
             if self.starred[i] {
@@ -80,12 +85,17 @@ impl Marks {
             if !unread {
                 continue;
             }
-            self.unread += 1;
-            if nodes.is_empty() {
+            let mut first = |node: u32| story(i).is_none_or(|s| seen.insert((s, node)));
+            if first(u32::MAX) {
+                self.unread += 1;
+            }
+            if nodes.is_empty() && first(u32::MAX - 1) {
                 self.uncategorized_unread += 1;
             }
             for &n in nodes {
-                self.node_unread[n as usize] += 1;
+                if first(n) {
+                    self.node_unread[n as usize] += 1;
+                }
             }
         }
     }
@@ -208,6 +218,10 @@ impl State {
             }
             _ => {}
         }
+        // Stories count once: the step-by-step counts above count versions.
+        if !self.stories.by_index.is_empty() {
+            self.recount();
+        }
     }
 
     /// Sets an article's read mark, keeping every count in step; returns whether it changed.
@@ -225,7 +239,8 @@ impl State {
     /// Counts unread (everywhere and in the list) and starred from scratch.
     pub(super) fn recount(&mut self) {
         let nodes = self.tree.categories.nodes.len();
-        self.marks.recount(&self.tree.members, nodes);
+        self.marks
+            .recount(&self.tree.members, nodes, &self.stories.by_index);
         self.list.count_unread(&self.marks.read);
     }
 

@@ -90,6 +90,9 @@ impl State {
             return;
         };
         self.set_read_story(article, true);
+        if !self.stories.by_index.is_empty() {
+            self.recount();
+        }
         self.lib.render(article);
         self.request_body(article);
         self.reader.open = Some(Reader {

@@ -30,6 +30,8 @@ pub struct Stories {
     unfolded: HashSet<StoryId>,
     /// Library index of each grouped article (rebuilt when the library changes).
     index: HashMap<ArticleId, usize>,
+    /// Per library index, a number for its story (`u32::MAX`: none); empty without stories.
+    pub(super) by_index: Vec<u32>,
     /// Per shown row (library index): how many other versions it stands for.
     pub(super) extra: HashMap<usize, usize>,
     /// `story_marks = "one"`: marks stay with the version marked.
@@ -78,12 +80,17 @@ impl Stories {
     /// Library indices changed: finds each grouped article again.
     pub(super) fn library_changed(&mut self, lib: &Library) {
         self.index.clear();
+        self.by_index.clear();
         if self.of.is_empty() {
             return;
         }
+        let mut numbers: HashMap<&StoryId, u32> = HashMap::new();
+        self.by_index = vec![u32::MAX; lib.len()];
         for (i, a) in lib.articles().iter().enumerate() {
-            if self.of.contains_key(&a.id) {
+            if let Some(s) = self.of.get(&a.id) {
                 self.index.insert(a.id.clone(), i);
+                let next = numbers.len() as u32;
+                self.by_index[i] = *numbers.entry(s).or_insert(next);
             }
         }
     }
@@ -131,6 +138,7 @@ impl State {
                     s.groups.insert(g.id.clone(), g);
                 }
                 self.stories.library_changed(&self.lib);
+                self.recount();
                 self.refilter();
                 // The open article's "also in" line is laid out again.
                 if let Some(r) = &mut self.reader.open {
