@@ -48,8 +48,10 @@ impl Stories {
             return visible;
         }
         let articles = lib.articles();
+        // Most articles are in no story: an array lookup, no hashing.
+        let grouped = |i: usize| self.by_index.get(i).is_some_and(|&n| n != u32::MAX);
         let mut shown: HashMap<&StoryId, Vec<usize>> = HashMap::new();
-        for &i in &visible {
+        for &i in visible.iter().filter(|&&i| grouped(i)) {
             if let Some(s) = self.of.get(&articles[i].id)
                 && !self.unfolded.contains(s)
             {
@@ -68,9 +70,12 @@ impl Stories {
         }
         let out: Vec<usize> = visible
             .into_iter()
-            .filter(|&i| match self.of.get(&articles[i].id) {
-                Some(s) if !self.unfolded.contains(s) => kept_of.contains_key(&i),
-                _ => true,
+            .filter(|&i| {
+                !grouped(i)
+                    || match self.of.get(&articles[i].id) {
+                        Some(s) if !self.unfolded.contains(s) => kept_of.contains_key(&i),
+                        _ => true,
+                    }
             })
             .collect();
         self.extra = kept_of.into_iter().filter(|(_, n)| *n > 0).collect();
