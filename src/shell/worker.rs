@@ -79,13 +79,66 @@ impl Worker {
     }
 
     /// Applies the archive's retention, then loads every source in the background, cached
-    /// copies of feeds first.
+    /// copies of feeds first. The stories of the last run come first, so a warm start shows
+    /// them with its first headlines; the index rebuilt as the sources load corrects them.
     pub fn start(&self) -> Result<(), String> {
         let me = self.clone();
         self.0.fetcher.spawn_blocking(move || {
             me.prune();
-            me.load(&me.0.specs, true)
+            let stored = me.stored_stories();
+            me.load(&me.0.specs, true);
+            me.settle_stories(stored);
         })
+    }
+
+    /// Where the stories of the last run are kept: next to the snapshot.
+    fn stories_path(&self) -> Option<std::path::PathBuf> {
+        let on = self.0.stories.lock().ok()?.is_some();
+        let dir = self.0.fetcher.options().cache_dir.as_ref()?;
+        on.then(|| dir.join(STORIES_FILE))
+    }
+
+    /// Sends the stories saved by the last run; returns their ids.
+    fn stored_stories(&self) -> Vec<crate::core::story::StoryId> {
+        let Some(groups) = self.stories_path().and_then(|p| read_stories(&p)) else {
+            return Vec::new();
+        };
+        let ids = groups.iter().map(|g| g.id.clone()).collect();
+        if !groups.is_empty() {
+            self.send(Action::Stories {
+                changed: groups,
+                removed: Vec::new(),
+            });
+        }
+        ids
+    }
+
+    /// After the first load: drops the stored stories the rebuilt index does not have, and
+    /// saves the index's stories for the next start.
+    fn settle_stories(&self, stored: Vec<crate::core::story::StoryId>) {
+        let Some(path) = self.stories_path() else {
+            return;
+        };
+        let Some(groups) = self
+            .0
+            .stories
+            .lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(Grouping::groups))
+        else {
+            return;
+        };
+        let now: std::collections::HashSet<_> = groups.iter().map(|g| g.id.clone()).collect();
+        let removed: Vec<_> = stored.into_iter().filter(|id| !now.contains(id)).collect();
+        if !removed.is_empty() {
+            self.send(Action::Stories {
+                changed: Vec::new(),
+                removed,
+            });
+        }
+        if let Err(e) = write_stories(&path, &groups) {
+            tracing::warn!(error = %e, "the stories could not be saved for the next start");
+        }
     }
 
     /// Removes what retention says goes from the archive (before anything is shown from it).
@@ -554,6 +607,79 @@ struct Grouping {
     sources: std::collections::HashMap<ArticleId, Arc<str>>,
 }
 
+impl Grouping {
+    /// Every story of two or more versions, as the reader is told them.
+    fn groups(&self) -> Vec<crate::core::state::StoryGroup> {
+        let source = |m: &ArticleId| self.sources.get(m).cloned().unwrap_or_else(|| "".into());
+        self.index
+            .groups()
+            .into_iter()
+            .map(|(id, members)| crate::core::state::StoryGroup {
+                id: id.clone(),
+                members: members.iter().map(|m| (m.clone(), source(m))).collect(),
+                representative: (self.index.representative(id).cloned())
+                    .unwrap_or_else(|| members[0].clone()),
+            })
+            .collect()
+    }
+}
+
+/// The stories of the last run, in the cache folder next to the snapshot.
+const STORIES_FILE: &str = "stories.json";
+
+/// One stored story: its id, its representative, and each version with its source.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredStory {
+    id: String,
+    representative: String,
+    members: Vec<(String, String)>,
+}
+
+/// Saves the stories (atomically: a crash leaves the old file or the new one).
+fn write_stories(
+    path: &std::path::Path,
+    groups: &[crate::core::state::StoryGroup],
+) -> std::io::Result<()> {
+    let stored: Vec<StoredStory> = groups
+        .iter()
+        .map(|g| StoredStory {
+            id: g.id.as_str().to_string(),
+            representative: g.representative.as_str().to_string(),
+            members: (g.members.iter())
+                .map(|(m, s)| (m.as_str().to_string(), s.to_string()))
+                .collect(),
+        })
+        .collect();
+    let json = serde_json::to_vec(&stored).map_err(std::io::Error::other)?;
+    crate::sources::atomic::write_atomic(path, &json)
+}
+
+/// The stories saved by [`write_stories`]; `None` when there are none or the file is damaged
+/// (the index rebuilt at start replaces them anyway).
+fn read_stories(path: &std::path::Path) -> Option<Vec<crate::core::state::StoryGroup>> {
+    use crate::core::story::StoryId;
+    let stored: Vec<StoredStory> = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    let id = |s: &str| ArticleId::parse(s);
+    stored
+        .into_iter()
+        .map(|s| {
+            Some(crate::core::state::StoryGroup {
+                id: StoryId::of_article(id(&s.id)?),
+                representative: id(&s.representative)?,
+                members: (s.members.into_iter())
+                    .map(|(m, src)| {
+                        Some((
+                            id(&m)?,
+                            Arc::from(crate::core::sanitize::sanitize_line(&src)),
+                        ))
+                    })
+                    .collect::<Option<Vec<_>>>()?,
+            })
+        })
+        .filter(|g| g.as_ref().is_none_or(|g| g.members.len() > 1))
+        .collect()
+}
+
 /// How one source fared in a refresh.
 struct Summary {
     label: String,
@@ -653,6 +779,30 @@ mod tests {
             "1 new in a; rm -rf ~ $(x)"
         );
         assert_eq!(on_new_argv(&[], 1, &cats), None);
+    }
+
+    #[test]
+    fn stories_saved_for_the_next_start_read_back_and_damage_is_ignored() {
+        use super::{read_stories, write_stories};
+        use crate::core::model::ArticleId;
+        use crate::core::state::StoryGroup;
+        use crate::core::story::StoryId;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stories.json");
+        let (a, b) = (ArticleId::from_key("a"), ArticleId::from_key("b"));
+        let groups = vec![StoryGroup {
+            id: StoryId::of_article(a.clone()),
+            members: vec![
+                (a.clone(), "Harbour Wire".into()),
+                (b.clone(), "Meridian".into()),
+            ],
+            representative: b.clone(),
+        }];
+        write_stories(&path, &groups).unwrap();
+        assert_eq!(read_stories(&path), Some(groups));
+        std::fs::write(&path, b"[{\"id\": 3").unwrap();
+        assert_eq!(read_stories(&path), None, "a damaged file gives nothing");
+        assert_eq!(read_stories(&dir.path().join("none.json")), None);
     }
 
     #[test]

@@ -125,6 +125,11 @@ const SLOT_SECONDS: i64 = WINDOW_HOURS * 3600;
 pub struct StoryId(ArticleId);
 
 impl StoryId {
+    /// The story whose earliest version is `id` (as stored, e.g. with the snapshot).
+    pub fn of_article(id: ArticleId) -> StoryId {
+        StoryId(id)
+    }
+
     /// The earliest version's id.
     pub fn article(&self) -> &ArticleId {
         &self.0
