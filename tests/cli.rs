@@ -4,19 +4,9 @@ mod common;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn tidings(args: &[&str]) -> Output {
-    // Fresh data, config and cache folders for every run: a user's own never leak in.
-    let home = tempfile::tempdir().expect("temp home");
-    common::isolated(
-        &mut Command::new(env!("CARGO_BIN_EXE_tidings")),
-        home.path(),
-    )
-    .args(args)
-    .output()
-    .expect("runs tidings")
-}
+use common::tidings;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")

@@ -5,17 +5,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use tidings::core::model::{Article, ArticleId};
 use tidings::core::state::{Action, Clock, Mark, State, update};
 
-fn tidings(home: &Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tidings"));
-    common::isolated(&mut cmd, home)
-        .args(args)
-        .output()
-        .expect("runs tidings")
-}
+use common::tidings_in as tidings;
 
 fn titles(o: &Output) -> Vec<String> {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -2,13 +2,13 @@
 //! the internet): fetched and decoded, cached, refused when too large, not a picture, or a
 //! hostile picture, and never a panic.
 
+mod common;
+
 use std::collections::HashMap;
-use std::io::{Cursor, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::Cursor;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 use tidings::sources::fetch::FetchOptions;
 
 /// A picture fetched through a fetcher made for the given options.
@@ -17,88 +17,42 @@ fn fetch_image(url: &str, opts: &FetchOptions) -> Result<tidings::core::state::P
     tidings::sources::images::fetch_image(url, &fetcher)
 }
 
-/// A server on 127.0.0.1 answering `(content type, body)` by path, for at most 30 seconds;
-/// stopped when dropped. `hits` counts the requests that asked for a body.
+/// A server on 127.0.0.1 (`tests/common/server.rs`) answering `(content type, body)` by path,
+/// 404 elsewhere; `hits` counts the requests.
 struct Server {
-    addr: SocketAddr,
+    inner: common::server::Server,
     hits: Arc<AtomicUsize>,
-    stop: Arc<AtomicBool>,
 }
 
 impl Server {
     fn start(routes: Vec<(&str, &'static str, Vec<u8>)>) -> Server {
-        let routes: Arc<HashMap<String, (&'static str, Vec<u8>)>> = Arc::new(
-            routes
-                .into_iter()
-                .map(|(p, ct, b)| (p.to_string(), (ct, b)))
-                .collect(),
-        );
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
+        let routes: HashMap<String, (&'static str, Vec<u8>)> = routes
+            .into_iter()
+            .map(|(p, ct, b)| (p.to_string(), (ct, b)))
+            .collect();
         let hits = Arc::new(AtomicUsize::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (h, s) = (hits.clone(), stop.clone());
-        thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(30);
-            while !s.load(Ordering::Relaxed) && Instant::now() < deadline {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        h.fetch_add(1, Ordering::Relaxed);
-                        let routes = routes.clone();
-                        thread::spawn(move || answer(stream, &routes));
-                    }
-                    Err(_) => thread::sleep(Duration::from_millis(5)),
-                }
+        let h = hits.clone();
+        let inner = common::server::serve(move |path| {
+            h.fetch_add(1, Ordering::Relaxed);
+            let typed = |ct: &str| match ct {
+                "" => Vec::new(),
+                ct => vec![("Content-Type", ct.to_string())],
+            };
+            match routes.get(path) {
+                Some((ct, body)) => ("200 OK", typed(ct), body.clone()),
+                None => ("404 Not Found", typed("text/plain"), b"not here".to_vec()),
             }
         });
-        Server { addr, hits, stop }
+        Server { inner, hits }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        self.inner.url(path)
     }
 
     fn hits(&self) -> usize {
         self.hits.load(Ordering::Relaxed)
     }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn answer(mut stream: TcpStream, routes: &HashMap<String, (&'static str, Vec<u8>)>) {
-    let _ = stream.set_nonblocking(false);
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buf) {
-            Ok(n) if n > 0 && head.len() < 64 * 1024 => head.extend_from_slice(&buf[..n]),
-            _ => return,
-        }
-    }
-    let text = String::from_utf8_lossy(&head);
-    let path = text.split(' ').nth(1).unwrap_or("/").to_string();
-    let (status, ct, body) = match routes.get(&path) {
-        Some((ct, body)) => ("200 OK", *ct, body.as_slice()),
-        None => ("404 Not Found", "text/plain", &b"not here"[..]),
-    };
-    let mut h = format!(
-        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    if !ct.is_empty() {
-        h.push_str(&format!("Content-Type: {ct}\r\n"));
-    }
-    h.push_str("\r\n");
-    let _ = stream.write_all(h.as_bytes());
-    let _ = stream.write_all(body);
-    let _ = stream.flush();
 }
 
 fn opts(cache: Option<&std::path::Path>) -> FetchOptions {

@@ -5,20 +5,11 @@ mod common;
 
 use common::{Tmux, tmux_available};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
-fn tidings(args: &[&str]) -> Output {
-    let home = tempfile::tempdir().expect("temp home");
-    // `output()`: standard input is empty and standard output a pipe, as from a script.
-    common::isolated(
-        &mut Command::new(env!("CARGO_BIN_EXE_tidings")),
-        home.path(),
-    )
-    .args(args)
-    .output()
-    .expect("runs tidings")
-}
+// Standard input is empty and standard output a pipe, as from a script.
+use common::tidings;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

@@ -9,7 +9,7 @@
 use super::atomic::write_atomic;
 use super::decode::{self, Skip};
 use super::extract::{self, ExtractError};
-use super::fetch::{FetchError, FetchOptions, Fetcher, looks_like_html};
+use super::fetch::{FetchError, FetchOptions, Fetcher, looks_like_html, media_type};
 use crate::core::model::{ArticleId, Block};
 use crate::core::sanitize::sanitize_line;
 use chrono::{DateTime, Utc};
@@ -135,17 +135,6 @@ fn short_link(l: &str) -> String {
 
 /// Content types read as HTML.
 const HTML_TYPES: [&str; 2] = ["text/html", "application/xhtml+xml"];
-
-/// The media type of a `Content-Type` value, lowercased (`text/html` of
-/// `text/html; charset=utf-8`).
-fn media_type(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-}
 
 /// Fetches the page at `link` (the article `id`'s), extracts its story and caches it (when
 /// the fetcher's options have a cache folder). Obeys the feed limits: timeouts, size cap,

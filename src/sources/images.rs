@@ -7,7 +7,7 @@
 //! kept is scaled down to fit [`SHOWN_SIDE`]. docs/security.md has the reasons.
 
 use super::atomic::write_atomic;
-use super::fetch::{FetchOptions, Fetcher};
+use super::fetch::{FetchOptions, Fetcher, media_type};
 use crate::core::model::fnv1a64;
 use crate::core::sanitize::sanitize_line;
 use crate::core::state::Picture;
@@ -38,16 +38,6 @@ const TYPES: [&str; 7] = [
     "image/webp",
     "application/octet-stream",
 ];
-
-/// A `Content-Type` without its parameters, lowercased.
-fn media_type(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-}
 
 /// The picture at `url`: from the cache folder, else fetched (and cached), then decoded. `Err`
 /// says why not, naming the URL. Blocking: call it from a worker thread.

@@ -24,6 +24,21 @@ pub fn isolated<'c>(cmd: &'c mut Command, home: &Path) -> &'c mut Command {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Runs the real binary with `args` in fresh data, config and cache folders under `home`
+/// (see [`isolated`]); standard input is empty and standard output a pipe, as from a script.
+pub fn tidings_in(home: &Path, args: &[&str]) -> Output {
+    isolated(&mut Command::new(env!("CARGO_BIN_EXE_tidings")), home)
+        .args(args)
+        .output()
+        .expect("runs tidings")
+}
+
+/// [`tidings_in`] a home of its own, removed afterwards: a user's own folders never leak in.
+pub fn tidings(args: &[&str]) -> Output {
+    let home = tempfile::tempdir().expect("temp home");
+    tidings_in(home.path(), args)
+}
+
 /// How often the screen is captured while waiting for something to appear.
 pub const POLL: Duration = Duration::from_millis(50);
 /// The longest any one step may take.

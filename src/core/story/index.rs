@@ -699,12 +699,9 @@ impl StoryIndex {
                 .any(|(a, b)| self.cannot_link(doc(a), doc(b), true))
     }
 
-    pub(super) fn new_single(&mut self, d: u32) -> u32 {
-        let story = Story {
-            single: d,
-            ..Story::default()
-        };
-        let slot = match self.free.pop() {
+    /// Puts a story in a free slot (or a new one); returns the slot.
+    fn place(&mut self, story: Story) -> u32 {
+        match self.free.pop() {
             Some(s) => {
                 self.stories[s as usize] = story;
                 s
@@ -713,7 +710,15 @@ impl StoryIndex {
                 self.stories.push(story);
                 (self.stories.len() - 1) as u32
             }
+        }
+    }
+
+    pub(super) fn new_single(&mut self, d: u32) -> u32 {
+        let story = Story {
+            single: d,
+            ..Story::default()
         };
+        let slot = self.place(story);
         self.docs[d as usize].slot = slot;
         slot
     }
@@ -731,16 +736,7 @@ impl StoryIndex {
                 ..Story::default()
             }
         };
-        let slot = match self.free.pop() {
-            Some(s) => {
-                self.stories[s as usize] = story;
-                s
-            }
-            None => {
-                self.stories.push(story);
-                (self.stories.len() - 1) as u32
-            }
-        };
+        let slot = self.place(story);
         for i in 0..self.stories[slot as usize].members().len() {
             let d = self.stories[slot as usize].members()[i];
             self.docs[d as usize].slot = slot;

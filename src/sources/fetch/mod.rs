@@ -356,6 +356,17 @@ fn describe_start(body: &[u8]) -> String {
     format!("neither RSS, Atom nor JSON Feed (starts with \"{short}{more}\")")
 }
 
+/// The media type of a `Content-Type` value, lowercased (`text/html` of
+/// `text/html; charset=utf-8`).
+pub fn media_type(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// True when the first KiB, read by html5ever's tokenizer, holds an `<html>` start tag or an
 /// HTML doctype (any case); not when it only says so inside a comment or a script.
 pub fn looks_like_html(body: &[u8]) -> bool {
