@@ -522,20 +522,61 @@ impl Stories {
     }
 }
 
+/// The articles whose text the full-text index finds for `expression`, after indexing what it
+/// lacks of `articles` (the first time: every body, read again from disk). Problems are
+/// warnings: the search then finds what the headers hold.
+fn search_bodies(
+    args: &SourceArgs,
+    articles: &[Article],
+    expression: &str,
+) -> std::collections::HashSet<crate::core::model::ArticleId> {
+    use sources::search_index::{SearchIndex, index_pending, pending};
+    let (index, warning) = match &args.fetch_options().cache_dir {
+        Some(dir) => SearchIndex::open(dir),
+        None => (SearchIndex::in_memory(), None),
+    };
+    if let Some(w) = warning {
+        eprintln!("tidings: warning: {w}");
+    }
+    let waiting = pending(&index, articles);
+    if waiting.len() > 10_000 {
+        eprintln!(
+            "tidings: indexing {} stories for search (once; later searches are instant)…",
+            waiting.len()
+        );
+    }
+    match index_pending(&index, waiting, |_| true) {
+        Ok(warnings) => {
+            for w in warnings {
+                eprintln!("tidings: warning: {w}");
+            }
+        }
+        Err(e) => eprintln!("tidings: warning: {e}: searching titles only"),
+    }
+    match index.search(expression) {
+        Ok(ids) => ids.into_iter().collect(),
+        Err(e) => {
+            eprintln!("tidings: warning: {e}: searching titles only");
+            Default::default()
+        }
+    }
+}
+
 fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
     let fetcher = Fetcher::new(args.fetch_options());
-    let mut lib = match load(args, &fetcher, f.all) {
+    let lib = match load(args, &fetcher, f.all) {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
-    // Searching reads the bodies, which the load left on disk.
-    if f.search.is_some() {
-        let mut articles = lib.into_articles();
-        for w in sources::load_bodies(&mut articles) {
-            eprintln!("tidings: warning: {w}");
-        }
-        lib = Library::new(articles);
-    }
+    let matcher = f
+        .search
+        .as_deref()
+        .and_then(crate::core::search::Matcher::new);
+    // Words in bodies are found by the full-text index (brought up to date first).
+    let hits = matcher
+        .as_ref()
+        .and_then(|m| m.fts())
+        .map(|expression| search_bodies(args, lib.articles(), &expression));
     let filter = match f
         .category
         .as_deref()
@@ -552,10 +593,6 @@ fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
         args.settings.filters.action(a) == Some(crate::config::filters::FilterAction::MarkRead)
     };
     let mark = |a: &Article| marks.get(&a.id).copied().unwrap_or((by_rule(a), false));
-    let matcher = f
-        .search
-        .as_deref()
-        .and_then(crate::core::search::Matcher::new);
     let shown: Vec<&Article> = lib
         .articles()
         .iter()
@@ -563,9 +600,10 @@ fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
         .filter(|a| !f.unread || !mark(a).0)
         .filter(|a| !f.starred || mark(a).1)
         .filter(|a| {
-            matcher
-                .as_ref()
-                .is_none_or(|m| m.matches(&crate::core::search::index_text(a)))
+            matcher.as_ref().is_none_or(|m| {
+                m.matches(&crate::core::search::index_text(a))
+                    || hits.as_ref().is_some_and(|h| h.contains(&a.id))
+            })
         })
         .collect();
     // Stories over the whole library (the same ids whatever the filter), when asked for.

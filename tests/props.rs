@@ -1432,15 +1432,18 @@ mod app_props {
                         None => Ok((blocks, 7)),
                     },
                 }),
-            (vec((id.clone(), text(6)), 0..4), any::<bool>()).prop_map(|(texts, done)| {
-                Action::BodyTexts {
-                    texts: texts
+            vec((id.clone(), text(6)), 0..4).prop_map(|texts| {
+                Action::SearchTexts(
+                    texts
                         .into_iter()
                         .map(|(id, t)| (id, std::sync::Arc::from(t.to_lowercase())))
                         .collect(),
-                    done,
-                }
+                )
             }),
+            (text(4), vec(id.clone(), 0..4))
+                .prop_map(|(query, ids)| Action::SearchHits { query, ids }),
+            (0usize..5, 0usize..5)
+                .prop_map(|(indexed, total)| Action::IndexProgress { indexed, total }),
             (
                 id,
                 vec(block(), 0..4),

@@ -36,6 +36,12 @@ pub fn fold(s: &str) -> String {
 /// The folded text an article is searched in: title, source, standfirst and body (a pending
 /// HTML body with its tags skipped), separated by newlines.
 pub fn index_text(a: &Article) -> String {
+    index_text_of(a, a)
+}
+
+/// [`index_text`] of article `a` with the body of `body` (the same article read back from
+/// disk, which may carry nothing but its body).
+pub fn index_text_of(a: &Article, body: &Article) -> String {
     let mut raw = String::with_capacity(a.title.len() + 256);
     raw.push_str(&a.title);
     raw.push('\n');
@@ -45,11 +51,11 @@ pub fn index_text(a: &Article) -> String {
         raw.push_str(s);
         raw.push('\n');
     }
-    for b in a.blocks() {
+    for b in body.blocks() {
         raw.push_str(&b.text);
         raw.push('\n');
     }
-    if let Some(p) = a.pending() {
+    if let Some(p) = body.pending() {
         strip_tags(&p.html, &mut raw);
     }
     fold(&raw)
@@ -69,32 +75,125 @@ fn strip_tags(html: &str, out: &mut String) {
     out.push_str(rest);
 }
 
-/// A compiled query.
+/// One term of a query, folded: a word, or a `"quoted phrase"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub text: String,
+    pub phrase: bool,
+    /// The last word while it is being typed: it matches words that start with it.
+    pub prefix: bool,
+}
+
+/// The last word is matched as a prefix from this many characters on (shorter ones as whole
+/// words: a one- or two-letter prefix would match most of the index, see docs/performance.md).
+pub const PREFIX_FROM: usize = 3;
+
+/// Splits a query into its terms: words, and phrases in double quotes (an unclosed quote runs
+/// to the end). Every term is ANDed. The last bare word is a prefix unless a space follows it.
+pub fn terms(query: &str) -> Vec<Term> {
+    let mut out = Vec::new();
+    let mut rest = query;
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            break;
+        }
+        if let Some(inner) = rest.strip_prefix('"') {
+            let (phrase, after) = match inner.find('"') {
+                Some(end) => (&inner[..end], &inner[end + 1..]),
+                None => (inner, ""),
+            };
+            let text = fold(phrase.trim());
+            if !text.is_empty() {
+                out.push(Term {
+                    text,
+                    phrase: true,
+                    prefix: false,
+                });
+            }
+            rest = after;
+        } else {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || c == '"')
+                .unwrap_or(rest.len());
+            out.push(Term {
+                text: fold(&rest[..end]),
+                phrase: false,
+                prefix: false,
+            });
+            rest = &rest[end..];
+        }
+    }
+    if !query.ends_with(char::is_whitespace)
+        && let Some(last) = out.last_mut()
+        && !last.phrase
+        && last.text.chars().count() >= PREFIX_FROM
+    {
+        last.prefix = true;
+    }
+    out
+}
+
+/// The SQLite FTS5 `MATCH` expression of the terms (each term quoted, so nothing typed is
+/// taken as FTS5 syntax; ANDed; the prefix term starred). `None` when no term holds a word
+/// character, since such a query can only match by substring.
+pub fn fts_expression(terms: &[Term]) -> Option<String> {
+    let words: Vec<String> = terms
+        .iter()
+        .filter(|t| t.text.chars().any(char::is_alphanumeric))
+        .map(|t| {
+            let quoted = format!("\"{}\"", t.text.replace('"', "\"\""));
+            if t.prefix { quoted + "*" } else { quoted }
+        })
+        .collect();
+    (words.len() == terms.len() && !words.is_empty()).then(|| words.join(" AND "))
+}
+
+/// A compiled query, matched in memory by substring: every term must occur in the text.
 pub struct Matcher {
-    folded: String,
-    finder: memchr::memmem::Finder<'static>,
+    terms: Vec<Term>,
+    finders: Vec<memchr::memmem::Finder<'static>>,
 }
 
 impl Matcher {
     /// `None` for an empty query (everything matches).
     pub fn new(query: &str) -> Option<Matcher> {
-        let folded = fold(query.trim());
-        if folded.is_empty() {
+        let terms = terms(query);
+        if terms.is_empty() {
             return None;
         }
-        let finder = memchr::memmem::Finder::new(folded.as_bytes()).into_owned();
-        Some(Matcher { folded, finder })
+        let finders = terms
+            .iter()
+            .map(|t| memchr::memmem::Finder::new(t.text.as_bytes()).into_owned())
+            .collect();
+        Some(Matcher { terms, finders })
     }
 
+    /// True when every term occurs in `folded_text`.
     pub fn matches(&self, folded_text: &str) -> bool {
-        self.finder.find(folded_text.as_bytes()).is_some()
+        self.finders
+            .iter()
+            .all(|f| f.find(folded_text.as_bytes()).is_some())
     }
 
-    pub fn folded(&self) -> &str {
-        &self.folded
+    /// True when any term occurs in `folded_text` (a line of the reader worth jumping to).
+    pub fn matches_any(&self, folded_text: &str) -> bool {
+        self.finders
+            .iter()
+            .any(|f| f.find(folded_text.as_bytes()).is_some())
     }
 
-    /// Byte ranges of `text` (not folded) where the query occurs, for highlighting.
+    pub fn terms(&self) -> &[Term] {
+        &self.terms
+    }
+
+    /// The `MATCH` expression for the full-text index (see [`fts_expression`]).
+    pub fn fts(&self) -> Option<String> {
+        fts_expression(&self.terms)
+    }
+
+    /// Byte ranges of `text` (not folded) where any term occurs, for highlighting; sorted,
+    /// overlapping ones merged.
     pub fn ranges(&self, text: &str) -> Vec<(usize, usize)> {
         // Fold char by char, remembering where each folded byte came from.
         let mut folded = String::with_capacity(text.len());
@@ -106,21 +205,32 @@ impl Matcher {
         }
         origin.push(text.len());
         let mut out = Vec::new();
-        let mut from = 0;
-        while let Some(pos) = self.finder.find(&folded.as_bytes()[from..]) {
-            let start = from + pos;
-            let end = start + self.folded.len();
-            let (s, e) = (origin[start], origin[end.min(origin.len() - 1)]);
-            // The end maps to the start of the next original char, so whole chars are covered.
-            let e = if e <= s {
-                text[s..].chars().next().map_or(s, |c| s + c.len_utf8())
-            } else {
-                e
-            };
-            out.push((s, e));
-            from = end.max(start + 1);
+        for (term, finder) in self.terms.iter().zip(&self.finders) {
+            let mut from = 0;
+            while let Some(pos) = finder.find(&folded.as_bytes()[from..]) {
+                let start = from + pos;
+                let end = start + term.text.len();
+                let (s, e) = (origin[start], origin[end.min(origin.len() - 1)]);
+                // The end maps to the start of the next original char, so whole chars are
+                // covered.
+                let e = if e <= s {
+                    text[s..].chars().next().map_or(s, |c| s + c.len_utf8())
+                } else {
+                    e
+                };
+                out.push((s, e));
+                from = end.max(start + 1);
+            }
         }
-        out
+        out.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(out.len());
+        for (s, e) in out {
+            match merged.last_mut() {
+                Some(last) if s < last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        merged
     }
 }
 
@@ -148,6 +258,57 @@ mod tests {
         assert!(Matcher::new("   ").is_none());
         let m = Matcher::new("été").unwrap();
         assert!(m.matches(&fold("Un ETE chaud")));
+    }
+
+    #[test]
+    fn queries_split_into_words_and_phrases() {
+        let t = terms("Québec  \"Night TRAIN\" ele");
+        let texts: Vec<(&str, bool, bool)> = t
+            .iter()
+            .map(|t| (t.text.as_str(), t.phrase, t.prefix))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ("quebec", false, false),
+                ("night train", true, false),
+                ("ele", false, true)
+            ]
+        );
+        // A space ends the last word; short last words are whole words; unclosed quotes run on.
+        assert!(!terms("ele ")[0].prefix);
+        assert!(!terms("el")[0].prefix);
+        assert_eq!(terms("\"open end")[0].text, "open end");
+        assert!(terms("  \"\"  ").is_empty());
+    }
+
+    #[test]
+    fn fts_expressions_quote_everything_typed() {
+        let e = |q: &str| fts_expression(&terms(q));
+        assert_eq!(e("quebec ele").as_deref(), Some("\"quebec\" AND \"ele\"*"));
+        assert_eq!(
+            e("\"night train\" OR").as_deref(),
+            Some("\"night train\" AND \"or\"")
+        );
+        assert_eq!(e("a\"b").as_deref(), Some("\"a\" AND \"b\""));
+        assert_eq!(e("NEAR(x*"), Some("\"near(x*\"*".to_string()));
+        // Punctuation alone can only match by substring.
+        assert_eq!(e("-- ++"), None);
+        assert_eq!(e("quebec --"), None);
+    }
+
+    #[test]
+    fn every_term_must_match() {
+        let m = Matcher::new("zurich vote").unwrap();
+        assert!(m.matches(&fold("Housing vote in Zürich")));
+        assert!(!m.matches(&fold("Housing in Zürich")));
+        let m = Matcher::new("\"in zurich\"").unwrap();
+        assert!(m.matches(&fold("Housing vote in Zürich")));
+        assert!(!m.matches(&fold("Zürich: in the vote")));
+        let got = Matcher::new("vote zur")
+            .unwrap()
+            .ranges("Vote in Zürich, vote");
+        assert_eq!(got, [(0, 4), (8, 12), (17, 21)]);
     }
 
     #[test]

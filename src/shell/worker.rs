@@ -11,6 +11,7 @@ use crate::core::state::{Action, Effect, FullText, Mark, SourceState, fetchable}
 use crate::sources::archive::Archive;
 use crate::sources::fetch::Fetcher;
 use crate::sources::pipeline::{Event, Pipeline};
+use crate::sources::search_index::{self, SearchIndex};
 use crate::sources::store::Store;
 use crate::sources::{self, SourceSpec};
 use std::collections::{HashMap, VecDeque};
@@ -36,6 +37,29 @@ struct Inner {
     /// The articles of sync servers: their server (an index in `specs`), item id and the
     /// state the server last had, so a mark made here is queued with what changed.
     synced: Mutex<HashMap<ArticleId, ServerItem>>,
+    /// The full-text index (opened at start), what waits to be indexed, and the latest
+    /// search asked for (older ones still waiting are skipped).
+    search: Search,
+}
+
+#[derive(Default)]
+struct Search {
+    index: Mutex<Option<Arc<SearchIndex>>>,
+    queue: Mutex<Indexing>,
+    latest: std::sync::atomic::AtomicU64,
+    /// The ids the start-up load gave, so articles that left every source leave the index.
+    seen: Mutex<Option<std::collections::HashSet<ArticleId>>>,
+    /// A source failed during the start-up load (its articles may come back: keep them).
+    failed: std::sync::atomic::AtomicBool,
+}
+
+/// Articles waiting to be indexed, and how far this run's indexing is.
+#[derive(Default)]
+struct Indexing {
+    waiting: Vec<search_index::Pending>,
+    running: bool,
+    indexed: usize,
+    total: usize,
 }
 
 /// An article of a sync server, as the worker knows it.
@@ -75,6 +99,7 @@ impl Worker {
             store,
             full: Mutex::new((VecDeque::new(), 0)),
             synced: Mutex::new(HashMap::new()),
+            search: Search::default(),
         }))
     }
 
@@ -85,9 +110,11 @@ impl Worker {
         let me = self.clone();
         self.0.fetcher.spawn_blocking(move || {
             me.prune();
+            me.open_index();
             let stored = me.stored_stories();
             me.load(&me.0.specs, true);
             me.settle_stories(stored);
+            me.settle_index();
         })
     }
 
@@ -201,12 +228,21 @@ impl Worker {
                     sources::files::load_body(&at, &id).map(|a| (a.blocks().to_vec(), a.words));
                 w.send(Action::BodyLoaded { id, body });
             })),
-            // In batches, so a search shows what it finds while the rest is read.
-            Effect::LoadBodyTexts(wanted) => background(Box::new(move |w| {
-                sources::body_texts(wanted, |texts, done| {
-                    w.send(Action::BodyTexts { texts, done })
-                })
-            })),
+            Effect::Search { query, expression } => {
+                use std::sync::atomic::Ordering;
+                let ticket = self.0.search.latest.fetch_add(1, Ordering::SeqCst) + 1;
+                background(Box::new(move |w| {
+                    // A newer search makes this one moot.
+                    if w.0.search.latest.load(Ordering::SeqCst) != ticket {
+                        return;
+                    }
+                    let Some(index) = w.index() else { return };
+                    match index.search(&expression) {
+                        Ok(ids) => w.send(Action::SearchHits { query, ids }),
+                        Err(e) => w.send(Action::Warn(format!("{e}: the search index failed"))),
+                    };
+                }))
+            }
         }
     }
 
@@ -355,8 +391,10 @@ impl Worker {
                         }
                         self.read_by_rule(&articles);
                         let stories = self.group(&articles);
+                        let texts = self.for_search(&articles);
                         let warnings = Vec::new();
                         self.send(Action::Loaded { articles, warnings });
+                        self.send(texts);
                         stories.map(|s| self.send(s));
                     }
                     self.send(source(label, SourceState::Reading { done, total }))
@@ -366,6 +404,9 @@ impl Worker {
                         self.queue_full_stories(&d.articles);
                     }
                     self.read_by_rule(&d.articles);
+                    if d.failure.is_some() {
+                        (self.0.search.failed).store(true, std::sync::atomic::Ordering::SeqCst);
+                    }
                     let state = match (&d.failure, &d.sync) {
                         (Some(reason), _) => SourceState::Failed(reason.clone()),
                         (None, Some(sync)) => SourceState::Synced {
@@ -389,10 +430,12 @@ impl Worker {
                     let warnings = d.warnings.iter().map(ToString::to_string).collect();
                     self.remember_server_items(&d.label, &d.articles, &d.marks);
                     let stories = self.group(&d.articles);
+                    let texts = self.for_search(&d.articles);
                     self.send(Action::Loaded {
                         articles: d.articles,
                         warnings,
                     });
+                    self.send(texts);
                     stories.map(|s| self.send(s));
                     if !d.marks.is_empty() {
                         self.send(Action::ServerMarks(d.marks));
@@ -413,6 +456,154 @@ impl Worker {
             self.send(Action::Notice(notice));
         }
         self.send(Action::LoadingDone);
+    }
+
+    /// Opens the full-text index in the cache folder (in memory without one); a damaged one
+    /// is started again with a warning.
+    fn open_index(&self) {
+        let (index, warning) = match &self.0.fetcher.options().cache_dir {
+            Some(dir) => SearchIndex::open(dir),
+            None => (SearchIndex::in_memory(), None),
+        };
+        if let Some(w) = warning {
+            self.send(Action::Warn(w));
+        }
+        if let Ok(mut slot) = self.0.search.index.lock() {
+            *slot = Some(Arc::new(index));
+        }
+        if let Ok(mut seen) = self.0.search.seen.lock() {
+            *seen = Some(Default::default());
+        }
+    }
+
+    fn index(&self) -> Option<Arc<SearchIndex>> {
+        self.0.search.index.lock().ok()?.clone()
+    }
+
+    /// What search needs of loaded articles: those the index lacks are queued to be indexed
+    /// in the background, and their headers' folded text is returned for the reader (so its
+    /// first keystroke folds nothing).
+    fn for_search(&self, articles: &[Article]) -> Action {
+        use rayon::prelude::*;
+        if let Ok(mut seen) = self.0.search.seen.lock()
+            && let Some(seen) = seen.as_mut()
+        {
+            seen.extend(articles.iter().map(|a| a.id.clone()));
+        }
+        if let Some(index) = self.index() {
+            self.index_later(search_index::pending(&index, articles));
+        }
+        Action::SearchTexts(
+            articles
+                .par_iter()
+                .filter(|a| !a.has_body())
+                .map(|a| (a.id.clone(), Arc::from(crate::core::search::index_text(a))))
+                .collect(),
+        )
+    }
+
+    /// Queues articles to be indexed; one background job indexes what is queued, telling the
+    /// reader how far it is.
+    fn index_later(&self, pending: Vec<search_index::Pending>) {
+        if pending.is_empty() {
+            return;
+        }
+        let Ok(mut q) = self.0.search.queue.lock() else {
+            return;
+        };
+        q.total += pending.len();
+        q.waiting.extend(pending);
+        let (indexed, total) = (q.indexed, q.total);
+        if q.running {
+            drop(q);
+            self.send(Action::IndexProgress { indexed, total });
+            return;
+        }
+        q.running = true;
+        drop(q);
+        self.send(Action::IndexProgress { indexed, total });
+        let me = self.clone();
+        let started = self.0.fetcher.spawn_blocking(move || me.drain_index());
+        if started.is_err()
+            && let Ok(mut q) = self.0.search.queue.lock()
+        {
+            q.running = false;
+        }
+    }
+
+    /// Indexes what is queued until nothing is left.
+    fn drain_index(&self) {
+        let Some(index) = self.index() else { return };
+        loop {
+            let (batch, base) = {
+                let Ok(mut q) = self.0.search.queue.lock() else {
+                    return;
+                };
+                if q.waiting.is_empty() {
+                    q.running = false;
+                    return;
+                }
+                (std::mem::take(&mut q.waiting), q.indexed)
+            };
+            let result = search_index::index_pending(&index, batch, |n| {
+                let Ok(mut q) = self.0.search.queue.lock() else {
+                    return false;
+                };
+                q.indexed = base + n;
+                let (indexed, total) = (q.indexed, q.total);
+                drop(q);
+                self.send(Action::IndexProgress { indexed, total })
+            });
+            match result {
+                Ok(warnings) => {
+                    for w in warnings {
+                        tracing::warn!(warning = %w, "a story could not be read to be indexed");
+                    }
+                }
+                Err(e) => {
+                    // Searching bodies stops; titles still match. The next start tries again.
+                    if let Ok(mut q) = self.0.search.queue.lock() {
+                        q.waiting.clear();
+                        q.indexed = q.total;
+                        q.running = false;
+                    }
+                    self.send(Action::IndexProgress {
+                        indexed: 0,
+                        total: 0,
+                    });
+                    self.send(Action::Warn(format!(
+                        "{e}: the search index could not be written; stories are searched by \
+                         their titles until the next start"
+                    )));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// After the start-up load: articles no source gave any more leave the index, unless a
+    /// source failed (its articles may come back).
+    fn settle_index(&self) {
+        let Some(seen) = self.0.search.seen.lock().ok().and_then(|mut s| s.take()) else {
+            return;
+        };
+        if self
+            .0
+            .search
+            .failed
+            .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            return;
+        }
+        if let Some(index) = self.index() {
+            match index.retain(&seen) {
+                Ok(n) if n > 0 => {
+                    tracing::info!(removed = n, "articles gone from the search index")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "the search index could not be pruned"),
+            }
+        }
     }
 
     /// Runs the config's `on_new` program (no shell; the placeholders replaced in each

@@ -464,9 +464,13 @@ fn read_source(at: &BodyRef, ids: &[&ArticleId]) -> Result<Vec<Article>, String>
 }
 
 /// Reads the bodies of many articles again, one read per file (files in parallel): for each
-/// article whose body could be read, its index in `wanted` and the article, rendered. Files that
-/// fail are reported as warnings.
-pub fn load_bodies(wanted: &[(ArticleId, BodyRef)]) -> (Vec<(usize, Article)>, Vec<Warning>) {
+/// article whose body could be read, its index in `wanted` and the article, rendered when
+/// `render` (else as read: a feed's HTML left as HTML). Files that fail are reported as
+/// warnings.
+pub fn load_bodies(
+    wanted: &[(ArticleId, BodyRef)],
+    render: bool,
+) -> (Vec<(usize, Article)>, Vec<Warning>) {
     let mut groups: std::collections::HashMap<&BodyRef, Vec<usize>> = Default::default();
     for (i, (_, at)) in wanted.iter().enumerate() {
         groups.entry(at).or_default().push(i);
@@ -487,7 +491,9 @@ pub fn load_bodies(wanted: &[(ArticleId, BodyRef)]) -> (Vec<(usize, Article)>, V
                     .iter()
                     .filter_map(|&i| {
                         let mut a = by_id.remove(&wanted[i].0)?;
-                        a.render();
+                        if render {
+                            a.render();
+                        }
                         Some((i, a))
                     })
                     .collect();

@@ -14,6 +14,7 @@ pub mod greader;
 pub mod images;
 pub mod markdown;
 pub mod pipeline;
+pub mod search_index;
 pub mod snapshot;
 pub mod store;
 pub mod text;
@@ -139,7 +140,7 @@ pub fn load_bodies(articles: &mut [Article]) -> Vec<Warning> {
         .filter_map(|(i, a)| Some((i, (a.id.clone(), a.stored()?.clone()))))
         .collect();
     let (slots, wanted): (Vec<usize>, Vec<_>) = wanted.into_iter().unzip();
-    let (found, warnings) = files::load_bodies(&wanted);
+    let (found, warnings) = files::load_bodies(&wanted, true);
     for (j, full) in found {
         let a = &mut articles[slots[j]];
         a.words = full.words;
@@ -185,38 +186,6 @@ pub fn cached_feed(
         snap.record(&key, &key, "", stamp, &result);
     }
     result.ok().map(|(a, _)| a)
-}
-
-/// The folded search text (see [`crate::core::search::index_text`]) of articles whose bodies
-/// are on disk, read a file at a time in parallel and handed to `each` in batches, with whether
-/// the batch is the last (an empty list gives one empty last batch). `each` returns false to
-/// stop.
-pub fn body_texts(
-    mut wanted: Vec<(crate::core::model::ArticleId, crate::core::model::BodyRef)>,
-    mut each: impl FnMut(Vec<(crate::core::model::ArticleId, std::sync::Arc<str>)>, bool) -> bool,
-) {
-    use rayon::prelude::*;
-    // A feed file's articles together, so each file is read once.
-    wanted.sort_by(|a, b| a.1.cmp(&b.1));
-    let batches: Vec<&[_]> = wanted.chunks(4096).collect();
-    if batches.is_empty() {
-        each(Vec::new(), true);
-        return;
-    }
-    let last = batches.len() - 1;
-    for (n, batch) in batches.into_iter().enumerate() {
-        let (found, _) = files::load_bodies(batch);
-        let texts = found
-            .into_par_iter()
-            .map(|(i, a)| {
-                let text = crate::core::search::index_text(&a);
-                (batch[i].0.clone(), std::sync::Arc::from(text))
-            })
-            .collect();
-        if !each(texts, n == last) {
-            return;
-        }
-    }
 }
 
 /// Loads every source with default fetch options.

@@ -1,7 +1,7 @@
 //! The status bar: filter, shown/total, unread, loading, the latest warning; key hints on the right.
 
 use super::theme::Theme;
-use crate::core::state::{BodySearch, SearchInput, State};
+use crate::core::state::{SearchInput, State};
 use crate::core::text::{count, truncate, width};
 use crate::keymap::{Hint, KEEP_ALWAYS, Keymap};
 use ratatui::Frame;
@@ -10,18 +10,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn left_text(state: &State) -> String {
-    let reading_bodies = state.body_search() == BodySearch::Loading;
+    let index = state.index_progress();
+    // While the full-text index builds, bodies not indexed yet are not found (titles are).
+    let indexing = index.building().then(|| {
+        format!(
+            "stories indexed {}/{}",
+            count(index.indexed),
+            count(index.total)
+        )
+    });
     if let Some(SearchInput { text, cursor }) = state.search_input() {
         // The search box: the cursor as a bar between characters.
         let at = text
             .char_indices()
             .nth(*cursor)
             .map_or(text.len(), |(b, _)| b);
-        let reading = if reading_bodies {
-            " · reading stories…"
-        } else {
-            ""
-        };
+        let reading = indexing.map(|i| format!(" · {i}")).unwrap_or_default();
         return format!(
             " Search: {}▏{}   ({} shown{reading} · Enter keeps · Esc clears)",
             &text[..at],
@@ -53,8 +57,10 @@ pub fn left_text(state: &State) -> String {
             s.push_str(" · full story (f: summary)");
         }
     }
-    if !query.is_empty() && reading_bodies {
-        s.push_str(" · reading stories to search…");
+    if !query.is_empty()
+        && let Some(i) = indexing
+    {
+        s.push_str(&format!(" · {i}"));
     }
     if let Some((done, total)) = state.files_progress() {
         let frame = SPINNER[state.spinner() % SPINNER.len()];

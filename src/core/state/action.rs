@@ -144,11 +144,19 @@ pub enum Action {
         id: ArticleId,
         body: Result<(Vec<Block>, usize), String>,
     },
-    /// Folded search text (see `search::index_text`) of articles whose bodies are on disk (see
-    /// `Effect::LoadBodyTexts`); `done` on the last batch.
-    BodyTexts {
-        texts: Vec<(ArticleId, Arc<str>)>,
-        done: bool,
+    /// Folded search text of articles' headers (see `search::index_text`), folded by the
+    /// worker as the articles load, so the first search keystroke need not fold them.
+    SearchTexts(Vec<(ArticleId, Arc<str>)>),
+    /// What the full-text index found for this search text (see `Effect::Search`).
+    SearchHits {
+        query: String,
+        ids: Vec<ArticleId>,
+    },
+    /// How far the full-text index is: articles indexed of those waiting this run (equal when
+    /// done).
+    IndexProgress {
+        indexed: usize,
+        total: usize,
     },
     /// `f`: show the full story from the article's web page (fetched the first time), or the
     /// feed's summary again.
@@ -197,7 +205,9 @@ impl Action {
                 | Action::Warn(_)
                 | Action::Tick
                 | Action::BodyLoaded { .. }
-                | Action::BodyTexts { .. }
+                | Action::SearchTexts(_)
+                | Action::SearchHits { .. }
+                | Action::IndexProgress { .. }
                 | Action::FullLoaded { .. }
                 | Action::ImagesAvailable(_)
                 | Action::ImageLoaded { .. }
@@ -247,9 +257,12 @@ pub enum Effect {
         id: ArticleId,
         at: BodyRef,
     },
-    /// Read these articles' bodies and send their search text back in `Action::BodyTexts`
-    /// batches.
-    LoadBodyTexts(Vec<(ArticleId, BodyRef)>),
+    /// Ask the full-text index for this FTS5 expression (see `search::fts_expression`) and
+    /// send what it finds in `Action::SearchHits` for `query`.
+    Search {
+        query: String,
+        expression: String,
+    },
     /// Fetch this picture (`http`/`https`, the feed limits, the cache), decode it and send
     /// `Action::ImageLoaded`.
     FetchImage {

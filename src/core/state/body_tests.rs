@@ -103,49 +103,46 @@ fn a_body_that_cannot_be_read_says_why_in_the_reader_and_the_status() {
 }
 
 #[test]
-fn searching_asks_for_the_text_of_bodies_on_disk_and_finds_it_when_it_comes() {
+fn searching_asks_the_index_for_bodies_and_shows_its_hits_for_the_current_query_only() {
     let (mut s, full) = state_with_bodies_on_disk();
     update(&mut s, Action::StartSearch);
-    let effects = update(&mut s, Action::SearchInput(SearchKey::Char('P')));
-    let asked: Vec<Vec<String>> = effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::LoadBodyTexts(w) => Some(
-                w.iter()
-                    .map(|(id, _)| {
-                        let a = s.lib.articles().iter().find(|a| &a.id == id).unwrap();
-                        a.title.clone()
-                    })
-                    .collect(),
-            ),
+    let mut asked = Vec::new();
+    for c in "paragraph 3 of long".chars() {
+        let effects = update(&mut s, Action::SearchInput(SearchKey::Char(c)));
+        asked.extend(effects.into_iter().filter_map(|e| match e {
+            Effect::Search { query, expression } => Some((query, expression)),
             _ => None,
-        })
-        .collect();
-    assert_eq!(asked.len(), 1, "{effects:?}");
-    let mut asked = asked[0].clone();
-    asked.sort();
-    assert_eq!(asked, ["Title a", "Title long"]);
-    assert_eq!(s.search.bodies, BodySearch::Loading);
-    for c in "aragraph 3 of long".chars() {
-        let e = update(&mut s, Action::SearchInput(SearchKey::Char(c)));
-        assert!(
-            !e.iter().any(|e| matches!(e, Effect::LoadBodyTexts(_))),
-            "asked once"
-        );
+        }));
     }
-    assert!(titles(&s).is_empty(), "long's body is not here yet");
+    // Every keystroke asks (the worker skips all but the latest); the last word is a prefix.
+    assert_eq!(asked.len(), "paragraph 3 of long".len());
+    assert_eq!(
+        asked.last().unwrap(),
+        &(
+            "paragraph 3 of long".to_string(),
+            "\"paragraph\" AND \"3\" AND \"of\" AND \"long\"*".to_string()
+        )
+    );
+    assert!(titles(&s).is_empty(), "long's body is on disk: no hit yet");
     let long = full.iter().find(|a| a.title == "Title long").unwrap();
-    let text: Arc<str> = Arc::from(crate::core::search::index_text(long));
+    // Hits of an older query are dropped.
     update(
         &mut s,
-        Action::BodyTexts {
-            texts: vec![(long.id.clone(), text)],
-            done: true,
+        Action::SearchHits {
+            query: "paragraph 3".into(),
+            ids: vec![long.id.clone()],
+        },
+    );
+    assert!(titles(&s).is_empty());
+    update(
+        &mut s,
+        Action::SearchHits {
+            query: "paragraph 3 of long".into(),
+            ids: vec![long.id.clone()],
         },
     );
     assert_eq!(titles(&s), ["Title long"]);
-    assert_eq!(s.search.bodies, BodySearch::Done);
-    // A later load keeps the text it already has.
+    // A later load keeps the hits; typing on narrows by them until new hits come.
     update(
         &mut s,
         Action::Loaded {
@@ -154,6 +151,62 @@ fn searching_asks_for_the_text_of_bodies_on_disk_and_finds_it_when_it_comes() {
         },
     );
     assert_eq!(titles(&s), ["Title long"]);
+    let e = update(&mut s, Action::SearchInput(SearchKey::Char('e')));
+    assert!(e.iter().any(|e| matches!(e, Effect::Search { .. })));
+    assert_eq!(
+        titles(&s),
+        ["Title long"],
+        "the shorter query's hits stand in"
+    );
+    update(
+        &mut s,
+        Action::SearchHits {
+            query: "paragraph 3 of longe".into(),
+            ids: vec![],
+        },
+    );
+    assert!(titles(&s).is_empty());
+    // Backspace: not narrowing, the old hits go; titles still match at once.
+    update(&mut s, Action::SearchInput(SearchKey::Backspace));
+    assert!(titles(&s).is_empty());
+}
+
+#[test]
+fn the_index_growing_asks_again_for_a_search_under_way() {
+    let (mut s, _) = state_with_bodies_on_disk();
+    let e = update(
+        &mut s,
+        Action::IndexProgress {
+            indexed: 2048,
+            total: 10_000,
+        },
+    );
+    assert!(e.is_empty(), "no search: nothing to ask");
+    assert!(s.index_progress().building());
+    update(&mut s, Action::StartSearch);
+    update(&mut s, Action::SearchInput(SearchKey::Char('x')));
+    assert_eq!(
+        s.index_progress(),
+        IndexProgress {
+            indexed: 2048,
+            total: 10_000
+        }
+    );
+    let e = update(
+        &mut s,
+        Action::IndexProgress {
+            indexed: 10_000,
+            total: 10_000,
+        },
+    );
+    assert_eq!(
+        e,
+        [Effect::Search {
+            query: "x".into(),
+            expression: "\"x\"".into()
+        }]
+    );
+    assert!(!s.index_progress().building());
 }
 
 fn full_text(words: &str) -> FullText {

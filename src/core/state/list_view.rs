@@ -102,9 +102,7 @@ impl State {
             .filter(|&i| {
                 self.matches(&filter, i)
                     && (!unread_only || !read[i] || Some(i) == keep)
-                    && matcher
-                        .as_ref()
-                        .is_none_or(|m| m.matches(&self.search.index[i]))
+                    && matcher.as_ref().is_none_or(|m| self.search_matches(m, i))
             })
             .collect();
         // One row per story, unless unfolded.

@@ -32,7 +32,7 @@ pub use marks::Mark;
 pub use overlay::{HelpBox, Link, Overlay, Scrolled, article_links, help_box, openable};
 pub use picture::{Picture, PictureState, ReaderPicture};
 pub use reader::Reader;
-pub use search::{BodySearch, SearchInput};
+pub use search::{IndexProgress, SearchInput};
 pub use sources::{SourceLine, SourceLineKind, SourceState, SourceStatus};
 pub use stories::StoryGroup;
 pub use tree_view::TreeRow;
@@ -167,7 +167,9 @@ impl State {
             A::SearchInput(key) => self.search_key(key),
             A::NextMatch => self.jump_to_match(true),
             A::PrevMatch => self.jump_to_match(false),
-            A::BodyTexts { texts, done } => self.add_body_texts(texts, done),
+            A::SearchTexts(texts) => self.add_search_texts(texts),
+            A::SearchHits { query, ids } => self.take_hits(query, ids),
+            A::IndexProgress { indexed, total } => self.on_index_progress(indexed, total),
             A::Loaded { articles, warnings } => self.loaded(articles, warnings),
             A::LoadingDone => self.loading_done(),
             A::BodyLoaded { id, body } => self.body_loaded(id, body),
@@ -386,9 +388,9 @@ impl State {
         self.search.input.as_ref()
     }
 
-    /// How far the search text of bodies on disk has come.
-    pub fn body_search(&self) -> BodySearch {
-        self.search.bodies
+    /// How far the full-text index is.
+    pub fn index_progress(&self) -> IndexProgress {
+        self.search.progress
     }
 
     // The reading pane and full stories.

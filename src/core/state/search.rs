@@ -1,21 +1,25 @@
-//! The search: the box while it is open, the query applied to the list, the folded text it
-//! runs over (built on the first search) and how far the text of bodies on disk has come.
+//! The search: the box while it is open, the query applied to the list, the folded header text
+//! it runs over at each keystroke (built on the first search), the full-text index's hits for
+//! the bodies, and how far that index is.
 
 use super::{Effect, SearchKey, State};
-use crate::core::model::{ArticleId, BodyRef};
+use crate::core::model::ArticleId;
 use crate::core::search::{Matcher, fold, index_text};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-/// How far the search text of bodies on disk has come.
+/// How far the full-text index is (articles indexed this run of those waiting).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum BodySearch {
-    /// Not asked for yet (no search since the last load).
-    #[default]
-    Idle,
-    /// Being read: searches cover the headers (and bodies in memory) meanwhile.
-    Loading,
-    Done,
+pub struct IndexProgress {
+    pub indexed: usize,
+    pub total: usize,
+}
+
+impl IndexProgress {
+    /// True while articles wait to be indexed: bodies are not all searchable yet.
+    pub fn building(&self) -> bool {
+        self.indexed < self.total
+    }
 }
 
 /// The search box while it is open: its text and the cursor (in chars).
@@ -59,21 +63,26 @@ pub struct Search {
     pub(super) query: String,
     /// The search box while it is open.
     pub(super) input: Option<SearchInput>,
-    /// Folded text per library article, built on the first search.
+    /// Folded header text per library article (titles, sources, standfirsts, bodies in
+    /// memory), matched by substring at each keystroke; built on the first search.
     pub(super) index: Vec<Arc<str>>,
-    /// Folded text of articles whose bodies are on disk, as it arrives (kept across loads).
-    pub(super) body_texts: HashMap<ArticleId, Arc<str>>,
-    pub(super) bodies: BodySearch,
+    /// Header texts folded by the worker as articles loaded (see `Action::SearchTexts`).
+    pub(super) texts: HashMap<ArticleId, Arc<str>>,
+    /// What the full-text index found, and for which query: while the query narrows, the
+    /// hits of the shorter one stand in (a superset) until the new ones come.
+    pub(super) hits: Option<(String, HashSet<ArticleId>)>,
+    pub(super) progress: IndexProgress,
 }
 
 impl Search {
-    /// The library changed: the index is built again at the next search, and new articles'
-    /// bodies may be on disk (asked for then).
+    /// The library changed: the header index is built again at the next search.
     pub(super) fn library_changed(&mut self) {
         self.index.clear();
-        if self.bodies == BodySearch::Done {
-            self.bodies = BodySearch::Idle;
-        }
+    }
+
+    /// True when `id` is among the full-text index's hits.
+    fn hit(&self, id: &ArticleId) -> bool {
+        self.hits.as_ref().is_some_and(|(_, h)| h.contains(id))
     }
 }
 
@@ -111,85 +120,86 @@ impl State {
         Matcher::new(&self.search.query)
     }
 
-    /// Applies a new search text; when it only grew, just the current list is searched again.
+    /// Applies a new search text: the list follows at once by what matches in the headers
+    /// (and the hits of the last query, when this one only grew), and the full-text index is
+    /// asked for the rest.
     fn set_search(&mut self, text: String) {
         let narrowing =
             !self.search.query.is_empty() && fold(&text).contains(&fold(&self.search.query));
+        if !narrowing {
+            self.search.hits = None;
+        }
         self.search.query = text;
         self.ensure_index();
         match (narrowing, self.matcher()) {
             (true, Some(m)) => {
                 let keep = self.selected_article();
-                let index = &self.search.index;
-                self.list.visible.retain(|&i| m.matches(&index[i]));
+                let (search, lib) = (&self.search, &self.lib);
+                self.list
+                    .visible
+                    .retain(|&i| m.matches(&search.index[i]) || search.hit(&lib.articles()[i].id));
                 self.list.count_unread(&self.marks.read);
                 self.list.keep_selected(keep);
                 self.fix_list_offset();
             }
             _ => self.refilter(),
         }
+        self.ask_index();
     }
 
-    /// Builds the search index if it is missing or stale. Articles whose bodies are on disk
-    /// are indexed by their headers until their text arrives (asked for here, once per load).
+    /// Asks the full-text index for the current query (none for an empty one, or one of
+    /// punctuation only, which can only match by substring).
+    fn ask_index(&mut self) {
+        if let Some(expression) = self.matcher().and_then(|m| m.fts()) {
+            let query = self.search.query.clone();
+            self.work.push(Effect::Search { query, expression });
+        }
+    }
+
+    /// True when library article `i` matches the search (headers by substring, or a hit of
+    /// the full-text index); call [`State::ensure_index`] first.
+    pub(super) fn search_matches(&self, m: &Matcher, i: usize) -> bool {
+        m.matches(&self.search.index[i]) || self.search.hit(&self.lib.articles()[i].id)
+    }
+
+    /// Builds the header index if it is missing or stale, from the texts the worker folded
+    /// where it has them.
     pub(super) fn ensure_index(&mut self) {
         let search = &mut self.search;
         if search.index.len() != self.lib.len() {
-            let texts = &search.body_texts;
+            let texts = &search.texts;
             search.index = self
                 .lib
                 .articles()
                 .iter()
-                .map(|a| match (a.body_unloaded(), texts.get(&a.id)) {
-                    (true, Some(t)) => t.clone(),
+                .map(|a| match (a.has_body(), texts.get(&a.id)) {
+                    (false, Some(t)) => t.clone(),
                     _ => Arc::from(index_text(a)),
                 })
                 .collect();
         }
-        if search.bodies == BodySearch::Idle {
-            let wanted: Vec<(ArticleId, BodyRef)> = self
-                .lib
-                .articles()
-                .iter()
-                .filter(|a| !search.body_texts.contains_key(&a.id))
-                .filter_map(|a| Some((a.id.clone(), a.stored()?.clone())))
-                .collect();
-            if wanted.is_empty() {
-                search.bodies = BodySearch::Done;
-            } else {
-                search.bodies = BodySearch::Loading;
-                self.work.push(Effect::LoadBodyTexts(wanted));
-            }
-        }
     }
 
-    /// Takes in search text of bodies on disk and searches again.
-    pub(super) fn add_body_texts(&mut self, texts: Vec<(ArticleId, Arc<str>)>, done: bool) {
-        if done {
-            self.search.bodies = BodySearch::Done;
-        }
-        if texts.is_empty() {
+    /// Takes in header texts the worker folded.
+    pub(super) fn add_search_texts(&mut self, texts: Vec<(ArticleId, Arc<str>)>) {
+        self.search.texts.extend(texts);
+    }
+
+    /// Takes in the full-text index's hits, when they are for the current query.
+    pub(super) fn take_hits(&mut self, query: String, ids: Vec<ArticleId>) {
+        if query != self.search.query {
             return;
         }
-        if self.search.index.len() == self.lib.len() {
-            let index: HashMap<&ArticleId, usize> = self
-                .lib
-                .articles()
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (&a.id, i))
-                .collect();
-            for (id, text) in &texts {
-                if let Some(&i) = index.get(id)
-                    && self.lib.articles()[i].body_unloaded()
-                {
-                    self.search.index[i] = text.clone();
-                }
-            }
-        }
-        self.search.body_texts.extend(texts);
+        self.search.hits = Some((query, ids.into_iter().collect()));
+        self.refilter();
+    }
+
+    /// The index has grown: a search under way is asked again, so bodies just indexed are
+    /// found.
+    pub(super) fn on_index_progress(&mut self, indexed: usize, total: usize) {
+        self.search.progress = IndexProgress { indexed, total };
         if !self.search.query.is_empty() {
-            self.refilter();
+            self.ask_index();
         }
     }
 
@@ -202,7 +212,7 @@ impl State {
         let Some(r) = &mut self.reader.open else {
             return;
         };
-        let hit = |l: &crate::core::layout::Line| m.matches(&fold(&l.text));
+        let hit = |l: &crate::core::layout::Line| m.matches_any(&fold(&l.text));
         let found = if forward {
             (r.scroll + 1..r.lines.len()).find(|&i| hit(&r.lines[i]))
         } else {

@@ -829,10 +829,11 @@ fn search_filters_as_you_type_within_the_category() {
     let mut s = state();
     let key = |s: &mut State, k: SearchKey| update(s, Action::SearchInput(k));
     update(&mut s, Action::StartSearch);
-    for c in "PARAGRAPH 1 OF".chars() {
+    // An opening quote: the words as one phrase (unclosed: to the end).
+    for c in "\"PARAGRAPH 1 OF".chars() {
         key(&mut s, SearchKey::Char(c));
     }
-    assert_eq!(s.search.query, "PARAGRAPH 1 OF");
+    assert_eq!(s.search.query, "\"PARAGRAPH 1 OF");
     assert_eq!(titles(&s).len(), 6, "every body has 'Paragraph 1 of'");
     for c in " D".chars() {
         key(&mut s, SearchKey::Char(c));
@@ -847,7 +848,7 @@ fn search_filters_as_you_type_within_the_category() {
     );
     key(&mut s, SearchKey::Accept);
     assert!(s.search.input.is_none());
-    assert_eq!(s.search.query, "PARAGRAPH 1 OF l");
+    assert_eq!(s.search.query, "\"PARAGRAPH 1 OF l");
     // Within the current category, and accents don't matter.
     update(&mut s, Action::StartSearch);
     key(&mut s, SearchKey::Cancel);
