@@ -340,10 +340,16 @@ impl<'a> Session<'a> {
         query: &[(&str, &str)],
     ) -> Result<T, ApiError> {
         let body = self.call(path, query, None, false)?;
-        serde_json::from_slice(&body).map_err(|e| {
+        self.parse(path, &body)
+    }
+
+    /// A 2xx answer's `body` from `path` read as JSON of type `T`: an HTML page is no API,
+    /// anything else that does not parse is malformed.
+    pub fn parse<T: DeserializeOwned>(&self, path: &str, body: &[u8]) -> Result<T, ApiError> {
+        serde_json::from_slice(body).map_err(|e| {
             let kind = match body.trim_ascii_start().first() {
                 Some(b'{' | b'[') => ApiErrorKind::Malformed(format!("{path}: {e}")),
-                _ if looks_like_html(&body) => ApiErrorKind::NotGReader,
+                _ if looks_like_html(body) => ApiErrorKind::NotGReader,
                 _ => ApiErrorKind::Malformed(format!("{path}: not JSON")),
             };
             self.err(kind)

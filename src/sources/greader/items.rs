@@ -137,6 +137,12 @@ pub fn decimal_id(id: &serde_json::Value) -> Option<String> {
     text.parse::<i64>().ok().map(|n| (n as u64).to_string())
 }
 
+/// The long form of item `id` (`tag:google.com,2005:reader/item/` and 16 hex digits), the one
+/// every server reads.
+pub fn long_id(id: u64) -> String {
+    format!("tag:google.com,2005:reader/item/{id:016x}")
+}
+
 /// FreshRSS sends `& < >` in titles (and `/ , ; ? \` in feed and label names) as their fullwidth
 /// forms: back to ASCII.
 pub fn unfullwidth(s: &str) -> String {
@@ -319,6 +325,17 @@ mod tests {
             Some("18446744073709551615")
         );
         assert_eq!(decimal_id(&serde_json::json!("nope")), None);
+        // Miniflux's short hex form (NetNewsWire's), and back to the long form.
+        let short = serde_json::json!("tag:google.com,2005:reader/item/2f2");
+        assert_eq!(decimal_id(&short).as_deref(), Some("754"));
+        assert_eq!(
+            long_id(754),
+            "tag:google.com,2005:reader/item/00000000000002f2"
+        );
+        assert_eq!(
+            decimal_id(&serde_json::json!(long_id(1795971751235557))).as_deref(),
+            Some("1795971751235557")
+        );
     }
 
     #[test]

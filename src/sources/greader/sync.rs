@@ -23,6 +23,8 @@ const PAGE: usize = 1000;
 const ID_PAGE: usize = 10_000;
 /// Pages of one stream at most (a continuation that never ends stops here).
 const MAX_PAGES: usize = 500;
+/// Items asked for per `stream/items/contents` request (servers without `stream/contents`).
+const CONTENTS_BATCH: usize = 500;
 /// Items per `edit-tag` request.
 const EDIT_BATCH: usize = 500;
 /// Tries of one `edit-tag` request, with a pause doubling from this between them.
@@ -187,7 +189,7 @@ pub fn pull_and_push(spec: &GReaderSpec, opts: &SyncOptions<'_>) -> SyncOutcome 
         .map(|t| t - OVERLAP_SECS);
     // A server that failed the push (down, refusing) is not asked again.
     let pulled = match pushed_ok {
-        true => pull(&mut session, spec, since),
+        true => pull(&mut session, spec, since, opts.archive),
         false => Err((Vec::new(), None)),
     };
     let (fresh, sets) = match pulled {
@@ -280,14 +282,15 @@ fn save_marks(store: &Store, marks: &[Mark], warnings: &mut Vec<String>) {
 
 type Sets = (HashSet<String>, HashSet<String>);
 
-/// The pull: `Ok` with the items since `since` and the (unread, starred) sets; `Err` with what
-/// was fetched before the failure.
-#[allow(clippy::type_complexity)]
+/// The pull: `Ok` with the items since `since` (or, from a server without `stream/contents`,
+/// those not in `archive`) and the (unread, starred) sets; `Err` with what was fetched before
+/// the failure.
 fn pull(
     session: &mut Session<'_>,
     spec: &GReaderSpec,
     since: Option<i64>,
-) -> Result<(Vec<Article>, Sets), (Vec<Article>, Option<ApiError>)> {
+    archive: Option<&Archive>,
+) -> Result<(Vec<Article>, Sets), Partial> {
     let fail = |e| (Vec::new(), Some(e));
     let _: serde_json::Value = session.json("user-info", &[]).map_err(fail)?;
     let tags: Tags = session.json("tag/list", &[]).map_err(fail)?;
@@ -302,10 +305,38 @@ fn pull(
         feeds = subs.subscriptions.len(),
         "sync labels"
     );
+    let articles = match reading_list(session, spec, &ctx, since)? {
+        Some(articles) => articles,
+        None => by_ids(session, spec, &ctx, archive)?,
+    };
+    let unread = match ids(session, spec, &[("s", READING_LIST), ("xt", READ)]) {
+        Ok(s) => s,
+        Err(e) => return Err((articles, Some(e))),
+    };
+    let starred = match ids(session, spec, &[("s", STARRED)]) {
+        Ok(s) => s,
+        Err(e) => return Err((articles, Some(e))),
+    };
+    Ok((articles, (unread, starred)))
+}
+
+/// What a pull fetched before it failed, and why.
+type Partial = (Vec<Article>, Option<ApiError>);
+
+/// The reading list since `since` with `stream/contents`, every page; `Ok(None)` when the
+/// server has no `stream/contents` (Miniflux answers `[]` to every call it does not know; others
+/// 404, 405 or 501).
+fn reading_list(
+    session: &mut Session<'_>,
+    spec: &GReaderSpec,
+    ctx: &Context,
+    since: Option<i64>,
+) -> Result<Option<Vec<Article>>, Partial> {
     let mut articles = Vec::new();
     let mut seen = HashSet::new();
     let since_text = since.map(|s| s.max(0).to_string());
     let n = PAGE.to_string();
+    let path = format!("stream/contents/{READING_LIST}");
     let mut cont: Option<String> = None;
     let mut pages = 0;
     let mut continuations = HashSet::new();
@@ -317,13 +348,21 @@ fn pull(
         if let Some(c) = &cont {
             q.push(("c", c));
         }
-        let path = format!("stream/contents/{READING_LIST}");
-        let page: Stream = match session.json(&path, &q) {
+        let body = match session.call(&path, &q, None, false) {
+            Ok(b) if pages == 0 && b.trim_ascii_start().starts_with(b"[") => return Ok(None),
+            Ok(b) => b,
+            Err(ApiError {
+                kind: ApiErrorKind::Status(404 | 405 | 501),
+                ..
+            }) if pages == 0 => return Ok(None),
+            Err(e) => return Err((articles, Some(e))),
+        };
+        let page: Stream = match session.parse(&path, &body) {
             Ok(p) => p,
             Err(e) => return Err((articles, Some(e))),
         };
         for item in page.items {
-            if let Some((id, a)) = items::to_article(spec, &ctx, item)
+            if let Some((id, a)) = items::to_article(spec, ctx, item)
                 && seen.insert(id)
             {
                 articles.push(a);
@@ -332,7 +371,7 @@ fn pull(
         pages += 1;
         cont = items::continuation(&page.continuation);
         match &cont {
-            None => break,
+            None => return Ok(Some(articles)),
             Some(c) if !continuations.insert(c.clone()) || pages >= MAX_PAGES => {
                 let e = ApiError {
                     server: spec.label(),
@@ -343,15 +382,55 @@ fn pull(
             Some(_) => {}
         }
     }
-    let unread = match ids(session, spec, &[("s", READING_LIST), ("xt", READ)]) {
-        Ok(s) => s,
-        Err(e) => return Err((articles, Some(e))),
+}
+
+/// The reading list of a server without `stream/contents` (Miniflux): every id of it with
+/// `stream/items/ids`, then the items not archived yet, newest (highest id) first, many per
+/// `stream/items/contents` POST. Items changed on the server after they were fetched are not
+/// fetched again (their read and starred state still is, by the sets).
+fn by_ids(
+    session: &mut Session<'_>,
+    spec: &GReaderSpec,
+    ctx: &Context,
+    archive: Option<&Archive>,
+) -> Result<Vec<Article>, Partial> {
+    let all = ids(session, spec, &[("s", READING_LIST)]).map_err(|e| (Vec::new(), Some(e)))?;
+    let known = match archive.map(|a| a.ids_of(&spec.url)) {
+        Some(Ok(known)) => known,
+        Some(Err(e)) => {
+            tracing::warn!(error = %e, "archive unreadable: every item fetched");
+            HashSet::new()
+        }
+        None => HashSet::new(),
     };
-    let starred = match ids(session, spec, &[("s", STARRED)]) {
-        Ok(s) => s,
-        Err(e) => return Err((articles, Some(e))),
-    };
-    Ok((articles, (unread, starred)))
+    let mut wanted: Vec<u64> = all
+        .iter()
+        .filter(|i| !known.contains(spec.article_id(i).as_str()))
+        .filter_map(|i| i.parse().ok())
+        .collect();
+    wanted.sort_unstable_by(|a, b| b.cmp(a));
+    tracing::debug!(
+        server = %spec.label(),
+        listed = all.len(),
+        wanted = wanted.len(),
+        "reading list by ids"
+    );
+    let mut articles = Vec::new();
+    for chunk in wanted.chunks(CONTENTS_BATCH) {
+        let long: Vec<String> = chunk.iter().map(|i| items::long_id(*i)).collect();
+        let form: Vec<(&str, &str)> = long.iter().map(|i| ("i", i.as_str())).collect();
+        let page = session
+            .call("stream/items/contents", &[], Some(&form), true)
+            .and_then(|body| session.parse::<Stream>("stream/items/contents", &body));
+        match page {
+            Ok(page) => articles.extend(
+                (page.items.into_iter())
+                    .filter_map(|item| items::to_article(spec, ctx, item).map(|(_, a)| a)),
+            ),
+            Err(e) => return Err((articles, Some(e))),
+        }
+    }
+    Ok(articles)
 }
 
 /// The decimal ids of a stream, every page.
