@@ -14,7 +14,11 @@ use std::process::{Command, Output};
 
 /// A config naming the fake server, in `home`.
 fn config(home: &Path, fake: &Fake) -> std::path::PathBuf {
-    let url = fake.url();
+    config_url(home, &fake.url())
+}
+
+/// A config naming the server at `url`, in `home`.
+fn config_url(home: &Path, url: &str) -> std::path::PathBuf {
     let path = home.join("config.toml");
     std::fs::write(
         &path,
@@ -786,4 +790,41 @@ fn miniflux_first_and_incremental_syncs_and_marks() {
     titles.sort_unstable();
     assert_eq!(titles, ["Story 1 & more", "Story 3 & more"]);
     assert_no_credentials(home.path(), &[&first, &second, &third]);
+}
+
+/// An `https` URL to a server that does not speak TLS (plain HTTP, or garbage, or nothing):
+/// the failure names TLS and the URL, and no credential.
+#[test]
+fn a_server_without_tls_is_a_tls_failure() {
+    use std::io::{Read, Write};
+    let replies: [&[u8]; 3] = [
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nOK",
+        b"\x00\x01garbage\xff\xfe\r\n\r\n",
+        b"",
+    ];
+    for reply in replies {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                let mut buf = [0u8; 1024];
+                let _ = conn.read(&mut buf);
+                let _ = conn.write_all(reply);
+            }
+        });
+        let url = format!("https://127.0.0.1:{port}/api/greader.php");
+        let home = tempfile::tempdir().unwrap();
+        config_url(home.path(), &url);
+        let (v, err, o) = sync(home.path());
+        assert!(!o.status.success());
+        assert!(
+            err.contains(&url) && err.contains("TLS"),
+            "{reply:?}: {err}"
+        );
+        assert!(
+            v["failures"][0].as_str().unwrap_or("").contains("TLS"),
+            "{v}"
+        );
+        assert_no_credentials(home.path(), &[&o]);
+    }
 }
