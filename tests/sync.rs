@@ -828,3 +828,39 @@ fn a_server_without_tls_is_a_tls_failure() {
         assert_no_credentials(home.path(), &[&o]);
     }
 }
+
+/// Inoreader's app credentials (`app_id`, `app_key`) go as the `AppId` and `AppKey` headers
+/// on every request, the login included, and the key is never shown or logged.
+#[test]
+fn app_credentials_go_on_every_request_and_stay_hidden() {
+    let fake = greader::start(greader::items(2, |_| vec![]), 100);
+    let home = tempfile::tempdir().unwrap();
+    let cfg = config(home.path(), &fake);
+    let key = "kk18irx-APP-KEY-SECRET";
+    let mut text_cfg = std::fs::read_to_string(&cfg).unwrap();
+    text_cfg.push_str(&format!("app_id = \"1000001414\"\napp_key = \"{key}\"\n"));
+    std::fs::write(&cfg, text_cfg).unwrap();
+    let (v, err, o) = sync(home.path());
+    assert_eq!(v["new"], 2, "{err}");
+    let requests = fake.world().requests.clone();
+    assert!(requests.len() >= 5);
+    for r in &requests {
+        assert_eq!(r.header("AppId"), Some("1000001414"), "{r:?}");
+        assert_eq!(r.header("AppKey"), Some(key), "{r:?}");
+    }
+    // A failure does not show it either.
+    fake.world().faults.status = Some(500);
+    let (_, err, failed) = sync(home.path());
+    assert!(err.contains("HTTP 500"), "{err}");
+    let log = std::fs::read_to_string(home.path().join("tidings").join("log")).unwrap();
+    for s in [
+        text(&o).0,
+        text(&o).1,
+        text(&failed).0,
+        text(&failed).1,
+        log,
+    ] {
+        assert!(!s.contains(key), "the app key was shown: {s}");
+    }
+    assert_no_credentials(home.path(), &[&o, &failed]);
+}

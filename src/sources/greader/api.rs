@@ -127,6 +127,14 @@ impl<'a> Session<'a> {
             .map_err(|k| self.err(ApiErrorKind::Fetch(k)))
     }
 
+    /// The app's credentials as headers, for a service that wants them (Inoreader).
+    fn app_headers(&self) -> Vec<(&'static str, &'a str)> {
+        match &self.spec.app {
+            Some(app) => vec![("AppId", app.id.as_str()), ("AppKey", app.key.as_str())],
+            None => Vec::new(),
+        }
+    }
+
     /// Logs in with ClientLogin (the password read now, and dropped after) and keeps the token.
     pub fn login(&mut self) -> Result<(), ApiError> {
         self.spec
@@ -140,9 +148,10 @@ impl<'a> Session<'a> {
             .finish();
         drop(password);
         let url = format!("{}/accounts/ClientLogin", self.spec.url);
+        let headers = self.app_headers();
         let resp = self.send(&ApiRequest {
             url: &url,
-            headers: &[],
+            headers: &headers,
             form: Some(form),
         })?;
         tracing::debug!(server = %self.spec.label(), status = resp.status, "login");
@@ -309,6 +318,8 @@ impl<'a> Session<'a> {
         }
         let url = format!("{}/reader/api/0/{path}?{}", self.spec.url, q.finish());
         let auth = format!("GoogleLogin auth={token}");
+        let mut headers = self.app_headers();
+        headers.push(("Authorization", &auth));
         let form = form.map(|f| {
             let mut s = url::form_urlencoded::Serializer::new(String::new());
             for (k, v) in f {
@@ -319,7 +330,7 @@ impl<'a> Session<'a> {
         let started = std::time::Instant::now();
         let resp = self.send(&ApiRequest {
             url: &url,
-            headers: &[("Authorization", &auth)],
+            headers: &headers,
             form,
         })?;
         tracing::debug!(

@@ -308,6 +308,7 @@ mod tests {
             user: "u".into(),
             password: Password::Env("X".into()),
             allow_http: false,
+            app: None,
         }
     }
 

@@ -53,6 +53,22 @@ pub struct GReaderSpec {
     pub password: Password,
     /// Allow plain `http` to a host that is not loopback (`allow_http = true`).
     pub allow_http: bool,
+    /// App credentials sent on every request (Inoreader's `AppId` and `AppKey`).
+    pub app: Option<AppKeys>,
+}
+
+/// An app's credentials for a service that wants them (Inoreader): `id` and `key`, sent as the
+/// `AppId` and `AppKey` headers. The key is as secret as a password: never shown.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AppKeys {
+    pub id: String,
+    pub key: String,
+}
+
+impl std::fmt::Debug for AppKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AppKeys(..)")
+    }
 }
 
 impl std::fmt::Debug for GReaderSpec {
@@ -191,10 +207,14 @@ mod tests {
             user: "alice".into(),
             password: cmd,
             allow_http: false,
+            app: Some(AppKeys {
+                id: "1000001414".into(),
+                key: "kk18-app-key".into(),
+            }),
         };
         let shown = format!("{spec:?}");
         assert!(
-            !shown.contains("alice") && !shown.contains("printf"),
+            !shown.contains("alice") && !shown.contains("printf") && !shown.contains("kk18"),
             "{shown}"
         );
     }
