@@ -131,8 +131,9 @@ pub fn insecure_reason(url: &str, allow_http: bool) -> Option<String> {
     })
 }
 
-/// Reads the password: the command's first line of standard output (run without a shell, its
-/// standard error left alone), or the variable. Errors never hold the password.
+/// Reads the password: the command's first line of standard output (run without a shell; its
+/// standard error captured, so it never lands on the reader's screen, and its first line named
+/// when the command fails), or the variable. Errors never hold the password.
 pub fn read_password(p: &Password) -> Result<String, String> {
     match p {
         Password::Env(var) => match std::env::var(var) {
@@ -150,14 +151,27 @@ pub fn read_password(p: &Password) -> Result<String, String> {
             let out = std::process::Command::new(program)
                 .args(args)
                 .stdin(std::process::Stdio::null())
-                .stderr(std::process::Stdio::inherit())
+                .stderr(std::process::Stdio::piped())
                 .output()
                 .map_err(|e| format!("the password command {name} could not run: {}", e.kind()))?;
             if !out.status.success() {
-                return Err(format!(
-                    "the password command {name} failed ({})",
-                    out.status
-                ));
+                let said = String::from_utf8_lossy(&out.stderr);
+                let said = said.lines().map(str::trim).find(|l| !l.is_empty());
+                let said: String = sanitize_line(said.unwrap_or(""))
+                    .chars()
+                    .take(120)
+                    .collect();
+                // Whatever it printed on stdout may be a password: never echoed back.
+                let printed = String::from_utf8_lossy(&out.stdout);
+                let printed = printed.lines().next().unwrap_or("").trim();
+                let echoes = !printed.is_empty() && said.contains(printed);
+                return Err(match said.is_empty() || echoes {
+                    true => format!("the password command {name} failed ({})", out.status),
+                    false => format!(
+                        "the password command {name} failed ({}): {said}",
+                        out.status
+                    ),
+                });
             }
             let text = String::from_utf8_lossy(&out.stdout);
             let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
@@ -194,6 +208,17 @@ mod tests {
                 .contains("printed nothing")
         );
         assert!(read_password(&Password::Command(vec![])).is_err());
+        // What a failing command says on stderr is in the error (its first line), not on the
+        // terminal.
+        let failing = Password::Command(vec![
+            "sh".into(),
+            "-c".into(),
+            "printf '\\n  gpg: decryption failed: No secret key  \\nmore\\n' >&2; exit 2".into(),
+        ]);
+        assert_eq!(
+            read_password(&failing).unwrap_err(),
+            "the password command sh failed (exit status: 2): gpg: decryption failed: No secret key"
+        );
         let missing = Password::Command(vec!["/no/such/tidings-pass".into()]);
         assert!(
             read_password(&missing)
