@@ -864,3 +864,46 @@ fn app_credentials_go_on_every_request_and_stay_hidden() {
     }
     assert_no_credentials(home.path(), &[&o, &failed]);
 }
+
+/// TheOldReader's item ids are 96-bit ObjectIds (its API's README): wider than the 64 bits
+/// of Google Reader's, long in `stream/contents` and bare in `stream/items/ids`. They are
+/// one item in both forms, so the sets apply, and a mark goes back in the long form.
+#[test]
+fn object_ids_wider_than_64_bits_sync_and_mark() {
+    let fake = greader::start(greader::items(3, |_| vec![]), 100);
+    {
+        let mut w = fake.world();
+        w.object_ids = true;
+        w.unread.remove(&1002);
+    }
+    let home = tempfile::tempdir().unwrap();
+    config(home.path(), &fake);
+    let (v, err, _) = sync(home.path());
+    assert_eq!(
+        (v["new"].as_u64(), v["read"].as_u64()),
+        (Some(3), Some(1)),
+        "{err}"
+    );
+    let unread = list(home.path(), &["--unread"]);
+    assert_eq!(unread.len(), 2);
+    assert!(unread.iter().all(|a| a["title"] != "Story 1 & more"));
+    let id = id_of(&unread, "Story 2 & more");
+    fake.world().requests.clear();
+    let o = tidings(home.path(), &["mark", &id, "--read"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let edits = fake.requests_to("/edit-tag");
+    assert_eq!(
+        fields(&edits[0])[0],
+        (
+            "i".into(),
+            format!("tag:google.com,2005:reader/item/5f{:022x}", 1003)
+        )
+    );
+    assert!(!fake.world().unread.contains(&1003));
+    let (v, err, _) = sync(home.path());
+    assert_eq!(
+        (v["new"].as_u64(), v["read"].as_u64()),
+        (Some(0), Some(2)),
+        "{err}"
+    );
+}

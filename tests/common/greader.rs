@@ -93,6 +93,37 @@ pub struct World {
     pub page: usize,
     /// Behave as Miniflux does (see [`miniflux`]), served at the root.
     pub miniflux: bool,
+    /// Item ids as TheOldReader gives them: 24-hex-digit ObjectIds (`5f` and the id), long in
+    /// `stream/contents`, bare in `stream/items/ids`, long in `edit-tag`.
+    pub object_ids: bool,
+}
+
+impl World {
+    /// Item `id` in its long form.
+    fn long(&self, id: u64) -> String {
+        match self.object_ids {
+            true => format!("tag:google.com,2005:reader/item/5f{id:022x}"),
+            false => format!("tag:google.com,2005:reader/item/{id:016x}"),
+        }
+    }
+
+    /// Item `id` as `stream/items/ids` gives it.
+    fn bare(&self, id: u64) -> String {
+        match self.object_ids {
+            true => format!("5f{id:022x}"),
+            false => id.to_string(),
+        }
+    }
+
+    /// The item an `edit-tag` `i` names (decimal; long ObjectIds with `object_ids`).
+    fn item_named(&self, v: &str) -> Option<u64> {
+        match self.object_ids {
+            true => v
+                .strip_prefix("tag:google.com,2005:reader/item/5f")
+                .and_then(|h| u64::from_str_radix(h, 16).ok()),
+            false => v.parse().ok(),
+        }
+    }
 }
 
 pub struct Fake {
@@ -331,7 +362,7 @@ fn answer(req: &Request, w: &mut World) -> (String, &'static str, String) {
             if !f.iter().any(|(k, v)| k == "T" && v == "T-write-token-1") {
                 return unauthorized();
             }
-            let ids: Vec<u64> = f.iter().filter(|(k, _)| k == "i").filter_map(|(_, v)| v.parse().ok()).collect();
+            let ids: Vec<u64> = f.iter().filter(|(k, _)| k == "i").filter_map(|(_, v)| w.item_named(v)).collect();
             // One state per request, as FreshRSS applies it: the last `a` or `r`.
             let last = f.iter().rev().find(|(k, _)| k == "a" || k == "r").cloned();
             if let Some((op, state)) = last {
@@ -355,7 +386,7 @@ fn answer(req: &Request, w: &mut World) -> (String, &'static str, String) {
             } else {
                 w.items.iter().map(|i| i.id).collect()
             };
-            let refs: Vec<serde_json::Value> = ids.iter().map(|i| serde_json::json!({"id": i.to_string()})).collect();
+            let refs: Vec<serde_json::Value> = ids.iter().map(|i| serde_json::json!({"id": w.bare(*i)})).collect();
             json(serde_json::json!({ "itemRefs": refs }).to_string())
         }
         c if c.starts_with("stream/contents/") => {
@@ -371,7 +402,7 @@ fn answer(req: &Request, w: &mut World) -> (String, &'static str, String) {
                 let mut cats = vec!["user/-/state/com.google/reading-list".to_string(), "Raw Category".to_string()];
                 cats.extend(i.labels.iter().map(|l| format!("user/-/label/{l}")));
                 if !w.unread.contains(&i.id) { cats.push("user/-/state/com.google/read".into()); }
-                item_json(i, cats)
+                item_json(i, w.long(i.id), cats)
             }).collect();
             let mut out = serde_json::json!({"id": "user/-/state/com.google/reading-list", "items": page});
             if w.faults.endless {
@@ -385,11 +416,11 @@ fn answer(req: &Request, w: &mut World) -> (String, &'static str, String) {
     }
 }
 
-/// An item as `stream/contents` (and Miniflux's `stream/items/contents`) gives it, with these
-/// categories.
-fn item_json(i: &Item, categories: Vec<String>) -> serde_json::Value {
+/// An item as `stream/contents` (and Miniflux's `stream/items/contents`) gives it, with this
+/// id and these categories.
+fn item_json(i: &Item, id: String, categories: Vec<String>) -> serde_json::Value {
     serde_json::json!({
-        "id": format!("tag:google.com,2005:reader/item/{:016x}", i.id),
+        "id": id,
         "crawlTimeMsec": (i.crawled * 1000).to_string(),
         "timestampUsec": (i.crawled * 1_000_000).to_string(),
         "published": i.published,
@@ -697,7 +728,7 @@ fn miniflux(req: &Request, w: &mut World) -> (String, &'static str, String) {
                     if w.starred.contains(&i.id) {
                         cats.push("user/1/state/com.google/starred".into());
                     }
-                    let mut v = item_json(i, cats);
+                    let mut v = item_json(i, w.long(i.id), cats);
                     v["content"] = v["summary"].clone();
                     v
                 })

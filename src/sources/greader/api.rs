@@ -372,7 +372,8 @@ impl<'a> Session<'a> {
         if items.is_empty() {
             return Ok(());
         }
-        let mut form: Vec<(&str, &str)> = items.iter().map(|i| ("i", i.as_str())).collect();
+        let wire: Vec<String> = items.iter().map(|i| super::items::wire_id(i)).collect();
+        let mut form: Vec<(&str, &str)> = wire.iter().map(|i| ("i", i.as_str())).collect();
         form.push((if add { "a" } else { "r" }, state));
         let body = self.call("edit-tag", &[], Some(&form), true)?;
         let text = String::from_utf8_lossy(&body);

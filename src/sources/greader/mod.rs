@@ -23,7 +23,7 @@ pub use sync::{SyncOptions, SyncOutcome, pull_and_push, push_pending};
 use crate::core::model::ArticleId;
 use crate::core::sanitize::sanitize_line;
 
-/// The `meta` key of an article from a server: its item id (decimal).
+/// The `meta` key of an article from a server: its item id (decimal, or hex when wider).
 pub const ITEM_META: &str = "greader-item";
 
 /// Where the password comes from.
@@ -86,7 +86,7 @@ impl GReaderSpec {
         sanitize_line(&self.url)
     }
 
-    /// The article id of the server's item `item` (its decimal id).
+    /// The article id of the server's item `item` (its id as kept).
     pub fn article_id(&self, item: &str) -> ArticleId {
         article_id(&self.url, item)
     }
@@ -106,7 +106,7 @@ impl GReaderSpec {
     }
 }
 
-/// The article id of item `item` (decimal) of the server at `url`.
+/// The article id of item `item` (its id as kept) of the server at `url`.
 pub fn article_id(url: &str, item: &str) -> ArticleId {
     ArticleId::from_key(&format!("greader:{url}{item}"))
 }

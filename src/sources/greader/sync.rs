@@ -403,12 +403,12 @@ fn by_ids(
         }
         None => HashSet::new(),
     };
-    let mut wanted: Vec<u64> = all
+    let mut wanted: Vec<&String> = all
         .iter()
         .filter(|i| !known.contains(spec.article_id(i).as_str()))
-        .filter_map(|i| i.parse().ok())
         .collect();
-    wanted.sort_unstable_by(|a, b| b.cmp(a));
+    // Highest first: for decimal ids (no leading zeros) the longer is the higher.
+    wanted.sort_unstable_by(|a, b| (b.len(), b).cmp(&(a.len(), a)));
     tracing::debug!(
         server = %spec.label(),
         listed = all.len(),
@@ -417,7 +417,7 @@ fn by_ids(
     );
     let mut articles = Vec::new();
     for chunk in wanted.chunks(CONTENTS_BATCH) {
-        let long: Vec<String> = chunk.iter().map(|i| items::long_id(*i)).collect();
+        let long: Vec<String> = chunk.iter().map(|i| items::long_id(i)).collect();
         let form: Vec<(&str, &str)> = long.iter().map(|i| ("i", i.as_str())).collect();
         let page = session
             .call("stream/items/contents", &[], Some(&form), true)
@@ -433,7 +433,7 @@ fn by_ids(
     Ok(articles)
 }
 
-/// The decimal ids of a stream, every page.
+/// The item ids of a stream (as kept: see [`items::item_id`]), every page.
 fn ids(
     session: &mut Session<'_>,
     spec: &GReaderSpec,
@@ -454,7 +454,7 @@ fn ids(
             page.item_refs
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|r| items::decimal_id(&r.id)),
+                .filter_map(|r| items::item_id(&r.id)),
         );
         cont = items::continuation(&page.continuation);
         match &cont {
