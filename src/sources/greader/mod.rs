@@ -99,6 +99,18 @@ impl GReaderSpec {
         )
     }
 
+    /// Whether the reading list must be read by ids (`stream/items/ids`, then the items not
+    /// archived yet) rather than `stream/contents` since the last sync: BazQux's API document
+    /// asks clients not to sync with `ot` (an item can arrive dated before it, e.g. from a feed
+    /// subscribed to since). Servers without `stream/contents` are found out by their answer.
+    pub fn wants_ids(&self) -> bool {
+        url::Url::parse(&self.url).is_ok_and(|u| {
+            u.host_str().is_some_and(|h| {
+                h.eq_ignore_ascii_case("bazqux.com") || h.eq_ignore_ascii_case("www.bazqux.com")
+            })
+        })
+    }
+
     /// `Err` with the reason when credentials must not be sent to this URL: plain `http` to a
     /// host that is not loopback, unless allowed.
     pub fn check_transport(&self) -> Result<(), String> {
@@ -186,6 +198,22 @@ pub fn read_password(p: &Password) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bazqux_is_read_by_ids() {
+        let spec = |url: &str| GReaderSpec {
+            url: url.into(),
+            user: "u".into(),
+            password: Password::Env("X".into()),
+            allow_http: false,
+            app: None,
+        };
+        assert!(spec("https://bazqux.com").wants_ids());
+        assert!(spec("https://www.BazQux.com").wants_ids());
+        assert!(!spec("https://rss.example.net/api/greader.php").wants_ids());
+        assert!(!spec("https://bazqux.com.example.net").wants_ids());
+        assert!(!spec("not a url").wants_ids());
+    }
 
     #[test]
     fn plain_http_only_to_loopback() {

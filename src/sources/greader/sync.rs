@@ -1,6 +1,7 @@
 //! One sync with a server: the queued marks pushed (`edit-tag`, many items per request, one
 //! state per request), then the pull: labels and subscriptions, the reading list since the last
-//! pull (continuation paging), and the unread and starred sets as ids only. The items go into
+//! pull (continuation paging; from a server without `stream/contents`, or BazQux, its ids and
+//! then the items not archived yet), and the unread and starred sets as ids only. The items go into
 //! the archive (keyed by the server's URL), so the next start, online or not, shows them; the
 //! sets become marks, except where a mark made here is still waiting to be sent (it is newer:
 //! it wins).
@@ -305,7 +306,11 @@ fn pull(
         feeds = subs.subscriptions.len(),
         "sync labels"
     );
-    let articles = match reading_list(session, spec, &ctx, since)? {
+    let listed = match spec.wants_ids() {
+        true => None,
+        false => reading_list(session, spec, &ctx, since)?,
+    };
+    let articles = match listed {
         Some(articles) => articles,
         None => by_ids(session, spec, &ctx, archive)?,
     };
