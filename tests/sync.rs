@@ -611,9 +611,24 @@ fn the_reader_syncs_and_sends_its_marks() {
         edit.last().unwrap().body,
         "i=1003&a=user%2F-%2Fstate%2Fcom.google%2Fstarred&T=T-write-token-1"
     );
+    // The server now refuses marks: the unstar waits, and the sources view says so at once
+    // (not at the next sync).
+    fake.world().faults.edit_fails = true;
+    let tried = fake.requests_to("/edit-tag").len();
+    tmux.send(&["s"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while fake.requests_to("/edit-tag").len() <= tried {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the unstar was never tried"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     tmux.send(&["S"]);
     tmux.wait_until(false, "the sources view", |s| {
-        s.contains("home · http://127.0.0.1") && s.contains("3 articles, synced at")
+        s.contains("home · http://127.0.0.1")
+            && s.contains("3 articles, synced at")
+            && s.contains("1 mark waiting to be sent")
     });
     tmux.send(&["Escape"]);
     tmux.wait_until(false, "the sources view closed", |s| {
