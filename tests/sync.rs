@@ -885,6 +885,29 @@ fn app_credentials_go_on_every_request_and_stay_hidden() {
     assert_no_credentials(home.path(), &[&o, &failed]);
 }
 
+/// A server without `stream/contents` that says so with a 404, 405 or 501 (rather than
+/// Miniflux's `[]`) is read by ids too; a 500 there is a failure, not a missing call.
+#[test]
+fn a_missing_stream_contents_is_read_by_ids() {
+    for (status, works) in [(404, true), (405, true), (501, true), (500, false)] {
+        let fake = greader::start_miniflux(greader::items(3, |_| vec![]));
+        fake.world().faults.contents_status = Some(status);
+        let home = tempfile::tempdir().unwrap();
+        config(home.path(), &fake);
+        let (v, err, _) = sync(home.path());
+        match works {
+            true => {
+                assert_eq!(v["new"], 3, "{status}: {err}");
+                assert_eq!(fake.requests_to("/stream/items/contents").len(), 1);
+            }
+            false => {
+                assert!(err.contains("HTTP 500"), "{err}");
+                assert!(fake.requests_to("/stream/items/contents").is_empty());
+            }
+        }
+    }
+}
+
 /// TheOldReader's item ids are 96-bit ObjectIds (its API's README): wider than the 64 bits
 /// of Google Reader's, long in `stream/contents` and bare in `stream/items/ids`. They are
 /// one item in both forms, so the sets apply, and a mark goes back in the long form.

@@ -66,6 +66,9 @@ pub struct Faults {
     pub refuse_tokens: bool,
     /// Answers wait this long.
     pub slow: Option<Duration>,
+    /// Miniflux mode: `stream/contents` answers this status (as a server without it but
+    /// with a 404 for unknown calls would) rather than `[]`.
+    pub contents_status: Option<u16>,
 }
 
 /// One item of the reading list.
@@ -735,6 +738,14 @@ fn miniflux(req: &Request, w: &mut World) -> (String, &'static str, String) {
                 .collect();
             json(
                 serde_json::json!({"direction": "ltr", "id": "user/-/state/com.google/reading-list", "title": "Reading List", "author": USER, "items": items}),
+            )
+        }
+        (_, c) if c.starts_with("stream/contents") && w.faults.contents_status.is_some() => {
+            let status = w.faults.contents_status.unwrap_or(404);
+            (
+                format!("{status} No"),
+                "text/plain",
+                "no such call".to_string(),
             )
         }
         // Every other call, `stream/contents` among them, and a GET of a POST call.
