@@ -885,6 +885,23 @@ fn app_credentials_go_on_every_request_and_stay_hidden() {
     assert_no_credentials(home.path(), &[&o, &failed]);
 }
 
+/// FreshRSS's path given for a Miniflux: its web front answers, and the warning says which
+/// URL each wants.
+#[test]
+fn a_wrong_path_on_miniflux_names_the_url_to_use() {
+    let fake = greader::start_miniflux(greader::items(1, |_| vec![]));
+    let home = tempfile::tempdir().unwrap();
+    config_url(home.path(), &format!("{}/api/greader.php", fake.url()));
+    let (v, err, o) = sync(home.path());
+    assert!(!o.status.success());
+    assert!(
+        err.contains("not a Google Reader API") && err.contains("https://host for Miniflux"),
+        "{err}"
+    );
+    assert_eq!(v["offline"], true);
+    assert_eq!(fake.world().logins, 0);
+}
+
 /// A server without `stream/contents` that says so with a 404, 405 or 501 (rather than
 /// Miniflux's `[]`) is read by ids too; a 500 there is a failure, not a missing call.
 #[test]

@@ -55,7 +55,8 @@ impl std::fmt::Display for ApiErrorKind {
             ApiErrorKind::Fetch(k) => write!(f, "{k}"),
             ApiErrorKind::NotGReader => f.write_str(
                 "not a Google Reader API (the server answered with an HTML page; check the \
-                 `greader` URL, e.g. https://host/api/greader.php for FreshRSS)",
+                 `greader` URL: https://host/api/greader.php for FreshRSS, https://host for \
+                 Miniflux)",
             ),
             ApiErrorKind::Malformed(m) => write!(f, "malformed answer: {m}"),
             ApiErrorKind::Endless => {
