@@ -64,10 +64,11 @@ path = "~/news"
 # line) or an environment variable holding it. See docs/sync.md.
 # [[sources]]
 # name = "home"
-# greader = "https://rss.example.net/api/greader.php"
+# greader = "https://rss.example.net/api/greader.php"   # FreshRSS; Miniflux: "https://HOST"
 # user = "alice"
 # password_command = ["pass", "show", "freshrss-api"]   # or: password_env = "FRESHRSS_PASSWORD"
 # allow_http = false   # plain http only to 127.0.0.1/localhost, unless true
+# app_id = "..."       # Inoreader only: its app credentials, with app_key (docs/sync.md)
 
 # Fetching feed URLs. The command-line flags win over these.
 [fetch]

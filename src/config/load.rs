@@ -297,6 +297,8 @@ fn source_spec(
             .map(|v| ("password_command", v.span())),
         s.password_env.as_ref().map(|v| ("password_env", v.span())),
         s.allow_http.as_ref().map(|v| ("allow_http", v.span())),
+        s.app_id.as_ref().map(|v| ("app_id", v.span())),
+        s.app_key.as_ref().map(|v| ("app_key", v.span())),
     ];
     if s.greader.is_none()
         && let Some((key, at)) = server_keys
@@ -337,8 +339,11 @@ fn greader_spec(
     span: std::ops::Range<usize>,
     err_at: &dyn Fn(std::ops::Range<usize>, String) -> ConfigError,
 ) -> Result<SourceSpec, ConfigError> {
-    use crate::sources::greader::{GReaderSpec, Password, insecure_reason};
-    let url = g.get_ref().trim().trim_end_matches('/').to_string();
+    use crate::sources::greader::{AppKeys, GReaderSpec, Password, insecure_reason};
+    // The API's root: without a final `/`, nor the `/reader/api/0` some services' documents
+    // give as their API's address (Inoreader's).
+    let url = g.get_ref().trim().trim_end_matches('/');
+    let url = url.strip_suffix("/reader/api/0").unwrap_or(url).to_string();
     if let Err(e) = crate::config::check_feed_url(&url) {
         return Err(err_at(
             g.span(),
@@ -411,11 +416,37 @@ fn greader_spec(
     if let Some(why) = insecure_reason(&url, allow_http) {
         return Err(err_at(g.span(), why));
     }
+    // Inoreader's app credentials: both or neither, never quoted.
+    let app = match (&s.app_id, &s.app_key) {
+        (None, None) => None,
+        (Some(id), Some(key)) => {
+            let (id_text, key_text) = (id.get_ref().trim(), key.get_ref().trim());
+            let bad = |t: &str| t.is_empty() || !t.bytes().all(|b| b.is_ascii_graphic());
+            if bad(id_text) || bad(key_text) {
+                let at = if bad(id_text) { id.span() } else { key.span() };
+                return Err(err_at(
+                    at,
+                    "`app_id` and `app_key` are printable ASCII without spaces".to_string(),
+                ));
+            }
+            Some(AppKeys {
+                id: id_text.to_string(),
+                key: key_text.to_string(),
+            })
+        }
+        (Some(one), None) | (None, Some(one)) => {
+            return Err(err_at(
+                one.span(),
+                "`app_id` and `app_key` go together (Inoreader's app credentials)".to_string(),
+            ));
+        }
+    };
     Ok(SourceSpec::GReader(Box::new(GReaderSpec {
         url,
         user,
         password,
         allow_http,
+        app,
     })))
 }
 
@@ -650,5 +681,44 @@ mod tests {
              keep_days = 7\n",
         );
         assert_eq!(c.retention().per_source["https://h/api"], (Some(7), None));
+    }
+
+    #[test]
+    fn inoreader_app_credentials_go_together_and_are_never_quoted() {
+        // Inoreader documents its API at …/reader/api/0/: the root is taken from it.
+        let c = parse_ok(
+            "[[sources]]\ngreader = \"https://www.inoreader.com/reader/api/0/\"\nuser = \"u\"\n\
+             password_env = \"P\"\napp_id = \"1000001414\"\napp_key = \"kk18-SECRET\"\n",
+        );
+        let SourceSpec::GReader(g) = &c.sources[0].spec else {
+            panic!()
+        };
+        assert_eq!(g.url, "https://www.inoreader.com");
+        let app = g.app.as_ref().unwrap();
+        assert_eq!(
+            (app.id.as_str(), app.key.as_str()),
+            ("1000001414", "kk18-SECRET")
+        );
+        assert!(!format!("{g:?}").contains("kk18"));
+        let head = "[[sources]]\ngreader = \"https://h/api\"\nuser = \"u\"\npassword_env = \"P\"\n";
+        let cases = [
+            (
+                format!("{head}app_key = \"kk18-SECRET\"\n"),
+                "c.toml:5:11: `app_id` and `app_key` go together",
+            ),
+            (
+                format!("{head}app_id = \"1\"\napp_key = \"kk18 SECRET\"\n"),
+                "c.toml:6:11: `app_id` and `app_key` are printable ASCII",
+            ),
+            (
+                "[[sources]]\nurl = \"https://h/f\"\napp_key = \"kk18-SECRET\"\n".to_string(),
+                "c.toml:3:11: `app_key` goes with `greader`",
+            ),
+        ];
+        for (text, want) in &cases {
+            let got = parse_err(text);
+            assert!(got.starts_with(want), "{text}\n got: {got}\nwant: {want}");
+            assert!(!got.contains("kk18"), "{got}");
+        }
     }
 }

@@ -47,6 +47,9 @@ pub(super) struct RawSource {
     pub(super) password_command: Option<Spanned<Vec<String>>>,
     pub(super) password_env: Option<Spanned<String>>,
     pub(super) allow_http: Option<Spanned<bool>>,
+    /// Inoreader's app credentials (`AppId`, `AppKey` headers on every request).
+    pub(super) app_id: Option<Spanned<String>>,
+    pub(super) app_key: Option<Spanned<String>>,
     pub(super) name: Option<Spanned<String>>,
     pub(super) category: Option<Category>,
     pub(super) full_text: Option<bool>,

@@ -296,6 +296,12 @@ impl Worker {
             queue
                 .add(&queued)
                 .map_err(|e| format!("{}: marks not queued for the server: {e}", g.label()))?;
+            let label = g.label();
+            let waiting = move |pending| Action::MarksWaiting {
+                label: label.clone(),
+                pending,
+            };
+            self.send(waiting(queue.len()));
             let (me, g, dir) = (self.clone(), g.clone(), data_dir.clone());
             self.0.fetcher.spawn_blocking(move || {
                 let opts = sources::greader::SyncOptions {
@@ -310,6 +316,7 @@ impl Worker {
                         pause *= 2;
                     }
                     let (sent, pending, err) = sources::greader::push_pending(&g, &opts);
+                    me.send(waiting(pending));
                     let alive = match &err {
                         Some(e) if attempt == 0 => me.send(Action::Warn(format!(
                             "{e}; {pending} mark(s) kept, to be sent again"

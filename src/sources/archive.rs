@@ -288,6 +288,15 @@ impl Archive {
         self.heads(&conn, source, &ids).map_err(&err)
     }
 
+    /// The ids of the archived articles of feed `source`, nothing else read (a sync server
+    /// without `stream/contents` asks only for the items not archived yet).
+    pub fn ids_of(&self, source: &str) -> Result<HashSet<String>, ArchiveError> {
+        let err = sql(&self.path);
+        let conn = self.conn();
+        let known = known_hashes(&conn, source).map_err(&err)?;
+        Ok(known.into_keys().collect())
+    }
+
     /// The headers of these archived articles of `source`, their bodies left in the archive.
     fn heads(
         &self,

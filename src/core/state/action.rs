@@ -97,6 +97,12 @@ pub enum Action {
         label: String,
         state: SourceState,
     },
+    /// The marks waiting to be sent to sync server `label` now (queued, or sent, between its
+    /// syncs).
+    MarksWaiting {
+        label: String,
+        pending: usize,
+    },
     /// Something the shell met that the user should know (a save or an open that failed); the
     /// status bar shows the latest.
     Warn(String),
@@ -196,6 +202,7 @@ impl Action {
                 | Action::ServerMarks(_)
                 | Action::Quit
                 | Action::Source { .. }
+                | Action::MarksWaiting { .. }
                 | Action::Notice(_)
                 | Action::Schedule { .. }
                 | Action::Time(_)

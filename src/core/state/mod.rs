@@ -175,6 +175,7 @@ impl State {
             A::BodyLoaded { id, body } => self.body_loaded(id, body),
             A::Warn(w) => self.warnings.push(w),
             A::Source { .. }
+            | A::MarksWaiting { .. }
             | A::SourceNames(_)
             | A::Notice(_)
             | A::Schedule { .. }

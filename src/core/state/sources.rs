@@ -308,6 +308,17 @@ impl State {
                 self.sources.set(label, state);
                 return Vec::new();
             }
+            Action::MarksWaiting { label, pending } => {
+                let status = self.sources.statuses.iter_mut().find(|s| s.label == label);
+                if let Some(SourceStatus {
+                    state: SourceState::Synced { pending: p, .. },
+                    ..
+                }) = status
+                {
+                    *p = pending;
+                }
+                return Vec::new();
+            }
             Action::Notice(text) => {
                 self.sources.notice = Some(text);
                 return Vec::new();

@@ -657,6 +657,37 @@ fn sources_progress_and_refresh() {
         3,
         "updated by label, not added twice"
     );
+    // A sync server's waiting marks change between its syncs; another source has none.
+    let synced = |pending| SourceState::Synced {
+        articles: 4,
+        at: "10:00".into(),
+        pending,
+    };
+    update(&mut s, st("https://rss.example/api", synced(0)));
+    let waiting = |label: &str, pending| Action::MarksWaiting {
+        label: label.into(),
+        pending,
+    };
+    update(&mut s, waiting("https://rss.example/api", 3));
+    update(&mut s, waiting("/news", 3));
+    let state_of = |s: &State, label: &str| {
+        (s.sources.statuses.iter())
+            .find(|x| x.label == label)
+            .map(|x| x.state.clone())
+    };
+    assert_eq!(state_of(&s, "https://rss.example/api"), Some(synced(3)));
+    assert_eq!(
+        state_of(&s, "/news"),
+        Some(SourceState::Loaded {
+            articles: 6,
+            cached: false
+        })
+    );
+    update(&mut s, waiting("https://rss.example/api", 0));
+    assert_eq!(state_of(&s, "https://rss.example/api"), Some(synced(0)));
+    s.sources
+        .statuses
+        .retain(|x| x.label != "https://rss.example/api");
     // R reloads everything that is not already loading.
     let fx = update(&mut s, Action::RefreshAll);
     assert_eq!(

@@ -284,7 +284,12 @@ pub(super) fn classify(e: &reqwest::Error, opts: &FetchOptions) -> FetchErrorKin
     {
         return FetchErrorKind::Dns;
     }
-    if errs.iter().any(|x| x.is::<rustls::Error>()) {
+    // A rustls error (a certificate, a record that is not TLS), or the connection closed in
+    // the middle of the TLS handshake (tokio-rustls' "tls handshake eof": a server that does
+    // not speak TLS on that port and hangs up on the hello).
+    if errs.iter().any(|x| x.is::<rustls::Error>())
+        || lower.iter().any(|m| m.contains("tls handshake eof"))
+    {
         return FetchErrorKind::Tls;
     }
     if errs.iter().any(|x| {

@@ -55,7 +55,8 @@ impl std::fmt::Display for ApiErrorKind {
             ApiErrorKind::Fetch(k) => write!(f, "{k}"),
             ApiErrorKind::NotGReader => f.write_str(
                 "not a Google Reader API (the server answered with an HTML page; check the \
-                 `greader` URL, e.g. https://host/api/greader.php for FreshRSS)",
+                 `greader` URL: https://host/api/greader.php for FreshRSS, https://host for \
+                 Miniflux)",
             ),
             ApiErrorKind::Malformed(m) => write!(f, "malformed answer: {m}"),
             ApiErrorKind::Endless => {
@@ -127,6 +128,14 @@ impl<'a> Session<'a> {
             .map_err(|k| self.err(ApiErrorKind::Fetch(k)))
     }
 
+    /// The app's credentials as headers, for a service that wants them (Inoreader).
+    fn app_headers(&self) -> Vec<(&'static str, &'a str)> {
+        match &self.spec.app {
+            Some(app) => vec![("AppId", app.id.as_str()), ("AppKey", app.key.as_str())],
+            None => Vec::new(),
+        }
+    }
+
     /// Logs in with ClientLogin (the password read now, and dropped after) and keeps the token.
     pub fn login(&mut self) -> Result<(), ApiError> {
         self.spec
@@ -140,9 +149,10 @@ impl<'a> Session<'a> {
             .finish();
         drop(password);
         let url = format!("{}/accounts/ClientLogin", self.spec.url);
+        let headers = self.app_headers();
         let resp = self.send(&ApiRequest {
             url: &url,
-            headers: &[],
+            headers: &headers,
             form: Some(form),
         })?;
         tracing::debug!(server = %self.spec.label(), status = resp.status, "login");
@@ -309,6 +319,8 @@ impl<'a> Session<'a> {
         }
         let url = format!("{}/reader/api/0/{path}?{}", self.spec.url, q.finish());
         let auth = format!("GoogleLogin auth={token}");
+        let mut headers = self.app_headers();
+        headers.push(("Authorization", &auth));
         let form = form.map(|f| {
             let mut s = url::form_urlencoded::Serializer::new(String::new());
             for (k, v) in f {
@@ -319,7 +331,7 @@ impl<'a> Session<'a> {
         let started = std::time::Instant::now();
         let resp = self.send(&ApiRequest {
             url: &url,
-            headers: &[("Authorization", &auth)],
+            headers: &headers,
             form,
         })?;
         tracing::debug!(
@@ -340,10 +352,16 @@ impl<'a> Session<'a> {
         query: &[(&str, &str)],
     ) -> Result<T, ApiError> {
         let body = self.call(path, query, None, false)?;
-        serde_json::from_slice(&body).map_err(|e| {
+        self.parse(path, &body)
+    }
+
+    /// A 2xx answer's `body` from `path` read as JSON of type `T`: an HTML page is no API,
+    /// anything else that does not parse is malformed.
+    pub fn parse<T: DeserializeOwned>(&self, path: &str, body: &[u8]) -> Result<T, ApiError> {
+        serde_json::from_slice(body).map_err(|e| {
             let kind = match body.trim_ascii_start().first() {
                 Some(b'{' | b'[') => ApiErrorKind::Malformed(format!("{path}: {e}")),
-                _ if looks_like_html(&body) => ApiErrorKind::NotGReader,
+                _ if looks_like_html(body) => ApiErrorKind::NotGReader,
                 _ => ApiErrorKind::Malformed(format!("{path}: not JSON")),
             };
             self.err(kind)
@@ -355,7 +373,8 @@ impl<'a> Session<'a> {
         if items.is_empty() {
             return Ok(());
         }
-        let mut form: Vec<(&str, &str)> = items.iter().map(|i| ("i", i.as_str())).collect();
+        let wire: Vec<String> = items.iter().map(|i| super::items::wire_id(i)).collect();
+        let mut form: Vec<(&str, &str)> = wire.iter().map(|i| ("i", i.as_str())).collect();
         form.push((if add { "a" } else { "r" }, state));
         let body = self.call("edit-tag", &[], Some(&form), true)?;
         let text = String::from_utf8_lossy(&body);

@@ -1,5 +1,5 @@
 //! The API's JSON (`stream/contents`, `stream/items/ids`, `subscription/list`, `tag/list`) and
-//! its items as [`Article`]s: ids made stable from the server and the item's decimal id, the
+//! its items as [`Article`]s: ids made stable from the server and the item's id, the
 //! body kept as HTML until opened (as a feed's), the labels and the feed's own categories as
 //! category paths.
 
@@ -119,22 +119,58 @@ pub struct Label {
     pub label: Option<String>,
 }
 
-/// An item id in its decimal form: the long form's 16 hex digits
-/// (`tag:google.com,2005:reader/item/0006616d42424fe5`) read as a number, a negative decimal as
-/// its unsigned twin, a decimal as it is; `None` for anything else.
-pub fn decimal_id(id: &serde_json::Value) -> Option<String> {
+/// The prefix of an item id's long form.
+const LONG: &str = "tag:google.com,2005:reader/item/";
+
+/// An item id as tidings keeps it: decimal when it fits 64 bits (the long form's hex
+/// `tag:google.com,2005:reader/item/0006616d42424fe5` read as a number, short hex too, a
+/// negative decimal as its unsigned twin, a decimal as it is), else the lowercase hex of a
+/// wider id (TheOldReader's 24-digit ObjectIds, long form or bare); `None` for anything else.
+pub fn item_id(id: &serde_json::Value) -> Option<String> {
     let text = match id {
         serde_json::Value::String(s) => s.trim().to_string(),
         serde_json::Value::Number(n) => n.to_string(),
         _ => return None,
     };
-    if let Some(hex) = text.strip_prefix("tag:google.com,2005:reader/item/") {
-        return u64::from_str_radix(hex, 16).ok().map(|n| n.to_string());
+    let wide = |hex: &str| {
+        (hex.len() > 16 && hex.len() <= 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| hex.to_ascii_lowercase())
+    };
+    // Up to 16 hex digits in the long form, up to 20 decimal digits bare: a 64-bit id; more,
+    // a wider one (the same id in both forms either way).
+    if let Some(hex) = text.strip_prefix(LONG) {
+        return match hex.len() <= 16 {
+            true => u64::from_str_radix(hex, 16).ok().map(|n| n.to_string()),
+            false => wide(hex),
+        };
     }
-    if let Ok(n) = text.parse::<u64>() {
-        return Some(n.to_string());
+    if text.len() <= 20 {
+        if let Ok(n) = text.parse::<u64>() {
+            return Some(n.to_string());
+        }
+        if let Ok(n) = text.parse::<i64>() {
+            return Some((n as u64).to_string());
+        }
     }
-    text.parse::<i64>().ok().map(|n| (n as u64).to_string())
+    wide(&text)
+}
+
+/// The long form of a kept item id (`tag:google.com,2005:reader/item/` and its hex: 16 digits
+/// for a decimal one), the form every server reads.
+pub fn long_id(id: &str) -> String {
+    match id.parse::<u64>() {
+        Ok(n) => format!("{LONG}{n:016x}"),
+        Err(_) => format!("{LONG}{id}"),
+    }
+}
+
+/// A kept item id as sent in `edit-tag`: a decimal one as it is (every server reads it), a
+/// wider one in its long form.
+pub fn wire_id(id: &str) -> String {
+    match id.bytes().all(|b| b.is_ascii_digit()) {
+        true => id.to_string(),
+        false => long_id(id),
+    }
 }
 
 /// FreshRSS sends `& < >` in titles (and `/ , ; ? \` in feed and label names) as their fullwidth
@@ -208,7 +244,7 @@ fn seconds(v: &Option<serde_json::Value>) -> Option<DateTime<Utc>> {
 
 /// An item as an article (`None` without a usable id).
 pub fn to_article(spec: &GReaderSpec, ctx: &Context, item: Item) -> Option<(String, Article)> {
-    let item_id = decimal_id(&item.id)?;
+    let item_id = item_id(&item.id)?;
     let mut a = Article::new(spec.article_id(&item_id));
     a.title = sanitize_line(&unfullwidth(item.title.as_deref().unwrap_or("")));
     let feed = item.origin.as_ref().and_then(|o| o.stream_id.as_deref());
@@ -302,23 +338,60 @@ mod tests {
             user: "u".into(),
             password: Password::Env("X".into()),
             allow_http: false,
+            app: None,
         }
     }
 
     #[test]
     fn ids_in_long_and_decimal_form_are_one() {
         let long = serde_json::json!("tag:google.com,2005:reader/item/0006616d42424fe5");
-        assert_eq!(decimal_id(&long).as_deref(), Some("1795971751235557"));
+        assert_eq!(item_id(&long).as_deref(), Some("1795971751235557"));
         assert_eq!(
-            decimal_id(&serde_json::json!("1795971751235557")).as_deref(),
+            item_id(&serde_json::json!("1795971751235557")).as_deref(),
             Some("1795971751235557")
         );
-        assert_eq!(decimal_id(&serde_json::json!(12)).as_deref(), Some("12"));
+        assert_eq!(item_id(&serde_json::json!(12)).as_deref(), Some("12"));
         assert_eq!(
-            decimal_id(&serde_json::json!("-1")).as_deref(),
+            item_id(&serde_json::json!("-1")).as_deref(),
             Some("18446744073709551615")
         );
-        assert_eq!(decimal_id(&serde_json::json!("nope")), None);
+        assert_eq!(item_id(&serde_json::json!("nope")), None);
+        assert_eq!(
+            item_id(&serde_json::json!("tag:google.com,2005:reader/item/xyz")),
+            None
+        );
+        // Miniflux's short hex form (NetNewsWire's), and back to the long form.
+        let short = serde_json::json!("tag:google.com,2005:reader/item/2f2");
+        assert_eq!(item_id(&short).as_deref(), Some("754"));
+        assert_eq!(
+            long_id("754"),
+            "tag:google.com,2005:reader/item/00000000000002f2"
+        );
+        assert_eq!(
+            item_id(&serde_json::json!(long_id("1795971751235557"))).as_deref(),
+            Some("1795971751235557")
+        );
+        assert_eq!(wire_id("754"), "754");
+        // TheOldReader's ObjectIds (96 bits), long or bare: kept as hex, sent long.
+        let oid = "00157a17b192950b65be3791";
+        let long_oid = format!("tag:google.com,2005:reader/item/{}", oid.to_uppercase());
+        assert_eq!(item_id(&serde_json::json!(long_oid)).as_deref(), Some(oid));
+        assert_eq!(item_id(&serde_json::json!(oid)).as_deref(), Some(oid));
+        for digits in ["001570171920950065093791", "000000000000000000001000"] {
+            assert_eq!(item_id(&serde_json::json!(digits)).as_deref(), Some(digits));
+            let long = format!("tag:google.com,2005:reader/item/{digits}");
+            assert_eq!(item_id(&serde_json::json!(long)).as_deref(), Some(digits));
+        }
+        assert_eq!(
+            long_id(oid),
+            format!("tag:google.com,2005:reader/item/{oid}")
+        );
+        assert_eq!(wire_id(oid), long_id(oid));
+        assert_eq!(
+            item_id(&serde_json::json!(long_id(oid))).as_deref(),
+            Some(oid)
+        );
+        assert_eq!(item_id(&serde_json::json!("a".repeat(40))), None);
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub use sync::{SyncOptions, SyncOutcome, pull_and_push, push_pending};
 use crate::core::model::ArticleId;
 use crate::core::sanitize::sanitize_line;
 
-/// The `meta` key of an article from a server: its item id (decimal).
+/// The `meta` key of an article from a server: its item id (decimal, or hex when wider).
 pub const ITEM_META: &str = "greader-item";
 
 /// Where the password comes from.
@@ -53,6 +53,22 @@ pub struct GReaderSpec {
     pub password: Password,
     /// Allow plain `http` to a host that is not loopback (`allow_http = true`).
     pub allow_http: bool,
+    /// App credentials sent on every request (Inoreader's `AppId` and `AppKey`).
+    pub app: Option<AppKeys>,
+}
+
+/// An app's credentials for a service that wants them (Inoreader): `id` and `key`, sent as the
+/// `AppId` and `AppKey` headers. The key is as secret as a password: never shown.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AppKeys {
+    pub id: String,
+    pub key: String,
+}
+
+impl std::fmt::Debug for AppKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AppKeys(..)")
+    }
 }
 
 impl std::fmt::Debug for GReaderSpec {
@@ -70,7 +86,7 @@ impl GReaderSpec {
         sanitize_line(&self.url)
     }
 
-    /// The article id of the server's item `item` (its decimal id).
+    /// The article id of the server's item `item` (its id as kept).
     pub fn article_id(&self, item: &str) -> ArticleId {
         article_id(&self.url, item)
     }
@@ -83,6 +99,18 @@ impl GReaderSpec {
         )
     }
 
+    /// Whether the reading list must be read by ids (`stream/items/ids`, then the items not
+    /// archived yet) rather than `stream/contents` since the last sync: BazQux's API document
+    /// asks clients not to sync with `ot` (an item can arrive dated before it, e.g. from a feed
+    /// subscribed to since). Servers without `stream/contents` are found out by their answer.
+    pub fn wants_ids(&self) -> bool {
+        url::Url::parse(&self.url).is_ok_and(|u| {
+            u.host_str().is_some_and(|h| {
+                h.eq_ignore_ascii_case("bazqux.com") || h.eq_ignore_ascii_case("www.bazqux.com")
+            })
+        })
+    }
+
     /// `Err` with the reason when credentials must not be sent to this URL: plain `http` to a
     /// host that is not loopback, unless allowed.
     pub fn check_transport(&self) -> Result<(), String> {
@@ -90,7 +118,7 @@ impl GReaderSpec {
     }
 }
 
-/// The article id of item `item` (decimal) of the server at `url`.
+/// The article id of item `item` (its id as kept) of the server at `url`.
 pub fn article_id(url: &str, item: &str) -> ArticleId {
     ArticleId::from_key(&format!("greader:{url}{item}"))
 }
@@ -115,8 +143,9 @@ pub fn insecure_reason(url: &str, allow_http: bool) -> Option<String> {
     })
 }
 
-/// Reads the password: the command's first line of standard output (run without a shell, its
-/// standard error left alone), or the variable. Errors never hold the password.
+/// Reads the password: the command's first line of standard output (run without a shell; its
+/// standard error captured, so it never lands on the reader's screen, and its first line named
+/// when the command fails), or the variable. Errors never hold the password.
 pub fn read_password(p: &Password) -> Result<String, String> {
     match p {
         Password::Env(var) => match std::env::var(var) {
@@ -134,14 +163,27 @@ pub fn read_password(p: &Password) -> Result<String, String> {
             let out = std::process::Command::new(program)
                 .args(args)
                 .stdin(std::process::Stdio::null())
-                .stderr(std::process::Stdio::inherit())
+                .stderr(std::process::Stdio::piped())
                 .output()
                 .map_err(|e| format!("the password command {name} could not run: {}", e.kind()))?;
             if !out.status.success() {
-                return Err(format!(
-                    "the password command {name} failed ({})",
-                    out.status
-                ));
+                let said = String::from_utf8_lossy(&out.stderr);
+                let said = said.lines().map(str::trim).find(|l| !l.is_empty());
+                let said: String = sanitize_line(said.unwrap_or(""))
+                    .chars()
+                    .take(120)
+                    .collect();
+                // Whatever it printed on stdout may be a password: never echoed back.
+                let printed = String::from_utf8_lossy(&out.stdout);
+                let printed = printed.lines().next().unwrap_or("").trim();
+                let echoes = !printed.is_empty() && said.contains(printed);
+                return Err(match said.is_empty() || echoes {
+                    true => format!("the password command {name} failed ({})", out.status),
+                    false => format!(
+                        "the password command {name} failed ({}): {said}",
+                        out.status
+                    ),
+                });
             }
             let text = String::from_utf8_lossy(&out.stdout);
             let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
@@ -156,6 +198,22 @@ pub fn read_password(p: &Password) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bazqux_is_read_by_ids() {
+        let spec = |url: &str| GReaderSpec {
+            url: url.into(),
+            user: "u".into(),
+            password: Password::Env("X".into()),
+            allow_http: false,
+            app: None,
+        };
+        assert!(spec("https://bazqux.com").wants_ids());
+        assert!(spec("https://www.BazQux.com").wants_ids());
+        assert!(!spec("https://rss.example.net/api/greader.php").wants_ids());
+        assert!(!spec("https://bazqux.com.example.net").wants_ids());
+        assert!(!spec("not a url").wants_ids());
+    }
 
     #[test]
     fn plain_http_only_to_loopback() {
@@ -178,6 +236,17 @@ mod tests {
                 .contains("printed nothing")
         );
         assert!(read_password(&Password::Command(vec![])).is_err());
+        // What a failing command says on stderr is in the error (its first line), not on the
+        // terminal.
+        let failing = Password::Command(vec![
+            "sh".into(),
+            "-c".into(),
+            "printf '\\n  gpg: decryption failed: No secret key  \\nmore\\n' >&2; exit 2".into(),
+        ]);
+        assert_eq!(
+            read_password(&failing).unwrap_err(),
+            "the password command sh failed (exit status: 2): gpg: decryption failed: No secret key"
+        );
         let missing = Password::Command(vec!["/no/such/tidings-pass".into()]);
         assert!(
             read_password(&missing)
@@ -191,10 +260,14 @@ mod tests {
             user: "alice".into(),
             password: cmd,
             allow_http: false,
+            app: Some(AppKeys {
+                id: "1000001414".into(),
+                key: "kk18-app-key".into(),
+            }),
         };
         let shown = format!("{spec:?}");
         assert!(
-            !shown.contains("alice") && !shown.contains("printf"),
+            !shown.contains("alice") && !shown.contains("printf") && !shown.contains("kk18"),
             "{shown}"
         );
     }

@@ -27,7 +27,7 @@ pub struct Pending {
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct File {
     version: u32,
-    /// By item id (decimal).
+    /// By item id (decimal, or hex for a wider one: see `items::item_id`).
     #[serde(default)]
     pending: BTreeMap<String, Pending>,
     /// When the last complete pull began (seconds since the epoch).
@@ -35,7 +35,7 @@ struct File {
     last_pull: Option<i64>,
 }
 
-/// A mark to queue: the item id (decimal), the read and starred states to set (`None`: left
+/// A mark to queue: the item id (as kept), the read and starred states to set (`None`: left
 /// alone).
 pub type QueuedMark = (String, Option<bool>, Option<bool>);
 
@@ -186,6 +186,7 @@ mod tests {
             user: "u".into(),
             password: Password::Env("X".into()),
             allow_http: false,
+            app: None,
         };
         Queue::new(dir, &spec)
     }

@@ -1,6 +1,7 @@
 //! One sync with a server: the queued marks pushed (`edit-tag`, many items per request, one
 //! state per request), then the pull: labels and subscriptions, the reading list since the last
-//! pull (continuation paging), and the unread and starred sets as ids only. The items go into
+//! pull (continuation paging; from a server without `stream/contents`, or BazQux, its ids and
+//! then the items not archived yet), and the unread and starred sets as ids only. The items go into
 //! the archive (keyed by the server's URL), so the next start, online or not, shows them; the
 //! sets become marks, except where a mark made here is still waiting to be sent (it is newer:
 //! it wins).
@@ -23,6 +24,8 @@ const PAGE: usize = 1000;
 const ID_PAGE: usize = 10_000;
 /// Pages of one stream at most (a continuation that never ends stops here).
 const MAX_PAGES: usize = 500;
+/// Items asked for per `stream/items/contents` request (servers without `stream/contents`).
+const CONTENTS_BATCH: usize = 500;
 /// Items per `edit-tag` request.
 const EDIT_BATCH: usize = 500;
 /// Tries of one `edit-tag` request, with a pause doubling from this between them.
@@ -187,7 +190,7 @@ pub fn pull_and_push(spec: &GReaderSpec, opts: &SyncOptions<'_>) -> SyncOutcome 
         .map(|t| t - OVERLAP_SECS);
     // A server that failed the push (down, refusing) is not asked again.
     let pulled = match pushed_ok {
-        true => pull(&mut session, spec, since),
+        true => pull(&mut session, spec, since, opts.archive),
         false => Err((Vec::new(), None)),
     };
     let (fresh, sets) = match pulled {
@@ -280,14 +283,15 @@ fn save_marks(store: &Store, marks: &[Mark], warnings: &mut Vec<String>) {
 
 type Sets = (HashSet<String>, HashSet<String>);
 
-/// The pull: `Ok` with the items since `since` and the (unread, starred) sets; `Err` with what
-/// was fetched before the failure.
-#[allow(clippy::type_complexity)]
+/// The pull: `Ok` with the items since `since` (or, from a server without `stream/contents`,
+/// those not in `archive`) and the (unread, starred) sets; `Err` with what was fetched before
+/// the failure.
 fn pull(
     session: &mut Session<'_>,
     spec: &GReaderSpec,
     since: Option<i64>,
-) -> Result<(Vec<Article>, Sets), (Vec<Article>, Option<ApiError>)> {
+    archive: Option<&Archive>,
+) -> Result<(Vec<Article>, Sets), Partial> {
     let fail = |e| (Vec::new(), Some(e));
     let _: serde_json::Value = session.json("user-info", &[]).map_err(fail)?;
     let tags: Tags = session.json("tag/list", &[]).map_err(fail)?;
@@ -302,47 +306,14 @@ fn pull(
         feeds = subs.subscriptions.len(),
         "sync labels"
     );
-    let mut articles = Vec::new();
-    let mut seen = HashSet::new();
-    let since_text = since.map(|s| s.max(0).to_string());
-    let n = PAGE.to_string();
-    let mut cont: Option<String> = None;
-    let mut pages = 0;
-    let mut continuations = HashSet::new();
-    loop {
-        let mut q: Vec<(&str, &str)> = vec![("n", &n)];
-        if let Some(s) = &since_text {
-            q.push(("ot", s));
-        }
-        if let Some(c) = &cont {
-            q.push(("c", c));
-        }
-        let path = format!("stream/contents/{READING_LIST}");
-        let page: Stream = match session.json(&path, &q) {
-            Ok(p) => p,
-            Err(e) => return Err((articles, Some(e))),
-        };
-        for item in page.items {
-            if let Some((id, a)) = items::to_article(spec, &ctx, item)
-                && seen.insert(id)
-            {
-                articles.push(a);
-            }
-        }
-        pages += 1;
-        cont = items::continuation(&page.continuation);
-        match &cont {
-            None => break,
-            Some(c) if !continuations.insert(c.clone()) || pages >= MAX_PAGES => {
-                let e = ApiError {
-                    server: spec.label(),
-                    kind: ApiErrorKind::Endless,
-                };
-                return Err((articles, Some(e)));
-            }
-            Some(_) => {}
-        }
-    }
+    let listed = match spec.wants_ids() {
+        true => None,
+        false => reading_list(session, spec, &ctx, since)?,
+    };
+    let articles = match listed {
+        Some(articles) => articles,
+        None => by_ids(session, spec, &ctx, archive)?,
+    };
     let unread = match ids(session, spec, &[("s", READING_LIST), ("xt", READ)]) {
         Ok(s) => s,
         Err(e) => return Err((articles, Some(e))),
@@ -354,7 +325,120 @@ fn pull(
     Ok((articles, (unread, starred)))
 }
 
-/// The decimal ids of a stream, every page.
+/// What a pull fetched before it failed, and why.
+type Partial = (Vec<Article>, Option<ApiError>);
+
+/// The reading list since `since` with `stream/contents`, every page; `Ok(None)` when the
+/// server has no `stream/contents` (Miniflux answers `[]` to every call it does not know; others
+/// 404, 405 or 501).
+fn reading_list(
+    session: &mut Session<'_>,
+    spec: &GReaderSpec,
+    ctx: &Context,
+    since: Option<i64>,
+) -> Result<Option<Vec<Article>>, Partial> {
+    let mut articles = Vec::new();
+    let mut seen = HashSet::new();
+    let since_text = since.map(|s| s.max(0).to_string());
+    let n = PAGE.to_string();
+    let path = format!("stream/contents/{READING_LIST}");
+    let mut cont: Option<String> = None;
+    let mut pages = 0;
+    let mut continuations = HashSet::new();
+    loop {
+        let mut q: Vec<(&str, &str)> = vec![("n", &n)];
+        if let Some(s) = &since_text {
+            q.push(("ot", s));
+        }
+        if let Some(c) = &cont {
+            q.push(("c", c));
+        }
+        let body = match session.call(&path, &q, None, false) {
+            Ok(b) if pages == 0 && b.trim_ascii_start().starts_with(b"[") => return Ok(None),
+            Ok(b) => b,
+            Err(ApiError {
+                kind: ApiErrorKind::Status(404 | 405 | 501),
+                ..
+            }) if pages == 0 => return Ok(None),
+            Err(e) => return Err((articles, Some(e))),
+        };
+        let page: Stream = match session.parse(&path, &body) {
+            Ok(p) => p,
+            Err(e) => return Err((articles, Some(e))),
+        };
+        for item in page.items {
+            if let Some((id, a)) = items::to_article(spec, ctx, item)
+                && seen.insert(id)
+            {
+                articles.push(a);
+            }
+        }
+        pages += 1;
+        cont = items::continuation(&page.continuation);
+        match &cont {
+            None => return Ok(Some(articles)),
+            Some(c) if !continuations.insert(c.clone()) || pages >= MAX_PAGES => {
+                let e = ApiError {
+                    server: spec.label(),
+                    kind: ApiErrorKind::Endless,
+                };
+                return Err((articles, Some(e)));
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// The reading list of a server without `stream/contents` (Miniflux): every id of it with
+/// `stream/items/ids`, then the items not archived yet, newest (highest id) first, many per
+/// `stream/items/contents` POST. Items changed on the server after they were fetched are not
+/// fetched again (their read and starred state still is, by the sets).
+fn by_ids(
+    session: &mut Session<'_>,
+    spec: &GReaderSpec,
+    ctx: &Context,
+    archive: Option<&Archive>,
+) -> Result<Vec<Article>, Partial> {
+    let all = ids(session, spec, &[("s", READING_LIST)]).map_err(|e| (Vec::new(), Some(e)))?;
+    let known = match archive.map(|a| a.ids_of(&spec.url)) {
+        Some(Ok(known)) => known,
+        Some(Err(e)) => {
+            tracing::warn!(error = %e, "archive unreadable: every item fetched");
+            HashSet::new()
+        }
+        None => HashSet::new(),
+    };
+    let mut wanted: Vec<&String> = all
+        .iter()
+        .filter(|i| !known.contains(spec.article_id(i).as_str()))
+        .collect();
+    // Highest first: for decimal ids (no leading zeros) the longer is the higher.
+    wanted.sort_unstable_by(|a, b| (b.len(), b).cmp(&(a.len(), a)));
+    tracing::debug!(
+        server = %spec.label(),
+        listed = all.len(),
+        wanted = wanted.len(),
+        "reading list by ids"
+    );
+    let mut articles = Vec::new();
+    for chunk in wanted.chunks(CONTENTS_BATCH) {
+        let long: Vec<String> = chunk.iter().map(|i| items::long_id(i)).collect();
+        let form: Vec<(&str, &str)> = long.iter().map(|i| ("i", i.as_str())).collect();
+        let page = session
+            .call("stream/items/contents", &[], Some(&form), true)
+            .and_then(|body| session.parse::<Stream>("stream/items/contents", &body));
+        match page {
+            Ok(page) => articles.extend(
+                (page.items.into_iter())
+                    .filter_map(|item| items::to_article(spec, ctx, item).map(|(_, a)| a)),
+            ),
+            Err(e) => return Err((articles, Some(e))),
+        }
+    }
+    Ok(articles)
+}
+
+/// The item ids of a stream (as kept: see [`items::item_id`]), every page.
 fn ids(
     session: &mut Session<'_>,
     spec: &GReaderSpec,
@@ -375,7 +459,7 @@ fn ids(
             page.item_refs
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|r| items::decimal_id(&r.id)),
+                .filter_map(|r| items::item_id(&r.id)),
         );
         cont = items::continuation(&page.continuation);
         match &cont {
