@@ -123,7 +123,12 @@ pub struct ArticleId(String);
 
 impl ArticleId {
     pub fn from_key(key: &str) -> ArticleId {
-        ArticleId(format!("{:016x}", fnv1a64(key.as_bytes())))
+        ArticleId::from_hash(fnv1a64(key.as_bytes()))
+    }
+
+    /// The id of this hash (what `from_key` makes of a key).
+    pub fn from_hash(hash: u64) -> ArticleId {
+        ArticleId(format!("{hash:016x}"))
     }
 
     pub fn as_str(&self) -> &str {

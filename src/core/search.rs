@@ -86,7 +86,7 @@ pub struct Term {
 
 /// The last word is matched as a prefix from this many characters on (shorter ones as whole
 /// words: a one- or two-letter prefix would match most of the index, see docs/performance.md).
-pub const PREFIX_FROM: usize = 3;
+pub const PREFIX_FROM: usize = 4;
 
 /// Splits a query into its terms: words, and phrases in double quotes (an unclosed quote runs
 /// to the end). Every term is ANDed. The last bare word is a prefix unless a space follows it.
@@ -262,7 +262,7 @@ mod tests {
 
     #[test]
     fn queries_split_into_words_and_phrases() {
-        let t = terms("Québec  \"Night TRAIN\" ele");
+        let t = terms("Québec  \"Night TRAIN\" elec");
         let texts: Vec<(&str, bool, bool)> = t
             .iter()
             .map(|t| (t.text.as_str(), t.phrase, t.prefix))
@@ -272,12 +272,12 @@ mod tests {
             [
                 ("quebec", false, false),
                 ("night train", true, false),
-                ("ele", false, true)
+                ("elec", false, true)
             ]
         );
         // A space ends the last word; short last words are whole words; unclosed quotes run on.
-        assert!(!terms("ele ")[0].prefix);
-        assert!(!terms("el")[0].prefix);
+        assert!(!terms("elec ")[0].prefix);
+        assert!(!terms("ele")[0].prefix);
         assert_eq!(terms("\"open end")[0].text, "open end");
         assert!(terms("  \"\"  ").is_empty());
     }
@@ -285,7 +285,10 @@ mod tests {
     #[test]
     fn fts_expressions_quote_everything_typed() {
         let e = |q: &str| fts_expression(&terms(q));
-        assert_eq!(e("quebec ele").as_deref(), Some("\"quebec\" AND \"ele\"*"));
+        assert_eq!(
+            e("quebec elec").as_deref(),
+            Some("\"quebec\" AND \"elec\"*")
+        );
         assert_eq!(
             e("\"night train\" OR").as_deref(),
             Some("\"night train\" AND \"or\"")

@@ -50,7 +50,7 @@ pub fn rowid(id: &ArticleId) -> Option<i64> {
 
 /// The [`ArticleId`] of a rowid.
 pub fn article_id(rowid: i64) -> ArticleId {
-    ArticleId::parse(&format!("{:016x}", rowid as u64)).expect("16 hex digits")
+    ArticleId::from_hash(rowid as u64)
 }
 
 /// What decides whether an article must be indexed again: its header (title, standfirst, date,
@@ -414,7 +414,12 @@ pub fn index_pending(
             .map(|(p, body)| index_text_of(&p.head, body.as_ref().unwrap_or(&p.head)))
             .collect();
         bytes += texts.iter().map(String::len).sum::<usize>();
-        ready.extend(batch.iter().zip(texts).map(|(p, t)| (p.id.clone(), p.hash, t)));
+        ready.extend(
+            batch
+                .iter()
+                .zip(texts)
+                .map(|(p, t)| (p.id.clone(), p.hash, t)),
+        );
         // Big transactions: each one writes segments that FTS5 merges later, so few big ones
         // cost less than many small ones (see docs/performance.md).
         if bytes >= COMMIT_BYTES {

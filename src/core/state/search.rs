@@ -5,7 +5,10 @@
 use super::{Effect, SearchKey, State};
 use crate::core::model::ArticleId;
 use crate::core::search::{Matcher, fold, index_text};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+/// The full-text index's hits (a fast hash: tens of thousands of lookups per keystroke).
+type Hits = std::collections::HashSet<ArticleId, foldhash::fast::RandomState>;
 use std::sync::Arc;
 
 /// How far the full-text index is (articles indexed this run of those waiting).
@@ -70,7 +73,7 @@ pub struct Search {
     pub(super) texts: HashMap<ArticleId, Arc<str>>,
     /// What the full-text index found, and for which query: while the query narrows, the
     /// hits of the shorter one stand in (a superset) until the new ones come.
-    pub(super) hits: Option<(String, HashSet<ArticleId>)>,
+    pub(super) hits: Option<(String, Hits)>,
     pub(super) progress: IndexProgress,
 }
 
