@@ -118,8 +118,10 @@ pub fn first_image(blocks: &[Block]) -> Option<&str> {
 
 /// A stable article id: 16 hex digits of a 64-bit FNV-1a hash of something that identifies the
 /// article across runs (for files, the path).
+/// Shared text: cloning one (marks, search hits, story members: 100,000 at a time) costs no
+/// allocation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ArticleId(String);
+pub struct ArticleId(std::sync::Arc<str>);
 
 impl ArticleId {
     pub fn from_key(key: &str) -> ArticleId {
@@ -128,7 +130,7 @@ impl ArticleId {
 
     /// The id of this hash (what `from_key` makes of a key).
     pub fn from_hash(hash: u64) -> ArticleId {
-        ArticleId(format!("{hash:016x}"))
+        ArticleId(format!("{hash:016x}").into())
     }
 
     pub fn as_str(&self) -> &str {
@@ -138,7 +140,7 @@ impl ArticleId {
     /// An id as printed (16 hex digits).
     pub fn parse(s: &str) -> Option<ArticleId> {
         (s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit()))
-            .then(|| ArticleId(s.to_ascii_lowercase()))
+            .then(|| ArticleId(s.to_ascii_lowercase().into()))
     }
 }
 

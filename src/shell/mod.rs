@@ -76,6 +76,8 @@ pub fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCod
         panic!("TIDINGS_PANIC_AFTER_FIRST_FRAME is set: panicking on purpose");
     }
     let result = app.run(&rx, |effect| worker.execute(effect));
+    // Marks are saved in the background: all of them before the process ends.
+    worker.flush_marks();
     drop(guard);
     result?;
     // As for the commands: when no source could be loaded at all, say so and exit 1.

@@ -21,7 +21,7 @@ pub struct Marks {
     /// Per library index: starred.
     pub(super) starred: Vec<bool>,
     /// Marks by id, for articles that arrive later (from the store or this run).
-    pub(super) by_id: HashMap<ArticleId, (bool, bool)>,
+    pub(super) by_id: HashMap<ArticleId, (bool, bool), foldhash::fast::RandomState>,
     /// Unread articles in the library.
     pub(super) unread: usize,
     /// Unread articles per tree node.
@@ -35,7 +35,7 @@ pub struct Marks {
     /// Marks changed by the action being handled, returned as `Effect::SaveMarks`.
     pub(super) unsaved: Vec<Mark>,
     /// Articles marked here since the last `Action::ServerMarks` (which leaves them alone).
-    pub(super) touched: HashSet<ArticleId>,
+    pub(super) touched: HashSet<ArticleId, foldhash::fast::RandomState>,
 }
 
 /// `n - 1` when marking read, `n + 1` when marking unread.
@@ -170,12 +170,19 @@ impl State {
             }
             Action::MarkAllRead => {
                 let mut marked = Vec::new();
+                let n = self.list.visible.len();
+                self.marks.by_id.reserve(n);
+                self.marks.touched.reserve(n);
+                self.marks.unsaved.reserve(n);
+                marked.reserve(n);
                 for i in self.list.visible.clone() {
-                    let mut all = vec![i];
-                    if !self.stories.marks_one {
-                        all.extend(self.stories.others(&self.lib.articles()[i].id));
-                    }
-                    for j in all {
+                    // Only the articles of a story have others to look up (a hash each).
+                    let others = if !self.stories.marks_one && self.stories.in_story(i) {
+                        self.stories.others(&self.lib.articles()[i].id)
+                    } else {
+                        Vec::new()
+                    };
+                    for j in std::iter::once(i).chain(others) {
                         if self.set_read(j, true) {
                             marked.push(self.lib.articles()[j].id.clone());
                         }

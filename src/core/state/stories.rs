@@ -105,6 +105,11 @@ impl Stories {
         self.groups.get(self.of.get(id)?)
     }
 
+    /// True when library article `i` is a version of a story of two or more.
+    pub(super) fn in_story(&self, i: usize) -> bool {
+        self.by_index.get(i).is_some_and(|&n| n != u32::MAX)
+    }
+
     /// The library indices of the other versions of article `id` that are loaded.
     pub(super) fn others(&self, id: &ArticleId) -> Vec<usize> {
         self.group_of(id).map_or_else(Vec::new, |g| {
