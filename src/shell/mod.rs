@@ -77,6 +77,11 @@ pub fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCod
     }
     let result = app.run(&rx, |effect| worker.execute(effect));
     drop(guard);
+    // The first screen for the next start, with the marks as they are now (saved after the
+    // first load too; an unchanged one is not written again).
+    if let Some(head) = app.state.head() {
+        let _ = worker.execute(crate::core::state::Effect::SaveHead(Box::new(head)));
+    }
     result?;
     // As for the commands: when no source could be loaded at all, say so and exit 1.
     let sources = app.state.sources();

@@ -36,6 +36,9 @@ struct Inner {
     /// The articles of sync servers: their server (an index in `specs`), item id and the
     /// state the server last had, so a mark made here is queued with what changed.
     synced: Mutex<HashMap<ArticleId, ServerItem>>,
+    /// The hash of the first-screen file as last read or written (an unchanged head is not
+    /// written again).
+    head_hash: Mutex<Option<u64>>,
 }
 
 /// An article of a sync server, as the worker knows it.
@@ -75,6 +78,7 @@ impl Worker {
             store,
             full: Mutex::new((VecDeque::new(), 0)),
             synced: Mutex::new(HashMap::new()),
+            head_hash: Mutex::new(None),
         }))
     }
 
@@ -84,11 +88,54 @@ impl Worker {
     pub fn start(&self) -> Result<(), String> {
         let me = self.clone();
         self.0.fetcher.spawn_blocking(move || {
+            me.send_head();
             me.prune();
             let stored = me.stored_stories();
             me.load(&me.0.specs, true);
             me.settle_stories(stored);
         })
+    }
+
+    /// What the first-screen file of these sources and this config is keyed by.
+    fn head_key(&self) -> u64 {
+        let labels: Vec<String> = self.0.specs.iter().map(SourceSpec::label).collect();
+        sources::head::key(&labels, self.0.config.file.as_deref())
+    }
+
+    /// Sends the first screen the last run saved (issue 15), before anything else loads.
+    fn send_head(&self) {
+        let Some(dir) = self.0.fetcher.options().cache_dir.as_deref() else {
+            return;
+        };
+        let (head, warning) = sources::head::read(dir, self.head_key());
+        if let Some(w) = warning {
+            tracing::warn!("{w}");
+        }
+        if let Some(head) = head {
+            if let Ok(mut last) = self.0.head_hash.lock() {
+                *last = Some(head_hash(&head));
+            }
+            self.send(Action::Head(Box::new(head)));
+        }
+    }
+
+    /// Saves the first screen for the next start, unless it is the one already there.
+    fn save_head(&self, head: &crate::core::state::Head) -> Result<(), String> {
+        let Some(dir) = self.0.fetcher.options().cache_dir.as_deref() else {
+            return Ok(());
+        };
+        let hash = head_hash(head);
+        let Ok(mut last) = self.0.head_hash.lock() else {
+            return Ok(());
+        };
+        if *last == Some(hash) {
+            return Ok(());
+        }
+        let bytes = sources::head::encode(self.head_key(), head);
+        sources::head::save(dir, &bytes)
+            .map_err(|e| format!("cannot save the first screen in the cache folder: {e}"))?;
+        *last = Some(hash);
+        Ok(())
     }
 
     /// Where the stories of the last run are kept: next to the snapshot.
@@ -207,6 +254,8 @@ impl Worker {
                     w.send(Action::BodyTexts { texts, done })
                 })
             })),
+            // At once: it may be the last thing done before the process ends.
+            Effect::SaveHead(head) => self.save_head(&head),
         }
     }
 
@@ -343,6 +392,7 @@ impl Worker {
                 Event::Queued(label) => self.send(source(label, SourceState::Queued)),
                 Event::Loading(label) => self.send(source(label, SourceState::Loading)),
                 Event::Warning(w) => self.send(Action::Warn(w.to_string())),
+                Event::StoredDone => self.send(Action::StoredLoaded),
                 Event::Reading {
                     label,
                     done,
@@ -564,6 +614,11 @@ impl Worker {
             }
         }
     }
+}
+
+/// A head's fingerprint, to tell an unchanged one (its encoding hashed; the key left out).
+fn head_hash(head: &crate::core::state::Head) -> u64 {
+    crate::core::model::fnv1a64(&sources::head::encode(0, head))
 }
 
 /// `on_new` with `{count}` and `{categories}` replaced in every argument (the text sanitized,
