@@ -112,6 +112,7 @@ impl Worker {
             tracing::warn!("{w}");
         }
         if let Some(head) = head {
+            tracing::info!(articles = head.articles.len(), "first screen from the head");
             if let Ok(mut last) = self.0.head_hash.lock() {
                 *last = Some(head_hash(&head));
             }

@@ -29,9 +29,11 @@ fn read(key: &str) -> Mark {
     }
 }
 
-/// What the screen shows of a state: the tree rows with their counts, the list's length and
-/// unread count, the library's size, the unread total.
-fn counts(s: &State) -> (Vec<(String, usize, usize)>, usize, usize, usize, usize) {
+/// What the screen shows of a state: the tree rows (name, count, unread), then the list's
+/// length and unread count, the library's size and the unread total.
+type Counts = (Vec<(String, usize, usize)>, usize, usize, usize, usize);
+
+fn counts(s: &State) -> Counts {
     let rows = (s.tree_rows().iter())
         .map(|&r| (s.row_name(r), s.row_count(r), s.row_unread(r)))
         .collect();
