@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! "tidings-head\0\0\0\0" u32:FORMAT str:crate-version u64:key u64:body-length u64:body-hash body
-//! body  = opt:start tree rest u32:count { article u32:n { u32:node } }
+//! body  = opt:start tree rest u32:count { str:story str:representative
+//!         u32:n { str:version str:source } } u32:count { article u32:n { u32:node } }
 //! tree  = u32:nodes { str:name u32:depth u32:parent+1 u32:count u32:n { u32:child } }
 //!         u32:n { u32:root } u64:total u64:uncategorized
 //! rest  = u64:unread u64:uncategorized-unread u64:starred u64:starred-unread u64:view-rows
@@ -24,7 +25,10 @@ use super::snapshot::{
     put_u64,
 };
 use crate::core::category::{CategoryNode, CategoryTree};
-use crate::core::state::{Head, RestCounts, tree_is_sound};
+use crate::core::model::ArticleId;
+use crate::core::sanitize::sanitize_line;
+use crate::core::state::{Head, RestCounts, StoryGroup, tree_is_sound};
+use crate::core::story::StoryId;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -86,6 +90,16 @@ pub fn encode(key: u64, head: &Head) -> Vec<u8> {
     }
     for &v in &rest.node_unread {
         put_u64(&mut body, v as u64);
+    }
+    put_u32(&mut body, head.stories.len() as u32);
+    for g in &head.stories {
+        put_str(&mut body, g.id.as_str());
+        put_str(&mut body, g.representative.as_str());
+        put_u32(&mut body, g.members.len() as u32);
+        for (m, source) in &g.members {
+            put_str(&mut body, m.as_str());
+            put_str(&mut body, source);
+        }
     }
     put_u32(&mut body, head.articles.len() as u32);
     for (a, members) in head.articles.iter().zip(&head.members) {
@@ -173,6 +187,23 @@ fn decode_body(r: &mut Reader<'_>) -> Decoded<Head> {
     rest.node_unread = (0..tree.nodes.len())
         .map(|_| r.u64().map(|v| v as usize))
         .collect::<Decoded<_>>()?;
+    let n = r.count(12)?;
+    let mut stories = Vec::with_capacity(n);
+    let id = |s: &str| ArticleId::parse(s).ok_or_else(|| "bad id".to_string());
+    for _ in 0..n {
+        let story = StoryId::of_article(id(r.str()?)?);
+        let representative = id(r.str()?)?;
+        let k = r.count(8)?;
+        let mut versions = Vec::with_capacity(k);
+        for _ in 0..k {
+            versions.push((id(r.str()?)?, sanitize_line(r.str()?).into()));
+        }
+        stories.push(StoryGroup {
+            id: story,
+            members: versions,
+            representative,
+        });
+    }
     let n = r.count(40)?;
     let (mut articles, mut members) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let mut shared = PerFile::none();
@@ -194,6 +225,7 @@ fn decode_body(r: &mut Reader<'_>) -> Decoded<Head> {
         members,
         tree,
         rest,
+        stories,
     })
 }
 

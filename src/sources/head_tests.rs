@@ -1,6 +1,6 @@
 use super::*;
 use crate::core::category::CategoryTree;
-use crate::core::model::{Article, ArticleId, Body, BodyRef, CategoryPath};
+use crate::core::model::{Article, Body, BodyRef, CategoryPath};
 use chrono::DateTime;
 use std::sync::Arc;
 
@@ -38,7 +38,13 @@ fn head() -> Head {
     ];
     let (tree, members) = CategoryTree::build_indexed(&articles);
     let nodes = tree.nodes.len();
+    let (a1, a2) = (articles[0].id.clone(), articles[1].id.clone());
     Head {
+        stories: vec![StoryGroup {
+            id: StoryId::of_article(a1.clone()),
+            members: vec![(a1, "Source".into()), (a2.clone(), "Other Wire".into())],
+            representative: a2,
+        }],
         start: Some("world".into()),
         articles,
         members,

@@ -33,6 +33,9 @@ pub struct Head {
     pub tree: CategoryTree,
     /// The unread and starred counts of the articles *not* in the head, when it was made.
     pub rest: RestCounts,
+    /// The stories (of two or more versions) the head's articles belong to, so the first
+    /// screen folds them as the library does.
+    pub stories: Vec<super::StoryGroup>,
 }
 
 /// Unread and starred counts of the articles a head leaves out: added to what the head's own
@@ -113,6 +116,7 @@ impl State {
             members,
             tree,
             rest,
+            stories,
             ..
         } = head;
         let by_id: HashMap<ArticleId, Vec<u32>> = (articles.iter().map(|a| a.id.clone()))
@@ -126,6 +130,7 @@ impl State {
         let members = (self.lib.articles().iter())
             .map(|a| by_id.get(&a.id).cloned().unwrap_or_default())
             .collect();
+        self.stories.set(stories);
         self.stories.library_changed(&self.lib);
         self.search.library_changed();
         self.tree.set_categories(tree, members, &HashSet::new());
@@ -260,6 +265,9 @@ impl State {
         };
         Some(Head {
             start: self.start_category.clone(),
+            stories: self
+                .stories
+                .groups_of(picked.iter().map(|&i| &articles[i].id)),
             articles: picked.iter().map(|&i| header(&articles[i])).collect(),
             members,
             tree: self.tree.categories.clone(),

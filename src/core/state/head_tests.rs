@@ -294,3 +294,42 @@ fn opening_a_head_article_reads_its_body_from_disk_or_waits_for_the_library() {
     assert!(text.iter().any(|l| l == "In memory."), "{text:?}");
     assert!(!text.iter().any(|l| l.contains("library has loaded")));
 }
+
+#[test]
+fn the_head_folds_its_stories_as_the_library_does() {
+    use crate::core::state::StoryGroup;
+    use crate::core::story::StoryId;
+    let (newest, older) = (ArticleId::from_key("k0296"), ArticleId::from_key("k0269"));
+    let story = Action::Stories {
+        changed: vec![StoryGroup {
+            id: StoryId::of_article(older.clone()),
+            members: vec![
+                (older.clone(), "Wire".into()),
+                (newest.clone(), "Post".into()),
+            ],
+            representative: newest.clone(),
+        }],
+        removed: vec![],
+    };
+    let mut full = state_of(160, 48, None, library(320));
+    update(&mut full, story);
+    let head = full.head().unwrap();
+    assert_eq!(head.stories.len(), 1);
+    let mut s = fresh(None, &[]);
+    update(&mut s, Action::Head(Box::new(head)));
+    // One row for the two versions, "+1" on it, before any story arrives from elsewhere.
+    let rows = |s: &State| -> Vec<ArticleId> {
+        (s.visible().iter().take(40))
+            .map(|&i| s.lib().articles()[i].id.clone())
+            .collect()
+    };
+    assert_eq!(rows(&s), rows(&full));
+    let at = s
+        .visible()
+        .iter()
+        .position(|&i| s.lib().articles()[i].id == newest);
+    let i = s.visible()[at.expect("the story's row")];
+    assert_eq!(s.story_extra(i), 1);
+    assert!(!rows(&s).contains(&older));
+    assert_eq!(counts(&s), counts(&full));
+}
