@@ -79,8 +79,10 @@ pub fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCod
     drop(guard);
     // The first screen for the next start, with the marks as they are now (saved after the
     // first load too; an unchanged one is not written again).
-    if let Some(head) = app.state.head() {
-        let _ = worker.execute(crate::core::state::Effect::SaveHead(Box::new(head)));
+    if let Some(head) = app.state.head()
+        && let Err(e) = worker.save_head(&head, true)
+    {
+        tracing::warn!("{e}");
     }
     result?;
     // As for the commands: when no source could be loaded at all, say so and exit 1.

@@ -37,8 +37,9 @@ struct Inner {
     /// state the server last had, so a mark made here is queued with what changed.
     synced: Mutex<HashMap<ArticleId, ServerItem>>,
     /// The hash of the first-screen file as last read or written (an unchanged head is not
-    /// written again).
-    head_hash: Mutex<Option<u64>>,
+    /// written again), and whether the quit's save is done (a late save from the background
+    /// must not put an older head over it).
+    head_hash: Mutex<(Option<u64>, bool)>,
 }
 
 /// An article of a sync server, as the worker knows it.
@@ -78,7 +79,7 @@ impl Worker {
             store,
             full: Mutex::new((VecDeque::new(), 0)),
             synced: Mutex::new(HashMap::new()),
-            head_hash: Mutex::new(None),
+            head_hash: Mutex::new((None, false)),
         }))
     }
 
@@ -114,28 +115,32 @@ impl Worker {
         if let Some(head) = head {
             tracing::info!(articles = head.articles.len(), "first screen from the head");
             if let Ok(mut last) = self.0.head_hash.lock() {
-                *last = Some(head_hash(&head));
+                last.0 = Some(head_hash(&head));
             }
             self.send(Action::Head(Box::new(head)));
         }
     }
 
-    /// Saves the first screen for the next start, unless it is the one already there.
-    fn save_head(&self, head: &crate::core::state::Head) -> Result<(), String> {
+    /// Saves the first screen for the next start, unless it is the one already there (one
+    /// save at a time: the lock is held while writing). `last`: the quit's save, after which
+    /// nothing is saved.
+    pub fn save_head(&self, head: &crate::core::state::Head, last: bool) -> Result<(), String> {
         let Some(dir) = self.0.fetcher.options().cache_dir.as_deref() else {
             return Ok(());
         };
         let hash = head_hash(head);
-        let Ok(mut last) = self.0.head_hash.lock() else {
+        let Ok(mut saved) = self.0.head_hash.lock() else {
             return Ok(());
         };
-        if *last == Some(hash) {
+        let (known, closed) = *saved;
+        saved.1 |= last;
+        if closed || known == Some(hash) {
             return Ok(());
         }
         let bytes = sources::head::encode(self.head_key(), head);
         sources::head::save(dir, &bytes)
             .map_err(|e| format!("cannot save the first screen in the cache folder: {e}"))?;
-        *last = Some(hash);
+        saved.0 = Some(hash);
         Ok(())
     }
 
@@ -255,8 +260,12 @@ impl Worker {
                     w.send(Action::BodyTexts { texts, done })
                 })
             })),
-            // At once: it may be the last thing done before the process ends.
-            Effect::SaveHead(head) => self.save_head(&head),
+            // Off the event loop (its file is synced); on quit the shell saves at once.
+            Effect::SaveHead(head) => background(Box::new(move |w| {
+                if let Err(e) = w.save_head(&head, false) {
+                    w.send(Action::Warn(e));
+                }
+            })),
         }
     }
 
