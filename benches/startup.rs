@@ -10,17 +10,13 @@
 //! folded then) and, apart, what the background worker does for that search: read every body
 //! on disk back and fold it. Five cold and five warm runs; medians are printed.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+#[path = "common/mod.rs"]
+mod common;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use tidings::core::state::{Action, Clock, Effect, SearchKey, State};
-use tidings::keymap::Keymap;
-use tidings::shell::app::App;
+use tidings::core::state::{Action, Effect, SearchKey};
 use tidings::sources::SourceSpec;
-use tidings::sources::fetch::{FetchOptions, Fetcher};
-use tidings::sources::pipeline::{BATCH_EVERY, Pipeline, collect};
-use tidings::ui::theme::Theme;
 
 const RUNS: usize = 5;
 
@@ -36,37 +32,10 @@ struct Times {
 
 fn start(specs: &[SourceSpec], cache: &std::path::Path) -> std::io::Result<Times> {
     let t = Instant::now();
-    let opts = FetchOptions {
-        cache_dir: Some(cache.to_path_buf()),
-        ..Default::default()
-    };
-    // The reader's pipeline: it opens the snapshot in the cache folder (warm) and saves it
-    // after the local sources.
-    let fetcher = Fetcher::new(opts);
-    let pipeline = Pipeline {
-        fetcher: &fetcher,
-        archive: None,
-        prepare: &|_, _| {},
-        cached_first: true,
-        warm: true,
-        batch_every: BATCH_EVERY,
-    };
-    let outcome = collect(specs, &pipeline);
+    let outcome = common::load(specs, cache);
     let load = t.elapsed();
     let articles = outcome.articles.len();
-    let state = State::new(
-        Clock {
-            now: chrono::Utc::now(),
-            tz: chrono::FixedOffset::east_opt(0).expect("offset"),
-        },
-        None,
-    );
-    let Ok(terminal) = Terminal::new(TestBackend::new(200, 60));
-    let mut app = App::new(terminal, state, Keymap::default(), Theme::default())?;
-    app.dispatch(Action::Resize {
-        width: 200,
-        height: 60,
-    });
+    let mut app = common::app()?;
     app.dispatch(Action::Loaded {
         articles: outcome.articles,
         warnings: Vec::new(),

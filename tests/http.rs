@@ -847,6 +847,7 @@ fn the_pipeline_falls_back_to_the_cached_copy() {
             Event::Loading(_) => "loading".to_string(),
             Event::Warning(w) => format!("warning {w}"),
             Event::Reading { .. } => "reading".to_string(),
+            Event::StoredDone => "stored".to_string(),
             Event::Done(d) => format!(
                 "done {} cached={} failure={}",
                 d.articles.len(),
@@ -860,6 +861,7 @@ fn the_pipeline_falls_back_to_the_cached_copy() {
         [
             "queued",
             "done 2 cached=true failure=",
+            "stored",
             "loading",
             "done 0 cached=false failure=HTTP 503 Service Unavailable"
         ]

@@ -2,6 +2,8 @@
 //! output as a cold load, notices changed, new and deleted files, survives damage, and bodies
 //! are read from disk when shown or searched.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, SystemTime};
@@ -247,4 +249,82 @@ fn cached_feeds_come_from_the_snapshot_and_bodies_from_the_cache() {
     assert!(err.contains("cached copy is gone"), "{err}");
     std::fs::write(&meta, saved_meta).unwrap();
     assert!(tidings::sources::files::load_body(at, &first[0].id).is_ok());
+}
+
+/// The reader in tmux on `src` with `cache` as its cache folder (and the log at info), until
+/// every source is in; returns the screen.
+fn reader_once(home: &Path, src: &Path, cache: &Path, name: &str) -> String {
+    let t = common::Tmux::start(
+        name,
+        "warm",
+        home,
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[("TIDINGS_LOG", "info")],
+        (120, 30),
+        &[
+            env!("CARGO_BIN_EXE_tidings"),
+            src.to_str().unwrap(),
+            "--cache-dir",
+            cache.to_str().unwrap(),
+        ],
+    );
+    let screen = t.wait_until(false, "the library", |s| {
+        s.contains("Older story") && !s.contains("loading…") && !s.contains("Loading")
+    });
+    t.send(&["q"]);
+    assert_eq!(t.wait_exit(), "1 0");
+    screen
+}
+
+#[test]
+fn the_reader_saves_its_first_screen_and_starts_from_it() {
+    if !common::tmux_available() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let (src, cache) = (home.path().join("news"), home.path().join("cache"));
+    std::fs::create_dir_all(&src).unwrap();
+    write_old(
+        &src.join("old.txt"),
+        &article("Older story", "World", "b"),
+        7200,
+    );
+    write_old(
+        &src.join("new.txt"),
+        &article("Newest story", "World", "a"),
+        3600,
+    );
+    let log = home.path().join("tidings/log");
+    let head = cache.join("head.bin");
+    let first = reader_once(home.path(), &src, &cache, "head1");
+    assert!(first.contains("Newest story"), "{first}");
+    assert!(head.exists(), "the first load saves the head");
+    assert!(
+        !std::fs::read_to_string(&log)
+            .unwrap()
+            .contains("first screen from the head")
+    );
+
+    // The next start shows the head first; the newest story's file is gone meanwhile, so the
+    // library that replaces the head no longer has it.
+    std::fs::remove_file(src.join("new.txt")).unwrap();
+    let second = reader_once(home.path(), &src, &cache, "head2");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("first screen from the head") && text.contains("articles=2"),
+        "{text}"
+    );
+    assert!(!second.contains("Newest story"), "{second}");
+    assert!(second.contains("All · 1 article · 1 unread"), "{second}");
+
+    // A damaged head: the reader starts as without one, says so in the log, and writes a good
+    // one again.
+    let whole = std::fs::read(&head).unwrap();
+    std::fs::write(&head, &whole[..whole.len() - 10]).unwrap();
+    let third = reader_once(home.path(), &src, &cache, "head3");
+    assert!(third.contains("Older story"), "{third}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("the first-screen file is damaged"), "{text}");
+    let bytes = std::fs::read(&head).unwrap();
+    assert!(bytes.starts_with(b"tidings-head") && bytes.len() > whole.len() - 10);
 }

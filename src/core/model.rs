@@ -161,7 +161,7 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 }
 
 /// One article, from whatever source.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Article {
     pub id: ArticleId,
     pub title: String,
@@ -186,7 +186,7 @@ pub struct Article {
 }
 
 /// An article's body, in one of three states.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
     /// Rendered into blocks (none for an article without a body).
     Blocks(Vec<Block>),

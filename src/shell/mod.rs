@@ -79,6 +79,13 @@ pub fn reader(args: &SourceArgs, category: Option<String>) -> io::Result<ExitCod
     // Marks are saved in the background: all of them before the process ends.
     worker.flush_marks();
     drop(guard);
+    // The first screen for the next start, with the marks as they are now (saved after the
+    // first load too; an unchanged one is not written again).
+    if let Some(head) = app.state.head()
+        && let Err(e) = worker.save_head(&head, true)
+    {
+        tracing::warn!("{e}");
+    }
     result?;
     // As for the commands: when no source could be loaded at all, say so and exit 1.
     let sources = app.state.sources();

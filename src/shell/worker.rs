@@ -42,6 +42,10 @@ struct Inner {
     /// The full-text index (opened at start), what waits to be indexed, and the latest
     /// search asked for (older ones still waiting are skipped).
     search: Search,
+    /// The hash of the first-screen file as last read or written (an unchanged head is not
+    /// written again), and whether the quit's save is done (a late save from the background
+    /// must not put an older head over it).
+    head_hash: Mutex<(Option<u64>, bool)>,
 }
 
 #[derive(Default)]
@@ -103,6 +107,7 @@ impl Worker {
             synced: Mutex::new(HashMap::new()),
             marks: Default::default(),
             search: Search::default(),
+            head_hash: Mutex::new((None, false)),
         }))
     }
 
@@ -112,6 +117,7 @@ impl Worker {
     pub fn start(&self) -> Result<(), String> {
         let me = self.clone();
         self.0.fetcher.spawn_blocking(move || {
+            me.send_head();
             me.prune();
             me.open_index();
             let stored = me.stored_stories();
@@ -119,6 +125,53 @@ impl Worker {
             me.settle_stories(stored);
             me.settle_index();
         })
+    }
+
+    /// What the first-screen file of these sources and this config is keyed by.
+    fn head_key(&self) -> u64 {
+        let labels: Vec<String> = self.0.specs.iter().map(SourceSpec::label).collect();
+        sources::head::key(&labels, self.0.config.file.as_deref())
+    }
+
+    /// Sends the first screen the last run saved (issue 15), before anything else loads.
+    fn send_head(&self) {
+        let Some(dir) = self.0.fetcher.options().cache_dir.as_deref() else {
+            return;
+        };
+        let (head, warning) = sources::head::read(dir, self.head_key());
+        if let Some(w) = warning {
+            tracing::warn!("{w}");
+        }
+        if let Some(head) = head {
+            tracing::info!(articles = head.articles.len(), "first screen from the head");
+            if let Ok(mut last) = self.0.head_hash.lock() {
+                last.0 = Some(head_hash(&head));
+            }
+            self.send(Action::Head(Box::new(head)));
+        }
+    }
+
+    /// Saves the first screen for the next start, unless it is the one already there (one
+    /// save at a time: the lock is held while writing). `last`: the quit's save, after which
+    /// nothing is saved.
+    pub fn save_head(&self, head: &crate::core::state::Head, last: bool) -> Result<(), String> {
+        let Some(dir) = self.0.fetcher.options().cache_dir.as_deref() else {
+            return Ok(());
+        };
+        let hash = head_hash(head);
+        let Ok(mut saved) = self.0.head_hash.lock() else {
+            return Ok(());
+        };
+        let (known, closed) = *saved;
+        saved.1 |= last;
+        if closed || known == Some(hash) {
+            return Ok(());
+        }
+        let bytes = sources::head::encode(self.head_key(), head);
+        sources::head::save(dir, &bytes)
+            .map_err(|e| format!("cannot save the first screen in the cache folder: {e}"))?;
+        saved.0 = Some(hash);
+        Ok(())
     }
 
     /// Where the stories of the last run are kept: next to the snapshot.
@@ -246,6 +299,12 @@ impl Worker {
                     };
                 }))
             }
+            // Off the event loop (its file is synced); on quit the shell saves at once.
+            Effect::SaveHead(head) => background(Box::new(move |w| {
+                if let Err(e) = w.save_head(&head, false) {
+                    w.send(Action::Warn(e));
+                }
+            })),
         }
     }
 
@@ -447,6 +506,7 @@ impl Worker {
                 Event::Queued(label) => self.send(source(label, SourceState::Queued)),
                 Event::Loading(label) => self.send(source(label, SourceState::Loading)),
                 Event::Warning(w) => self.send(Action::Warn(w.to_string())),
+                Event::StoredDone => self.send(Action::StoredLoaded),
                 Event::Reading {
                     label,
                     done,
@@ -823,6 +883,11 @@ impl Worker {
             }
         }
     }
+}
+
+/// A head's fingerprint, to tell an unchanged one (its encoding hashed; the key left out).
+fn head_hash(head: &crate::core::state::Head) -> u64 {
+    crate::core::model::fnv1a64(&sources::head::encode(0, head))
 }
 
 /// `on_new` with `{count}` and `{categories}` replaced in every argument (the text sanitized,

@@ -11,6 +11,7 @@ pub mod fetch;
 pub mod files;
 pub mod fulltext;
 pub mod greader;
+pub mod head;
 pub mod images;
 pub mod markdown;
 pub mod pipeline;

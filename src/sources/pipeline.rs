@@ -48,6 +48,9 @@ pub enum Event {
     },
     /// A source is done.
     Done(SourceDone),
+    /// Every source whose articles are kept here (cached feed copies, archived servers, local
+    /// folders) has reported: what follows comes from the network.
+    StoredDone,
 }
 
 /// One source done: its articles, prepared, and how it went.
@@ -217,6 +220,7 @@ impl Pipeline<'_> {
             let msg = format!("cannot save the start-up snapshot in the cache folder: {e}");
             each(Event::Warning(Warning::new("", msg)));
         }
+        each(Event::StoredDone);
         for url in &urls {
             each(Event::Loading(sanitize_line(url)));
         }
@@ -463,7 +467,7 @@ fn with_hint(mut event: Event, hint: Option<Duration>) -> Event {
 pub fn collect(specs: &[SourceSpec], pipeline: &Pipeline<'_>) -> LoadOutcome {
     let mut outcome = LoadOutcome::default();
     pipeline.run(specs, |event| match event {
-        Event::Queued(_) | Event::Loading(_) => {}
+        Event::Queued(_) | Event::Loading(_) | Event::StoredDone => {}
         Event::Warning(w) => outcome.warnings.push(w),
         Event::Reading { articles, .. } => outcome.articles.extend(articles),
         Event::Done(d) => {

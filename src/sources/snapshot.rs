@@ -147,7 +147,7 @@ impl std::fmt::Debug for Snapshot {
 
 /// A 64-bit hash of the index and of each payload, to notice a torn or damaged file (not an
 /// adversary: anyone who can write the cache folder can write anything there).
-fn hash(bytes: &[u8]) -> u64 {
+pub(super) fn hash(bytes: &[u8]) -> u64 {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut lanes = [
         0x243f_6a88_85a3_08d3_u64,
@@ -530,20 +530,20 @@ fn read_index(file: &std::fs::File) -> Result<Option<Index>, String> {
     Ok(Some((map, base)))
 }
 
-fn put_u32(out: &mut Vec<u8>, v: u32) {
+pub(super) fn put_u32(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(&v.to_le_bytes());
 }
 
-fn put_u64(out: &mut Vec<u8>, v: u64) {
+pub(super) fn put_u64(out: &mut Vec<u8>, v: u64) {
     out.extend_from_slice(&v.to_le_bytes());
 }
 
-fn put_str(out: &mut Vec<u8>, s: &str) {
+pub(super) fn put_str(out: &mut Vec<u8>, s: &str) {
     put_u32(out, s.len() as u32);
     out.extend_from_slice(s.as_bytes());
 }
 
-fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
+pub(super) fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
         Some(s) => {
             out.push(1);
@@ -610,7 +610,12 @@ pub fn encode_result(out: &mut Vec<u8>, result: &FileResult) {
     }
 }
 
-fn encode_article(out: &mut Vec<u8>, a: &Article, origin: &str, shared: Option<&BodyRef>) {
+pub(super) fn encode_article(
+    out: &mut Vec<u8>,
+    a: &Article,
+    origin: &str,
+    shared: Option<&BodyRef>,
+) {
     put_str(out, a.id.as_str());
     put_str(out, &a.title);
     put_str(out, &a.source);
@@ -649,15 +654,15 @@ fn encode_article(out: &mut Vec<u8>, a: &Article, origin: &str, shared: Option<&
     }
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+pub(super) struct Reader<'a> {
+    pub(super) bytes: &'a [u8],
+    pub(super) at: usize,
 }
 
-type Decoded<T> = Result<T, String>;
+pub(super) type Decoded<T> = Result<T, String>;
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Decoded<&'a [u8]> {
+    pub(super) fn take(&mut self, n: usize) -> Decoded<&'a [u8]> {
         let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len());
         let end = end.ok_or_else(|| "it ends too early".to_string())?;
         let s = &self.bytes[self.at..end];
@@ -665,23 +670,23 @@ impl<'a> Reader<'a> {
         Ok(s)
     }
 
-    fn u8(&mut self) -> Decoded<u8> {
+    pub(super) fn u8(&mut self) -> Decoded<u8> {
         Ok(self.take(1)?[0])
     }
 
-    fn u32(&mut self) -> Decoded<u32> {
+    pub(super) fn u32(&mut self) -> Decoded<u32> {
         Ok(u32::from_le_bytes(
             self.take(4)?.try_into().expect("4 bytes"),
         ))
     }
 
-    fn u64(&mut self) -> Decoded<u64> {
+    pub(super) fn u64(&mut self) -> Decoded<u64> {
         Ok(u64::from_le_bytes(
             self.take(8)?.try_into().expect("8 bytes"),
         ))
     }
 
-    fn str(&mut self) -> Decoded<&'a str> {
+    pub(super) fn str(&mut self) -> Decoded<&'a str> {
         let n = self.u32()? as usize;
         std::str::from_utf8(self.take(n)?).map_err(|_| "a string is not UTF-8".to_string())
     }
@@ -694,11 +699,11 @@ impl<'a> Reader<'a> {
         s
     }
 
-    fn string(&mut self) -> Decoded<String> {
+    pub(super) fn string(&mut self) -> Decoded<String> {
         self.str().map(str::to_string)
     }
 
-    fn opt(&mut self) -> Decoded<Option<String>> {
+    pub(super) fn opt(&mut self) -> Decoded<Option<String>> {
         match self.u8()? {
             0 => Ok(None),
             1 => self.string().map(Some),
@@ -708,7 +713,7 @@ impl<'a> Reader<'a> {
 
     /// A count of items each at least `min` bytes long (so a damaged count cannot allocate
     /// more than the file could hold).
-    fn count(&mut self, min: usize) -> Decoded<usize> {
+    pub(super) fn count(&mut self, min: usize) -> Decoded<usize> {
         let n = self.u32()? as usize;
         if n.saturating_mul(min) > self.bytes.len() - self.at {
             return Err("a count is larger than the data".into());
@@ -774,7 +779,7 @@ fn decode_result(r: &mut Reader<'_>) -> Decoded<FileResult> {
 }
 
 /// What the articles of one file share, decoded once (one copy in memory for all of them).
-struct PerFile {
+pub(super) struct PerFile {
     origin: Arc<str>,
     body: Option<Arc<BodyRef>>,
     /// The last source seen (a feed's items share it).
@@ -783,7 +788,20 @@ struct PerFile {
     paths: Vec<CategoryPath>,
 }
 
-fn decode_article(r: &mut Reader<'_>, shared: &mut PerFile) -> Decoded<Article> {
+impl PerFile {
+    /// Nothing shared yet: each article names its origin and body reference (the head file's
+    /// articles come from many files).
+    pub(super) fn none() -> PerFile {
+        PerFile {
+            origin: "".into(),
+            body: None,
+            source: None,
+            paths: Vec::new(),
+        }
+    }
+}
+
+pub(super) fn decode_article(r: &mut Reader<'_>, shared: &mut PerFile) -> Decoded<Article> {
     let id = ArticleId::parse(r.str()?).ok_or("bad id")?;
     let title = r.string()?;
     let source = match &shared.source {

@@ -13,12 +13,12 @@ use ratatui::widgets::Paragraph;
 
 /// "World News / Europe · 12 articles · 3 unread"
 pub fn title(state: &State) -> String {
-    let n = state.visible().len();
+    let n = state.shown_count();
     format!(
         "{} · {n} article{} · {} unread",
         state.filter_name(),
         if n == 1 { "" } else { "s" },
-        state.visible_unread()
+        state.shown_unread()
     )
 }
 

@@ -36,8 +36,8 @@ pub fn left_text(state: &State) -> String {
     let mut s = format!(
         " {} · {}/{} shown · {} unread",
         state.filter_name(),
-        state.visible().len(),
-        state.lib().len(),
+        state.shown_count(),
+        state.library_len(),
         state.unread()
     );
     let query = state.search_query();

@@ -184,6 +184,12 @@ pub enum Action {
         url: String,
         picture: Result<Arc<Picture>, String>,
     },
+    /// The first screen saved by the last run (issue 15): shown at once, before the library
+    /// has loaded, as a preview.
+    Head(Box<super::Head>),
+    /// Every source stored from the last run (local folders, cached feeds, archived servers)
+    /// has reported: the library replaces the preview.
+    StoredLoaded,
 }
 
 impl Action {
@@ -218,6 +224,8 @@ impl Action {
                 | Action::FullLoaded { .. }
                 | Action::ImagesAvailable(_)
                 | Action::ImageLoaded { .. }
+                | Action::Head(_)
+                | Action::StoredLoaded
         )
     }
 }
@@ -276,4 +284,6 @@ pub enum Effect {
         id: ArticleId,
         url: String,
     },
+    /// Save this first screen for the next start (issue 15), replacing the last one.
+    SaveHead(Box<super::Head>),
 }

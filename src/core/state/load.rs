@@ -35,6 +35,8 @@ struct Kept {
     reading: Option<ArticleId>,
     /// The filter's node path, lowercased.
     filter_path: Option<String>,
+    /// The selected tree node's path, lowercased.
+    tree_path: Option<String>,
     collapsed: HashSet<String>,
 }
 
@@ -42,7 +44,8 @@ impl State {
     /// Articles from a source (and the warnings met on the way).
     pub(super) fn loaded(&mut self, articles: Vec<Article>, warnings: Vec<String>) {
         self.warnings.extend(warnings);
-        if !articles.is_empty() {
+        let mut articles = articles;
+        if !articles.is_empty() && !self.hold(&mut articles) {
             self.add_articles(articles);
         }
     }
@@ -50,9 +53,14 @@ impl State {
     /// Every source has reported.
     pub(super) fn loading_done(&mut self) {
         self.sources.loading = false;
+        self.end_preview();
         self.apply_initial_category();
         if !self.fresh.first_done {
             self.fresh.first_done = true;
+            // The first screen of the next start.
+            if let Some(head) = self.head() {
+                self.work.push(super::Effect::SaveHead(Box::new(head)));
+            }
             return;
         }
         let count = self.fresh.ids.len().saturating_sub(self.fresh.reported);
@@ -79,6 +87,10 @@ impl State {
                 Filter::Row(TreeRow::Node(n)) => Some(categories.path_of(n).to_lowercase()),
                 _ => None,
             },
+            tree_path: match self.tree.selected_row() {
+                Some(TreeRow::Node(n)) => Some(categories.path_of(n).to_lowercase()),
+                _ => None,
+            },
             collapsed: self.tree.collapsed_paths(),
         }
     }
@@ -92,6 +104,16 @@ impl State {
     /// Applies the loaded articles: rebuilds the library and tree, keeps read marks, the filter
     /// (by its path), the selection and the open article (by id).
     fn add_articles(&mut self, articles: Vec<Article>) {
+        self.merge_articles(articles, false);
+    }
+
+    /// Replaces the library with `articles` (the preview's end), keeping the view as
+    /// [`State::add_articles`] does.
+    pub(super) fn replace_articles(&mut self, articles: Vec<Article>) {
+        self.merge_articles(articles, true);
+    }
+
+    fn merge_articles(&mut self, articles: Vec<Article>, replace: bool) {
         let kept = self.kept();
         // After the first load, what the library did not hold is new.
         let arrived: Vec<ArticleId> = match self.fresh.first_done {
@@ -107,6 +129,9 @@ impl State {
         let mut all: Vec<Article> = std::mem::take(&mut self.lib).into_articles();
         // Full stories on display stay on display when their article is loaded again.
         let shown = self.full.take_shown(&mut all);
+        if replace {
+            all.clear();
+        }
         all.extend(articles);
         self.lib = Library::new(all);
         self.stories.library_changed(&self.lib);
@@ -141,6 +166,14 @@ impl State {
         self.list.visible = selected.into_iter().collect();
         self.list.selected = 0;
         self.rebuild_tree_rows();
+        // The tree's node numbers may have changed: its selected node found again by path.
+        if let Some(i) = (kept.tree_path)
+            .and_then(|p| self.tree.node_at(&p))
+            .and_then(|n| self.tree.position(TreeRow::Node(n)))
+        {
+            self.tree.selected = i;
+            self.fix_tree_offset();
+        }
         self.set_filter(filter);
         if selected.is_none() {
             self.list.selected = 0;
@@ -157,7 +190,7 @@ impl State {
         }
     }
 
-    fn apply_initial_category(&mut self) {
+    pub(super) fn apply_initial_category(&mut self) {
         let Some(path) = self.initial_category.take() else {
             return;
         };
@@ -174,6 +207,8 @@ impl State {
                 }
                 self.set_filter(filter);
             }
+            // A preview holds a few articles: the library will tell.
+            Err(_) if self.preview.is_some() => self.initial_category = Some(path),
             Err(e) => self.warnings.push(e.to_string()),
         }
     }

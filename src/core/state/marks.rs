@@ -36,6 +36,8 @@ pub struct Marks {
     pub(super) unsaved: Vec<Mark>,
     /// Articles marked here since the last `Action::ServerMarks` (which leaves them alone).
     pub(super) touched: HashSet<ArticleId, foldhash::fast::RandomState>,
+    /// While a head shows: the counts of the articles it leaves out, added to the counts.
+    pub(super) rest: Option<super::RestCounts>,
 }
 
 /// `n - 1` when marking read, `n + 1` when marking unread.
@@ -97,6 +99,15 @@ impl Marks {
                     self.node_unread[n as usize] += 1;
                 }
             }
+        }
+        if let Some(rest) = &self.rest {
+            self.unread += rest.unread;
+            self.uncategorized_unread += rest.uncategorized_unread;
+            for (n, r) in self.node_unread.iter_mut().zip(&rest.node_unread) {
+                *n += r;
+            }
+            self.starred_count.0 += rest.starred.0;
+            self.starred_count.1 += rest.starred.1;
         }
     }
 

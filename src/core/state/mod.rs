@@ -11,6 +11,7 @@
 
 mod action;
 mod full;
+mod head;
 mod list_view;
 mod load;
 mod marks;
@@ -27,6 +28,7 @@ mod warnings;
 
 pub use action::{Action, Effect, SearchKey};
 pub use full::{FullText, fetchable};
+pub use head::{BODY_LATER, HEAD_ROWS, Head, RestCounts, tree_is_sound};
 pub use list_view::Filter;
 pub use marks::Mark;
 pub use overlay::{HelpBox, Link, Overlay, Scrolled, article_links, help_box, openable};
@@ -93,6 +95,10 @@ pub struct State {
     fresh: load::Fresh,
     /// Stories of several versions (issue 17).
     stories: stories::Stories,
+    /// The head of the last run on screen while the library loads (issue 15).
+    preview: Option<head::Preview>,
+    /// `--category PATH` as given: the start view a head is made for.
+    start_category: Option<String>,
     quit: bool,
     /// Background work asked for by the action being handled.
     work: Vec<Effect>,
@@ -113,6 +119,7 @@ impl State {
     pub fn new(clock: Clock, initial_category: Option<String>) -> State {
         let mut state = State {
             clock,
+            start_category: initial_category.clone(),
             initial_category,
             ..State::default()
         };
@@ -189,6 +196,8 @@ impl State {
             A::FullLoaded { id, story, auto } => self.full_loaded(id, story, auto),
             A::ImagesAvailable(cell) => self.set_images_available(cell),
             A::ImageLoaded { id, url, picture } => self.image_loaded(id, url, picture),
+            A::Head(head) => self.show_head(*head),
+            A::StoredLoaded => self.end_preview(),
         }
         Vec::new()
     }

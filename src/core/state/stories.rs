@@ -82,6 +82,34 @@ impl Stories {
         out
     }
 
+    /// Takes these stories in (new, or replacing those of the same id).
+    pub(super) fn set(&mut self, changed: Vec<StoryGroup>) {
+        for g in changed {
+            if let Some(old) = self.groups.remove(&g.id) {
+                for (m, _) in old.members {
+                    self.of.remove(&m);
+                }
+            }
+            for (m, _) in &g.members {
+                self.of.insert(m.clone(), g.id.clone());
+            }
+            self.groups.insert(g.id.clone(), g);
+        }
+    }
+
+    /// The stories these articles belong to, each once.
+    pub(super) fn groups_of<'a>(
+        &self,
+        ids: impl IntoIterator<Item = &'a ArticleId>,
+    ) -> Vec<StoryGroup> {
+        let mut seen = HashSet::new();
+        (ids.into_iter())
+            .filter_map(|id| self.of.get(id))
+            .filter(|s| seen.insert(*s))
+            .filter_map(|s| self.groups.get(s).cloned())
+            .collect()
+    }
+
     /// Library indices changed: finds each grouped article again.
     pub(super) fn library_changed(&mut self, lib: &Library) {
         self.index.clear();
@@ -136,17 +164,7 @@ impl State {
                     }
                     s.unfolded.remove(&id);
                 }
-                for g in changed {
-                    if let Some(old) = s.groups.remove(&g.id) {
-                        for (m, _) in old.members {
-                            s.of.remove(&m);
-                        }
-                    }
-                    for (m, _) in &g.members {
-                        s.of.insert(m.clone(), g.id.clone());
-                    }
-                    s.groups.insert(g.id.clone(), g);
-                }
+                s.set(changed);
                 self.stories.library_changed(&self.lib);
                 self.recount();
                 self.refilter();
