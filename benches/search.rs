@@ -112,6 +112,11 @@ fn main() -> std::io::Result<()> {
     let waiting = pending(&index, &articles);
     let built = waiting.len();
     index_pending(&index, waiting, |_| true).map_err(std::io::Error::other)?;
+    if std::env::var_os("SEARCH_BENCH_OPTIMIZE").is_some() {
+        let t = Instant::now();
+        index.optimize().map_err(std::io::Error::other)?;
+        println!("optimize + vacuum: {:.1} s", t.elapsed().as_secs_f64());
+    }
     let size: u64 = std::fs::read_dir(&cache)?
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().starts_with("search.sqlite"))
