@@ -586,15 +586,24 @@ pub fn estimate_words(html: &str) -> usize {
     words
 }
 
-/// Word starts in a run of text: a non-space byte at the start or after a space. Branch-free so
-/// the compiler can vectorize it (tags split words, which the estimate accepts).
+/// Word starts in a run of text: a byte above the space at the start or after a byte at or
+/// below it (control characters count as spaces: an estimate). Two comparisons per byte pair,
+/// summed in 32-bit lanes a block at a time, so the compiler vectorizes it: this runs over every
+/// feed body at load (it was 14% of a cold load's CPU with `is_ascii_whitespace` pairs).
 fn count_word_starts(t: &[u8]) -> usize {
     let Some(&first) = t.first() else {
         return 0;
     };
-    usize::from(!first.is_ascii_whitespace())
-        + t.windows(2)
-            .map(|w| usize::from(w[0].is_ascii_whitespace() & !w[1].is_ascii_whitespace()))
+    let (before, after) = (&t[..t.len() - 1], &t[1..]);
+    let pairs = before.chunks(4096).zip(after.chunks(4096));
+    usize::from(first > b' ')
+        + pairs
+            .map(|(a, b)| {
+                a.iter()
+                    .zip(b)
+                    .map(|(&x, &y)| u32::from((x <= b' ') & (y > b' ')))
+                    .sum::<u32>() as usize
+            })
             .sum::<usize>()
 }
 
