@@ -1023,3 +1023,40 @@ fn panes_resize_with_keys_and_the_mouse_and_the_reader_zooms() {
         assert!(screen(&app).contains("Categories"), "{w}x{h}");
     }
 }
+
+#[test]
+fn the_status_bar_says_how_far_the_search_index_is_while_a_search_waits_for_it() {
+    let mut app = app(140, 30, None, false);
+    app.dispatch(Action::IndexProgress {
+        indexed: 2048,
+        total: 10_000,
+    });
+    app.draw().unwrap();
+    let last = |app: &App<TestBackend>| screen(app).lines().last().unwrap_or("").to_string();
+    assert!(!last(&app).contains("indexed"), "no search: not said");
+    key(&mut app, KeyCode::Char('/'));
+    keys(&mut app, "harbour");
+    let status = last(&app);
+    assert!(
+        status.starts_with(" Search: harbour▏   (")
+            && status.contains("shown · stories indexed 2,048/10,000 · Enter keeps"),
+        "{status}"
+    );
+    key(&mut app, KeyCode::Enter);
+    let status = last(&app);
+    assert!(
+        status.contains("search “harbour” · stories indexed 2,048/10,000"),
+        "{status}"
+    );
+    app.dispatch(Action::IndexProgress {
+        indexed: 10_000,
+        total: 10_000,
+    });
+    app.draw().unwrap();
+    let status = last(&app);
+    assert!(status.contains("search “harbour”"), "{status}");
+    assert!(
+        !status.contains("indexed"),
+        "done: not said any more: {status}"
+    );
+}
