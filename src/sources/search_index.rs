@@ -267,16 +267,15 @@ impl SearchIndex {
             .iter()
             .filter_map(|id| rowid(id).map(|r| r as u64))
             .collect();
-        let mut known = self.known();
-        let gone: Vec<u64> = known
-            .keys()
+        // The connection first, then the map, as `add` takes them (never the other way round).
+        let mut conn = self.conn();
+        let gone: Vec<u64> = (self.known().keys())
             .filter(|k| !keep.contains(k))
             .copied()
             .collect();
         if gone.is_empty() {
             return Ok(0);
         }
-        let mut conn = self.conn();
         let write = |conn: &mut Connection| -> rusqlite::Result<()> {
             let tx = conn.transaction()?;
             {
@@ -290,6 +289,7 @@ impl SearchIndex {
             tx.commit()
         };
         write(&mut conn).map_err(|e| self.error(e))?;
+        let mut known = self.known();
         for g in &gone {
             known.remove(g);
         }
