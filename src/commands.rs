@@ -601,8 +601,9 @@ fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
         .filter(|a| !f.starred || mark(a).1)
         .filter(|a| {
             matcher.as_ref().is_none_or(|m| {
-                m.matches(&crate::core::search::index_text(a))
-                    || hits.as_ref().is_some_and(|h| h.contains(&a.id))
+                // A hit first: it saves folding the header.
+                hits.as_ref().is_some_and(|h| h.contains(&a.id))
+                    || m.matches(&crate::core::search::index_text(a))
             })
         })
         .collect();
