@@ -12,19 +12,16 @@
 //! first keystroke after loading (it builds the header index), then p50/p99/max over every
 //! keystroke, and the query alone.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod common;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tidings::core::state::{Action, Clock, Effect, SearchKey, State};
-use tidings::keymap::Keymap;
-use tidings::shell::app::App;
+use tidings::core::state::{Action, Effect, SearchKey};
 use tidings::sources::SourceSpec;
 use tidings::sources::fetch::{FetchOptions, Fetcher};
 use tidings::sources::pipeline::{BATCH_EVERY, Pipeline, collect};
 use tidings::sources::search_index::{SearchIndex, index_pending, pending};
-use tidings::ui::theme::Theme;
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
@@ -53,22 +50,9 @@ fn words_of(title: &str) -> Option<String> {
 }
 
 fn main() -> std::io::Result<()> {
-    let mut dirs: Vec<PathBuf> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .map(PathBuf::from)
-        .collect();
-    if dirs.is_empty() {
-        let base = PathBuf::from("/tmp/tidings-bench/corpus-100000");
-        dirs = vec![base.join("feeds"), base.join("articles")];
-    }
-    if let Some(missing) = dirs.iter().find(|d| !d.exists()) {
-        eprintln!(
-            "{} does not exist: run scripts/bench.sh first (it generates the corpora), or pass folders",
-            missing.display()
-        );
+    let Some(dirs) = common::corpus_dirs(100_000) else {
         return Ok(());
-    }
+    };
     let specs: Vec<SourceSpec> = dirs.iter().cloned().map(SourceSpec::Path).collect();
     let fetcher = Fetcher::new(FetchOptions::default());
     let probe = collect(
@@ -87,21 +71,7 @@ fn main() -> std::io::Result<()> {
         probe.articles.len()
     ));
     drop(probe);
-    let fetcher = Fetcher::new(FetchOptions {
-        cache_dir: Some(cache.clone()),
-        ..Default::default()
-    });
-    let outcome = collect(
-        &specs,
-        &Pipeline {
-            fetcher: &fetcher,
-            archive: None,
-            prepare: &|_, _| {},
-            cached_first: true,
-            warm: true,
-            batch_every: BATCH_EVERY,
-        },
-    );
+    let outcome = common::load(&specs, &cache);
     let articles = outcome.articles;
 
     let t = Instant::now();
@@ -142,15 +112,7 @@ fn main() -> std::io::Result<()> {
     }
     queries.push("\"central bank\"".into());
 
-    let state = State::new(
-        Clock {
-            now: chrono::Utc::now(),
-            tz: chrono::FixedOffset::east_opt(0).expect("offset"),
-        },
-        None,
-    );
-    let Ok(terminal) = Terminal::new(TestBackend::new(200, 60));
-    let mut app = App::new(terminal, state, Keymap::default(), Theme::default())?;
+    let mut app = common::app()?;
     app.dispatch(Action::Resize {
         width: 200,
         height: 60,

@@ -13,7 +13,6 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tidings::core::state::{Action, Effect, SearchKey};
 use tidings::sources::SourceSpec;
@@ -93,22 +92,9 @@ fn report(name: &str, runs: &[Times]) {
 }
 
 fn main() -> std::io::Result<()> {
-    let mut dirs: Vec<PathBuf> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .map(PathBuf::from)
-        .collect();
-    if dirs.is_empty() {
-        let base = PathBuf::from("/tmp/tidings-bench/corpus-10000");
-        dirs = vec![base.join("feeds"), base.join("articles")];
-    }
-    if let Some(missing) = dirs.iter().find(|d| !d.exists()) {
-        eprintln!(
-            "{} does not exist: run scripts/bench.sh first (it generates the corpora), or pass folders",
-            missing.display()
-        );
+    let Some(dirs) = common::corpus_dirs(10_000) else {
         return Ok(());
-    }
+    };
     let specs: Vec<SourceSpec> = dirs.into_iter().map(SourceSpec::Path).collect();
     let work = std::env::temp_dir().join(format!("tidings-startup-{}", std::process::id()));
     let mut cold = Vec::new();
