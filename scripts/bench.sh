@@ -37,9 +37,11 @@ inproc=${INPROC:-1}
 startup=${STARTUP:-0}
 cargo build --release --quiet
 cargo bench --bench search --bench first_frame --no-run --quiet 2>/dev/null
-bin=$PWD/target/release/tidings
 mkdir -p "$base"
 work=$(mktemp -d)
+# A copy, so that a rebuild in the same checkout during the run does not change the binary.
+cp target/release/tidings "$work/tidings"
+bin=$work/tidings
 sessions=()
 cleanup() {
   for s in "${sessions[@]}"; do tmux kill-session -t "$s" 2>/dev/null || true; done
@@ -73,7 +75,7 @@ summarize() {
     {t[NR]=$1; if ($2>m) m=$2; if ($3==124) cut=1}
     END {
       if (cut) printf "did not finish within %d min", lim/60
-      else printf "%s s, %d MB", t[int((NR+1)/2)], m/1024
+      else printf "%s s, %d MiB", t[int((NR+1)/2)], m/1024
     }'
 }
 
@@ -143,19 +145,26 @@ for n in $sizes; do
   # Reader, warm: one run in tmux until the reader has written head.bin, then timed runs.
   s="bench$$-$n"
   sessions+=("$s")
-  tmux new-session -d -s "$s" -x 120 -y 40 \
-    "$bin ${dirs[*]} --cache-dir $d/cache --data-dir $d/cache.data; sleep 30"
+  # tmux can fail when a server is exiting (the previous session was its last): retry.
+  for _ in 1 2 3 4 5; do
+    tmux new-session -d -s "$s" -x 120 -y 40 \
+      "$bin ${dirs[*]} --cache-dir $d/cache --data-dir $d/cache.data; sleep 30" && break
+    sleep 1
+  done
   wait_for "$d/cache/head.bin" 600 || echo "warning: no head.bin after 10 min" >&2
   sleep 2
   tmux send-keys -t "$s" q 2>/dev/null || true
   sleep 1
   tmux kill-session -t "$s" 2>/dev/null || true
-  ffw=$(scripts/first_frame.sh "$bin" "$d/cache" "$r" "${dirs[@]}" | awk '/^median/ {print $2}')
+  sleep 1
+  ffw=$(scripts/first_frame.sh "$bin" "$d/cache" "$r" "${dirs[@]}" || true)
+  ffw=$(awk '/^median/ {print $2}' <<<"$ffw")
   res[ff_warm,$n]="${ffw:-?} ms"
   ffc=$(for i in $(seq "$r"); do
-      scripts/first_frame.sh "$bin" "$d/cold$i" 1 "${dirs[@]}" | awk '/^median/ {print $2}'
+      sleep 1
+      scripts/first_frame.sh "$bin" "$d/cold$i" 1 "${dirs[@]}" || true
       rm -rf "$d/cold$i" "$d/cold$i.data"
-    done | sort -n | awk '{t[NR]=$1} END {print t[int((NR+1)/2)]}')
+    done | awk '/^median/ {print $2}' | sort -n | awk '{t[NR]=$1} END {print t[int((NR+1)/2)]}')
   res[ff_cold,$n]="${ffc:-?} ms"
   echo "reader first frame with headlines: warm ${res[ff_warm,$n]}, cold ${res[ff_cold,$n]} (medians); newsboat —"
 
