@@ -152,7 +152,15 @@ impl fmt::Display for ArticleId {
 
 /// 64-bit FNV-1a: tiny, fast and stable across Rust versions (unlike `DefaultHasher`).
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a64_more(FNV_START, bytes)
+}
+
+/// Where an FNV-1a hash starts (see [`fnv1a64_more`]).
+pub const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Goes on hashing `bytes` from hash `h`: `fnv1a64_more(fnv1a64(a), b) == fnv1a64(a ++ b)`,
+/// so several fields hash without being copied together.
+pub fn fnv1a64_more(mut h: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);

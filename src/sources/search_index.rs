@@ -12,7 +12,7 @@
 //!
 //! The choice of FTS5 over tantivy, and the measurements behind it: docs/performance.md.
 
-use crate::core::model::{Article, ArticleId};
+use crate::core::model::{Article, ArticleId, FNV_START, fnv1a64_more};
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -57,14 +57,10 @@ pub fn article_id(rowid: i64) -> ArticleId {
 /// link, word count, source). Known without reading the body: a changed body changes the word
 /// count in all but freak cases, and a feed that edits an item usually edits more.
 pub fn doc_hash(a: &Article) -> u64 {
-    // FNV-1a over the fields in turn (no copy: this runs over every article at each load).
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |bytes: &[u8]| {
-        for &b in bytes.iter().chain(b"\0") {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    };
+    // FNV-1a over the fields in turn, each ended by a NUL (no copy: this runs over every
+    // article at each load).
+    let mut h = FNV_START;
+    let mut feed = |bytes: &[u8]| h = fnv1a64_more(fnv1a64_more(h, bytes), b"\0");
     feed(a.title.as_bytes());
     feed(a.standfirst.as_deref().unwrap_or("").as_bytes());
     feed(a.source.as_bytes());
