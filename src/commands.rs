@@ -14,6 +14,7 @@ use chrono::Local;
 use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
+use std::rc::Rc;
 
 /// Exit status for bad usage (unknown category or id, bad arguments).
 const USAGE: u8 = 2;
@@ -309,31 +310,14 @@ fn stdout_width() -> Option<usize> {
         .filter(|&w| w > 0)
 }
 
-/// The first category in the tree's spelling (the most common one across sources), and how
+/// The first category (spelled as the library's tree spells it: see `Library::new`), and how
 /// many more there are.
-fn category_cell(a: &Article, names: &std::collections::HashMap<Vec<String>, String>) -> String {
-    let name = |p: &crate::core::model::CategoryPath| {
-        names
-            .get(&p.key())
-            .cloned()
-            .unwrap_or_else(|| p.to_string())
-    };
+fn category_cell(a: &Article) -> String {
     match a.categories.as_slice() {
         [] => String::new(),
-        [one] => name(one),
-        [first, rest @ ..] => format!("{} +{}", name(first), rest.len()),
+        [one] => one.to_string(),
+        [first, rest @ ..] => format!("{first} +{}", rest.len()),
     }
-}
-
-/// Every tree node's path, by its lowercase levels.
-fn tree_names(articles: &[&Article]) -> std::collections::HashMap<Vec<String>, String> {
-    let tree = CategoryTree::build(articles.iter().copied());
-    (0..tree.nodes.len())
-        .map(|n| {
-            let path = tree.category_of(n);
-            (path.key(), path.to_string())
-        })
-        .collect()
 }
 
 type Memo<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
@@ -352,18 +336,47 @@ fn memo<K: std::hash::Hash + Eq, V: Clone>(
     v
 }
 
-/// `2026-11-24 08:15` (as `format_date_short`, without parsing a format string per line).
-fn date_cell(date: chrono::DateTime<chrono::Utc>, tz: &Local) -> String {
-    use chrono::{Datelike, Timelike};
-    let d = date.with_timezone(tz);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        d.year(),
-        d.month(),
-        d.day(),
-        d.hour(),
-        d.minute()
-    )
+/// `2026-11-24 08:15` in the local zone (as `format_date_short`), written into `out`.
+///
+/// The zone's offset is asked once per quarter hour met (`offsets`): every offset in use is a
+/// whole number of quarter hours and changes at a local whole or half hour, so within a UTC
+/// quarter hour it cannot change, and asking chrono per line was a tenth of a big `list`.
+fn push_date_cell(
+    out: &mut String,
+    date: chrono::DateTime<chrono::Utc>,
+    offsets: &mut Memo<i64, i32>,
+) {
+    use chrono::{Datelike, Offset, TimeZone, Timelike};
+    const QUARTER: i64 = 900;
+    let secs = date.timestamp();
+    let offset = *offsets.entry(secs.div_euclid(QUARTER)).or_insert_with(|| {
+        Local
+            .offset_from_utc_datetime(&date.naive_utc())
+            .fix()
+            .local_minus_utc()
+    });
+    let d = date.naive_utc() + chrono::TimeDelta::seconds(i64::from(offset));
+    // Two decimal digits of `n` (below 100).
+    let two = |out: &mut String, n: u32| {
+        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    };
+    match u32::try_from(d.year()) {
+        Ok(year) if year <= 9999 => {
+            two(out, year / 100);
+            two(out, year % 100);
+        }
+        // As chrono prints years of more than four digits.
+        _ => out.push_str(&d.format("%Y").to_string()),
+    }
+    out.push('-');
+    two(out, d.month());
+    out.push('-');
+    two(out, d.day());
+    out.push(' ');
+    two(out, d.hour());
+    out.push(':');
+    two(out, d.minute());
 }
 
 /// Read and star marks by article id, from the data folder (none without one).
@@ -387,70 +400,79 @@ fn load_marks(args: &SourceArgs) -> MarkMap {
 
 /// The lines `tidings list` prints: date, category, source, title, aligned by display width;
 /// when some article is starred (`starred`, one per article), a `★` column first.
-/// `max_width` (a terminal's) truncates the title; `None` prints it whole.
-pub fn list_lines(
+/// `max_width` (a terminal's) truncates the title; `None` prints it whole. Each line goes to
+/// `each` with its article's index as it is made (one buffer for all: a big archive's lines
+/// are never all in memory).
+pub fn each_list_line(
     articles: &[&Article],
     starred: &[bool],
     max_width: Option<usize>,
-) -> Vec<String> {
+    mut each: impl FnMut(usize, &str) -> io::Result<()>,
+) -> io::Result<()> {
     const DATE: usize = 16;
     let star_col = starred.iter().any(|&s| s);
     let star_w = if star_col { 2 } else { 0 };
-    let names = tree_names(articles);
-    // Category cells by the article's category list; widths and fitted cells by their text.
-    let mut cat_memo: Memo<&[crate::core::model::CategoryPath], std::rc::Rc<str>> =
-        Default::default();
-    let cats: Vec<std::rc::Rc<str>> = articles
+    // Category cells by the article's first category (shared by a feed's items, and by
+    // articles with the same category once the library has spelled it) and their count.
+    let cell_key = |a: &Article| {
+        (
+            a.categories.first().map(|p| p.levels().as_ptr() as usize),
+            a.categories.len(),
+        )
+    };
+    // One pass over the categories (a big archive's articles are far apart in memory).
+    let mut cell_of: Memo<(Option<usize>, usize), u32> = Default::default();
+    let mut cells: Vec<String> = Vec::new();
+    let cell_ix: Vec<u32> = articles
         .iter()
         .map(|a| {
-            memo(&mut cat_memo, a.categories.as_slice(), |_| {
-                category_cell(a, &names).into()
+            *cell_of.entry(cell_key(a)).or_insert_with(|| {
+                cells.push(category_cell(a));
+                (cells.len() - 1) as u32
             })
         })
         .collect();
-    let mut widths: Memo<&str, usize> = Default::default();
-    let cat_w = cats
-        .iter()
-        .map(|c| memo(&mut widths, &**c, |c| width(c)))
-        .max()
-        .unwrap_or(0)
-        .min(28);
+    let cat_w = cells.iter().map(|c| width(c)).max().unwrap_or(0).min(28);
+    let mut widths: Memo<*const u8, usize> = Default::default();
     let src_w = articles
         .iter()
-        .map(|a| memo(&mut widths, &*a.source, |s| width(s)))
+        .map(|a| memo(&mut widths, a.source.as_ptr(), |_| width(&a.source)))
         .max()
         .unwrap_or(0)
         .min(20);
-    let tz = Local;
-    let mut fitted: Memo<(&str, &str), std::rc::Rc<str>> = Default::default();
-    articles
-        .iter()
-        .zip(&cats)
-        .enumerate()
-        .map(|(i, (a, cat))| {
-            let star = match (star_col, starred.get(i).copied().unwrap_or(false)) {
-                (false, _) => "",
-                (true, true) => "★ ",
-                (true, false) => "  ",
-            };
-            let date = if a.dated {
-                date_cell(a.date, &tz)
-            } else {
-                fit("undated", DATE)
-            };
-            let rest = memo(&mut fitted, (&**cat, &*a.source), |_| {
-                format!("{}  {}  ", fit(cat, cat_w), fit(&a.source, src_w)).into()
-            });
-            let title = match max_width {
-                Some(w) => truncate(
-                    &a.title,
-                    w.saturating_sub(star_w + DATE + 2 + width(&rest)).max(10),
-                ),
-                None => a.title.clone(),
-            };
-            format!("{star}{date}  {rest}{title}")
-        })
-        .collect()
+    let undated = fit("undated", DATE);
+    let mut offsets = Memo::default();
+    let mut fitted: Memo<(u32, *const u8), Rc<str>> = Default::default();
+    let mut line = String::new();
+    for (i, a) in articles.iter().enumerate() {
+        line.clear();
+        match (star_col, starred.get(i).copied().unwrap_or(false)) {
+            (false, _) => {}
+            (true, true) => line.push_str("★ "),
+            (true, false) => line.push_str("  "),
+        }
+        if a.dated {
+            push_date_cell(&mut line, a.date, &mut offsets);
+        } else {
+            line.push_str(&undated);
+        }
+        line.push_str("  ");
+        let cat = cell_ix[i];
+        let rest = memo(&mut fitted, (cat, a.source.as_ptr()), |_| {
+            let cell = &cells[cat as usize];
+            format!("{}  {}  ", fit(cell, cat_w), fit(&a.source, src_w)).into()
+        });
+        line.push_str(&rest);
+        match max_width {
+            Some(w) => line.push_str(&truncate(
+                &a.title,
+                w.saturating_sub(star_w + DATE + 2 + width(&rest)).max(10),
+            )),
+            None => line.push_str(&a.title),
+        }
+        each(i, &line)?;
+    }
+    Ok(())
 }
 
 /// What `list` narrows to.
@@ -633,12 +655,11 @@ fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
             let reps: Vec<&Article> = groups.iter().map(|(rep, _)| *rep).collect();
             let starred: Vec<bool> = reps.iter().map(|a| mark(a).1).collect();
             let width = stdout_width().map(|w| w.saturating_sub(12));
-            let lines = list_lines(&reps, &starred, width);
-            for (line, (_, versions)) in lines.iter().zip(&groups) {
-                let n = stories.sources(versions);
+            each_list_line(&reps, &starred, width, |i, line| {
+                let n = stories.sources(&groups[i].1);
                 let s = if n == 1 { "" } else { "s" };
-                writeln!(out, "{line}  [{n} source{s}]")?;
-            }
+                writeln!(out, "{line}  [{n} source{s}]")
+            })?;
         }
     } else if json {
         let items: Vec<JsonArticle> = shown
@@ -652,9 +673,9 @@ fn list(args: &SourceArgs, f: &ListFilter, json: bool) -> io::Result<ExitCode> {
         writeln!(out)?;
     } else {
         let starred: Vec<bool> = shown.iter().map(|a| mark(a).1).collect();
-        for line in list_lines(&shown, &starred, stdout_width()) {
-            writeln!(out, "{line}")?;
-        }
+        each_list_line(&shown, &starred, stdout_width(), |_, line| {
+            writeln!(out, "{line}")
+        })?;
     }
     out.flush()?;
     exit_without_freeing(lib);
@@ -851,4 +872,29 @@ fn categories(args: &SourceArgs, json: bool) -> io::Result<ExitCode> {
     out.flush()?;
     exit_without_freeing(lib);
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_cells_match_the_local_format_across_years_and_quarter_hours() {
+        let mut offsets = Memo::default();
+        let start = 1_600_000_000_i64;
+        // Every 7 minutes 13 seconds for two years (both sides of every DST change of the
+        // zone the tests run in), then a few far dates.
+        let mut times: Vec<i64> = (0..145_000).map(|k| start + k * 433).collect();
+        times.extend([0, 86_399, 253_402_300_799]);
+        for t in times {
+            let date = chrono::DateTime::from_timestamp(t, 0).unwrap();
+            let mut cell = String::new();
+            push_date_cell(&mut cell, date, &mut offsets);
+            assert_eq!(
+                cell,
+                crate::core::text::format_date_short(date, &Local),
+                "{t}"
+            );
+        }
+    }
 }

@@ -139,12 +139,18 @@ pub fn closest_categories(query: &str, tree: &CategoryTree, limit: usize) -> Vec
 /// the paths through that node (ties to the one that sorts first), so `world news / europe`
 /// prints as *World News / Europe* wherever the tree counts it there.
 pub fn respell(articles: &mut [Article]) {
-    // Uses of each path as spelled; distinct paths are few even in a big archive.
-    let mut uses: FastMap<&CategoryPath, usize> = FastMap::default();
+    // Uses of each path: first by its allocation (a feed's items share their paths, so this
+    // counts without hashing any text: hashing every path's levels was a tenth of a warm
+    // `list`), then by text; distinct paths are few even in a big archive.
+    let mut by_alloc: FastMap<usize, (&CategoryPath, usize)> = FastMap::default();
     for a in articles.iter() {
         for p in &a.categories {
-            *uses.entry(p).or_default() += 1;
+            by_alloc.entry(alloc_of(p)).or_insert((p, 0)).1 += 1;
         }
+    }
+    let mut uses: FastMap<&CategoryPath, usize> = FastMap::default();
+    for &(p, n) in by_alloc.values() {
+        *uses.entry(p).or_default() += n;
     }
     // (lowercase levels down to a node) -> spelling of its last level -> uses
     let mut spellings: FastMap<Vec<String>, FastMap<&str, usize>> = FastMap::default();
@@ -166,7 +172,7 @@ pub fn respell(articles: &mut [Article]) {
                 .map(|(s, _)| (k, s))
         })
         .collect();
-    let renamed: FastMap<CategoryPath, CategoryPath> = uses
+    let renamed: FastMap<&CategoryPath, CategoryPath> = uses
         .keys()
         .filter_map(|p| {
             let key = p.key();
@@ -178,20 +184,31 @@ pub fn respell(articles: &mut [Article]) {
                 })
                 .collect();
             (levels.iter().zip(p.levels()).any(|(a, b)| *a != b.as_str()))
-                .then(|| CategoryPath::from_levels(&levels).map(|q| ((*p).clone(), q)))
+                .then(|| CategoryPath::from_levels(&levels).map(|q| (*p, q)))
                 .flatten()
         })
         .collect();
     if renamed.is_empty() {
         return;
     }
+    // By allocation again. The old paths are held here, so no allocation is freed and reused
+    // while articles are changed.
+    let renamed: FastMap<usize, (CategoryPath, CategoryPath)> = by_alloc
+        .iter()
+        .filter_map(|(&at, (p, _))| Some((at, ((*p).clone(), renamed.get(p)?.clone()))))
+        .collect();
     for a in articles.iter_mut() {
         for p in &mut a.categories {
-            if let Some(q) = renamed.get(p) {
+            if let Some((_, q)) = renamed.get(&alloc_of(p)) {
                 *p = q.clone();
             }
         }
     }
+}
+
+/// Where a path's levels are: the same for clones of one path.
+fn alloc_of(p: &CategoryPath) -> usize {
+    p.levels().as_ptr() as usize
 }
 
 /// One node of the category tree.

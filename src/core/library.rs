@@ -43,7 +43,7 @@ impl Library {
     /// one (their stand-in date, a file's time, says nothing of the news); ties by title, then
     /// id, so the order never depends on load order. Category paths are spelled as the tree
     /// spells them (see [`respell`]), so every view prints one spelling.
-    pub fn new(articles: Vec<Article>) -> Library {
+    pub fn new(mut articles: Vec<Article>) -> Library {
         // Articles are large: sort their indices, then move each article once.
         let mut order: Vec<usize> = {
             let mut seen: HashSet<&str, foldhash::fast::RandomState> =
@@ -66,7 +66,6 @@ impl Library {
         });
         // Put each kept article at its place in the order in place (a big archive is not copied
         // twice): `dest[i]` is where article `i` goes; dropped repeats go to the end.
-        let mut articles = articles;
         let kept = order.len();
         let mut dest = vec![usize::MAX; articles.len()];
         for (k, &i) in order.iter().enumerate() {
