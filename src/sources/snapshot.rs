@@ -14,9 +14,12 @@
 //! ```
 //!
 //! Strings are a `u32` length and UTF-8 bytes, integers little-endian. A payload holds one file's
-//! result (see [`encode_result`]). Only the index is read at start-up; a payload is read (with a
-//! positioned read, from any thread) and decoded only when its file's stamp still matches, so the
-//! snapshot is never in memory whole, and entries carried over unchanged are copied as bytes.
+//! result (see [`encode_result`]): a hashed head (the warnings and a table of blocks) and the
+//! articles in blocks of about [`BLOCK_BYTES`], each with its own hash. Only the index is read at
+//! start-up; a payload is read (with positioned reads, from any thread) and decoded only when its
+//! file's stamp still matches, a block at a time and a big feed's blocks on every core, so neither
+//! the snapshot nor a big payload is ever in memory whole; entries carried over unchanged are
+//! copied as bytes.
 //! Safety: the file is written to a temporary file, synced and renamed over the old one; a
 //! snapshot from another format or version is replaced quietly; one with a wrong length or hash
 //! is ignored with a warning (a payload with a wrong hash, alone: its file is parsed again) and
@@ -37,7 +40,11 @@ const MAGIC: &[u8; 16] = b"tidings-snapshot";
 /// Bumped whenever the layout or what a payload means changes.
 /// 5: the liberal feed parser (issue 12) reads more of the same files.
 /// 6: Markdown rendered, UTF-16 text read, README-like files skipped in folders (issue 14).
-pub const FORMAT: u32 = 6;
+/// 7: payloads in hashed blocks (issue 15).
+pub const FORMAT: u32 = 7;
+/// A payload's articles are cut into blocks of about this many bytes. Reading a 10 MB feed's
+/// payload whole held it in memory next to its articles and decoded it on one core.
+pub const BLOCK_BYTES: usize = 256 * 1024;
 /// Parsers change between versions: a snapshot written by another version is not trusted.
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Entries not used for this long are dropped at the next save.
@@ -277,23 +284,13 @@ impl Snapshot {
             .map(|e| e.payload)
     }
 
-    /// The bytes of an old payload, checked against its hash.
-    fn payload(&self, p: PayloadRef) -> Option<Vec<u8>> {
-        let f = self.file.as_ref()?;
-        let bytes = read_at(&f.file, f.base.checked_add(p.offset)?, p.len as usize).ok()?;
-        (hash(&bytes) == p.hash).then_some(bytes)
-    }
-
     /// Reads and decodes a payload found by [`Snapshot::lookup`]; `None` if it cannot be read
     /// or does not decode (the file is then parsed again).
     pub fn decode(&self, p: PayloadRef) -> Option<FileResult> {
-        let bytes = self.payload(p)?;
-        let mut r = Reader {
-            bytes: &bytes,
-            at: 0,
-        };
-        let result = decode_result(&mut r).ok()?;
-        (r.at == r.bytes.len()).then_some(result)
+        let f = self.file.as_ref()?;
+        let base = f.base.checked_add(p.offset)?;
+        let read = |at: usize, len: usize| read_at(&f.file, base + at as u64, len);
+        decode_payload(p.len as usize, &read).ok()
     }
 
     /// Keeps an old entry, unchanged, for the next save.
@@ -581,33 +578,173 @@ fn put_body_ref(out: &mut Vec<u8>, at: &BodyRef) {
 /// the warnings, or the warning it was skipped with. The origin and body reference the file's
 /// articles share are written once.
 pub fn encode_result(out: &mut Vec<u8>, result: &FileResult) {
+    let mut head = Vec::new();
+    let mut blocks = Vec::new();
     match result {
         Ok((articles, warnings)) => {
-            out.push(0);
+            head.push(0);
             let origin = articles.first().map_or("", |a| &*a.origin);
             let shared = articles.iter().find_map(|a| a.stored());
-            put_str(out, origin);
+            put_str(&mut head, origin);
             match shared {
                 Some(at) => {
-                    out.push(1);
-                    put_body_ref(out, at);
+                    head.push(1);
+                    put_body_ref(&mut head, at);
                 }
-                None => out.push(0),
+                None => head.push(0),
             }
-            put_u32(out, articles.len() as u32);
-            for a in articles {
-                encode_article(out, a, origin, shared);
-            }
-            put_u32(out, warnings.len() as u32);
+            put_u32(&mut head, articles.len() as u32);
+            put_u32(&mut head, warnings.len() as u32);
             for w in warnings {
-                put_warning(out, w);
+                put_warning(&mut head, w);
+            }
+            // (length, articles, hash) of each block
+            let mut table: Vec<(u32, u32, u64)> = Vec::new();
+            let (mut start, mut count) = (0, 0);
+            for (i, a) in articles.iter().enumerate() {
+                encode_article(&mut blocks, a, origin, shared);
+                count += 1;
+                if blocks.len() - start >= BLOCK_BYTES || i + 1 == articles.len() {
+                    let block = &blocks[start..];
+                    table.push((block.len() as u32, count, hash(block)));
+                    (start, count) = (blocks.len(), 0);
+                }
+            }
+            put_u32(&mut head, table.len() as u32);
+            for (len, count, h) in table {
+                put_u32(&mut head, len);
+                put_u32(&mut head, count);
+                put_u64(&mut head, h);
             }
         }
         Err(w) => {
-            out.push(1);
-            put_warning(out, w);
+            head.push(1);
+            put_warning(&mut head, w);
         }
     }
+    put_u32(out, head.len() as u32);
+    put_u64(out, hash(&head));
+    out.extend_from_slice(&head);
+    out.extend_from_slice(&blocks);
+}
+
+/// Decodes a payload of `len` bytes that `read(at, len)` reads a piece of: the head first, then
+/// the blocks, each checked against its hash (on every core when there are several).
+fn decode_payload(
+    len: usize,
+    read: &(dyn Fn(usize, usize) -> io::Result<Vec<u8>> + Sync),
+) -> Decoded<FileResult> {
+    use rayon::prelude::*;
+    use std::borrow::Cow;
+    // Small payloads (most files) are read at once.
+    const FIRST_READ: usize = 64 * 1024;
+    let first = read(0, len.min(FIRST_READ)).map_err(|e| e.to_string())?;
+    // The bytes at..at+n of the payload.
+    let piece = |at: usize, n: usize| -> Decoded<Cow<'_, [u8]>> {
+        match at.checked_add(n) {
+            Some(end) if end <= first.len() => Ok(Cow::Borrowed(&first[at..end])),
+            Some(end) if end <= len => read(at, n).map(Cow::Owned).map_err(|e| e.to_string()),
+            _ => Err("it ends too early".into()),
+        }
+    };
+    let mut r = Reader {
+        bytes: &first,
+        at: 0,
+    };
+    let (head_len, head_hash) = (r.u32()? as usize, r.u64()?);
+    let head = piece(12, head_len)?;
+    if hash(&head) != head_hash {
+        return Err("the head's hash does not match".into());
+    }
+    let mut r = Reader {
+        bytes: &head,
+        at: 0,
+    };
+    let end_of_head = 12 + head_len;
+    let result = match r.u8()? {
+        0 => {
+            let origin: Arc<str> = r.str()?.into();
+            let body = match r.u8()? {
+                0 => None,
+                1 => Some(r.body_ref()?),
+                _ => return Err("bad body tag".into()),
+            };
+            let total = r.u32()? as usize;
+            let n = r.count(8)?;
+            let mut warnings = Vec::with_capacity(n);
+            for _ in 0..n {
+                warnings.push(r.warning()?);
+            }
+            // (offset in the payload, length, articles, hash) of each block
+            let mut blocks = Vec::with_capacity(r.count(16)?);
+            let mut at = end_of_head;
+            for _ in 0..blocks.capacity() {
+                let (n, count, h) = (r.u32()? as usize, r.u32()? as usize, r.u64()?);
+                blocks.push((at, n, count, h));
+                at = at.checked_add(n).ok_or("a block is too long")?;
+            }
+            if at != len || blocks.iter().map(|b| b.2).sum::<usize>() != total {
+                return Err("the blocks do not fill the payload".into());
+            }
+            let block = |&(at, n, count, h): &(usize, usize, usize, u64)| {
+                let bytes = piece(at, n)?;
+                if hash(&bytes) != h {
+                    return Err("a block's hash does not match".to_string());
+                }
+                let mut r = Reader {
+                    bytes: &bytes,
+                    at: 0,
+                };
+                let mut shared = PerFile {
+                    origin: origin.clone(),
+                    body: body.clone(),
+                    source: None,
+                    paths: Vec::new(),
+                };
+                // An article takes at least 40 bytes: a wrong count cannot allocate much.
+                let mut articles = Vec::with_capacity(count.min(n / 40));
+                for _ in 0..count {
+                    articles.push(decode_article(&mut r, &mut shared)?);
+                }
+                if r.at != bytes.len() {
+                    return Err("a block is longer than its articles".into());
+                }
+                Ok(articles)
+            };
+            let parts: Vec<Vec<Article>> = match blocks.len() {
+                0 | 1 => blocks.iter().map(block).collect::<Decoded<_>>()?,
+                _ => blocks.par_iter().map(block).collect::<Decoded<_>>()?,
+            };
+            let articles = match parts.len() {
+                1 => parts.into_iter().next().unwrap_or_default(),
+                _ => {
+                    let mut all = Vec::with_capacity(total);
+                    for p in parts {
+                        all.extend(p);
+                    }
+                    all
+                }
+            };
+            Ok((articles, warnings))
+        }
+        1 => {
+            if end_of_head != len {
+                return Err("a skipped file's payload has blocks".into());
+            }
+            Err(r.warning()?)
+        }
+        _ => return Err("bad result tag".into()),
+    };
+    if r.at != head.len() {
+        return Err("the head is longer than its fields".into());
+    }
+    Ok(result)
+}
+
+/// [`decode_payload`] of a payload in memory.
+#[cfg(test)]
+fn decode_result(bytes: &[u8]) -> Decoded<FileResult> {
+    decode_payload(bytes.len(), &|at, n| Ok(bytes[at..at + n].to_vec()))
 }
 
 pub(super) fn encode_article(
@@ -743,38 +880,6 @@ impl<'a> Reader<'a> {
             origin: self.string()?,
             message: self.string()?,
         })
-    }
-}
-
-fn decode_result(r: &mut Reader<'_>) -> Decoded<FileResult> {
-    match r.u8()? {
-        0 => {
-            let origin: Arc<str> = r.str()?.into();
-            let body = match r.u8()? {
-                0 => None,
-                1 => Some(r.body_ref()?),
-                _ => return Err("bad body tag".into()),
-            };
-            let n = r.count(40)?;
-            let mut articles = Vec::with_capacity(n);
-            let mut shared = PerFile {
-                origin,
-                body,
-                source: None,
-                paths: Vec::new(),
-            };
-            for _ in 0..n {
-                articles.push(decode_article(r, &mut shared)?);
-            }
-            let n = r.count(8)?;
-            let mut warnings = Vec::with_capacity(n);
-            for _ in 0..n {
-                warnings.push(r.warning()?);
-            }
-            Ok(Ok((articles, warnings)))
-        }
-        1 => Ok(Err(r.warning()?)),
-        _ => Err("bad result tag".into()),
     }
 }
 

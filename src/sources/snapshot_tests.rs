@@ -170,11 +170,7 @@ fn a_payload_that_does_not_decode_is_a_miss_not_a_panic() {
         Vec::new(),
         vec![0, 0, 0, 0, 0, 9],
     ] {
-        let mut r = Reader {
-            bytes: &bytes,
-            at: 0,
-        };
-        assert!(decode_result(&mut r).is_err(), "{bytes:?}");
+        assert!(decode_result(&bytes).is_err(), "{bytes:?}");
     }
 }
 
@@ -249,4 +245,63 @@ fn the_hash_sees_single_bit_changes_and_lengths() {
     }
     assert_ne!(hash(&data[..999]), h);
     assert_ne!(hash(&[]), hash(&[0]));
+}
+
+/// A payload big enough for several blocks, beyond the first read.
+fn big() -> FileResult {
+    // An article encodes to about 250 bytes.
+    let n = (3 * BLOCK_BYTES / 200) as u32;
+    ok(n)
+}
+
+#[test]
+fn a_big_file_is_stored_in_blocks_and_read_back_whole_in_order() {
+    let result = big();
+    let mut payload = Vec::new();
+    encode_result(&mut payload, &result);
+    assert!(payload.len() > 3 * BLOCK_BYTES, "{}", payload.len());
+    // The head's block table: after the 12-byte frame, the tag, origin, body reference, the
+    // article count, the warnings, then the number of blocks.
+    let blocks = {
+        let head_len = u32::from_le_bytes(payload[0..4].try_into().unwrap()) as usize;
+        let mut r = Reader {
+            bytes: &payload[12..12 + head_len],
+            at: 0,
+        };
+        assert_eq!(r.u8().unwrap(), 0, "articles");
+        r.str().unwrap();
+        assert_eq!(r.u8().unwrap(), 1, "a shared body reference");
+        r.body_ref().unwrap();
+        assert_eq!(r.u32().unwrap() as usize, result.as_ref().unwrap().0.len());
+        for _ in 0..r.u32().unwrap() {
+            r.warning().unwrap();
+        }
+        r.u32().unwrap()
+    };
+    assert!((3..=5).contains(&blocks), "{blocks} blocks");
+    assert_eq!(decode_result(&payload).ok(), Some(result.clone()));
+    let dir = tempfile::tempdir().unwrap();
+    save(
+        dir.path(),
+        &[("k1", "r", ok(2)), ("big", "r", result.clone())],
+    );
+    let s = Snapshot::open(Some(dir.path()));
+    assert_eq!(get(&s, "big"), Some(result));
+    assert_eq!(get(&s, "k1"), Some(ok(2)));
+}
+
+#[test]
+fn a_damaged_block_in_the_middle_is_a_miss() {
+    let mut payload = Vec::new();
+    encode_result(&mut payload, &big());
+    for at in [payload.len() / 2, 20, payload.len() - 1] {
+        let mut damaged = payload.clone();
+        damaged[at] ^= 0x10;
+        assert!(decode_result(&damaged).is_err(), "byte {at} changed");
+    }
+    // Cut short, or with bytes after the last block.
+    assert!(decode_result(&payload[..payload.len() - 1]).is_err());
+    let mut longer = payload.clone();
+    longer.push(0);
+    assert!(decode_result(&longer).is_err());
 }
