@@ -14,8 +14,9 @@ for _ in $(seq "$runs"); do
     tmux new-session -d -s "$session" -x 120 -y 40 \
         "$bin $* --cache-dir $cache --data-dir $cache.data; sleep 30"
     while :; do
-        # A headline row: the unread dot (or blanks) and a date in the headline pane.
-        if tmux capture-pane -p -t "$session" 2>/dev/null | grep -qE '┃.{0,4}20[0-9]{2}-[0-9]{2} '; then
+        # A headline row: the unread dot (or blanks) and a date (or — when undated) in the
+        # headline pane.
+        if tmux capture-pane -p -t "$session" 2>/dev/null | grep -qE '┃.{0,12}(20[0-9]{2}-[0-9]{2}|—) '; then
             break
         fi
         now=$(date +%s%N)

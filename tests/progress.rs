@@ -143,12 +143,19 @@ fn the_status_bar_counts_files_and_batches_keep_the_selection() {
         ],
         warnings: vec![],
     }));
-    app.handle(Msg::Action(Action::Down));
     let selected = |app: &App<TestBackend>| {
         app.state
             .selected_article()
             .map(|i| app.state.lib().articles()[i].title.clone())
     };
+    // Nobody moved the cursor yet: a newer story that comes takes the top row, and the cursor.
+    app.handle(Msg::Action(Action::Loaded {
+        articles: vec![article("n", "Newer story", 3)],
+        warnings: vec![],
+    }));
+    assert_eq!(selected(&app).as_deref(), Some("Newer story"));
+    app.handle(Msg::Action(Action::Down));
+    app.handle(Msg::Action(Action::Down));
     assert_eq!(selected(&app).as_deref(), Some("Oldest story"));
     // A later batch with a newer story above it: the selection stays on the same story.
     app.handle(Msg::Action(Action::Loaded {
@@ -157,12 +164,60 @@ fn the_status_bar_counts_files_and_batches_keep_the_selection() {
     }));
     assert_eq!(selected(&app).as_deref(), Some("Oldest story"));
     app.handle(source(SourceState::Loaded {
-        articles: 3,
+        articles: 4,
         cached: false,
     }));
     app.handle(Msg::Action(Action::LoadingDone));
     let line = status_line(&mut app);
     assert!(!line.contains("Reading"), "{line}");
+}
+
+/// The reader shows articles as they come: its cheapest local source loads first, and the
+/// first chunk's articles come at once rather than after `batch_every`. `list` (which shows
+/// nothing until the end) keeps the order given.
+#[test]
+fn the_reader_loads_its_cheapest_source_first_and_shows_the_first_chunk_at_once() {
+    let big = tempfile::tempdir().unwrap();
+    let mut text = "Categories: World News\n\nOne long story\n\nStandfirst.\n\n".to_string();
+    text.push_str(&"A long paragraph of the big file. ".repeat(20_000));
+    std::fs::write(big.path().join("long.txt"), text).unwrap();
+    let small = tempfile::tempdir().unwrap();
+    write_articles(small.path(), CHUNK + 10);
+    let fetcher = Fetcher::new(FetchOptions::default());
+    let specs = [
+        SourceSpec::Path(big.path().to_path_buf()),
+        SourceSpec::Path(small.path().to_path_buf()),
+    ];
+    let name = |label: &str| match label == big.path().to_string_lossy() {
+        true => "big",
+        false => "small",
+    };
+    for (every, order) in [
+        (Duration::from_secs(3600), ["small", "big"]),
+        (Duration::MAX, ["big", "small"]),
+    ] {
+        let pipeline = Pipeline {
+            fetcher: &fetcher,
+            archive: None,
+            prepare: &|_, _| {},
+            cached_first: true,
+            warm: false,
+            batch_every: every,
+        };
+        let (mut loading, mut batches) = (Vec::new(), Vec::new());
+        pipeline.run(&specs, |e| match e {
+            Event::Loading(label) => loading.push(name(&label)),
+            Event::Reading { articles, .. } => batches.push(articles.len()),
+            _ => {}
+        });
+        assert_eq!(loading, order, "batch_every {every:?}");
+        let first = match every {
+            Duration::MAX => vec![0, 0],
+            _ => vec![CHUNK, 0],
+        };
+        // The small folder's two chunks, then the big folder's one (with its end).
+        assert_eq!(batches, [first, vec![0]].concat(), "batch_every {every:?}");
+    }
 }
 
 #[test]

@@ -243,39 +243,26 @@ fn read_with_snapshot(jobs: &[Job], root: &str, snap: &mut Snapshot) -> Vec<JobR
     out
 }
 
-/// [`load_path`]; with a snapshot, files unchanged since it are not read again and bodies are
-/// left on disk (each article's [`Article::stored`] says where).
-///
-/// Files are read in chunks of [`CHUNK`]; after each, `progress` is called with the files read
-/// so far, the files in all and the articles read so far, which it may take (a reader shows
-/// them as they come); what it leaves is returned at the end.
-pub fn load_path_with(
+/// The files `path` stands for (itself, or what a folder holds, hidden and project files left
+/// out), as jobs; what could not be walked goes to `warnings`.
+fn jobs_of(
     path: &Path,
-    mut snap: Option<&mut Snapshot>,
-    progress: &mut dyn FnMut(usize, usize, &mut Vec<Article>),
-) -> PathLoad {
-    let label = path.to_string_lossy().into_owned();
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            let msg = format!("cannot read: {e}");
-            return (Vec::new(), vec![Warning::new(&label, &msg)], Some(msg));
-        }
-    };
-    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut warnings = Vec::new();
-    let jobs: Vec<Job> = if meta.is_file() {
+    meta: &std::fs::Metadata,
+    canonical: &Path,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Job> {
+    if meta.is_file() {
         let parent = canonical.parent().map(name_of).unwrap_or_default();
         vec![Job {
             path: path.to_path_buf(),
-            body_path: canonical.clone(),
+            body_path: canonical.to_path_buf(),
             id_key: format!("file:{}", canonical.to_string_lossy()),
             folder_category: None,
             default_source: parent,
             sniff: false,
         }]
     } else {
-        let source_name = name_of(&canonical);
+        let source_name = name_of(canonical);
         let mut jobs = Vec::new();
         let walk = walkdir::WalkDir::new(path)
             .follow_links(true)
@@ -307,7 +294,46 @@ pub fn load_path_with(
             }
         }
         jobs
+    }
+}
+
+/// About how many bytes loading `path` reads: its files' sizes (0 when it cannot be read). The
+/// reader loads its cheapest local sources first, so that one huge feed file does not keep every
+/// headline off the screen while it is parsed.
+pub fn local_bytes(path: &Path) -> u64 {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return 0;
     };
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    jobs_of(path, &meta, &canonical, &mut Vec::new())
+        .iter()
+        .filter_map(|j| std::fs::metadata(&j.path).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// [`load_path`]; with a snapshot, files unchanged since it are not read again and bodies are
+/// left on disk (each article's [`Article::stored`] says where).
+///
+/// Files are read in chunks of [`CHUNK`]; after each, `progress` is called with the files read
+/// so far, the files in all and the articles read so far, which it may take (a reader shows
+/// them as they come); what it leaves is returned at the end.
+pub fn load_path_with(
+    path: &Path,
+    mut snap: Option<&mut Snapshot>,
+    progress: &mut dyn FnMut(usize, usize, &mut Vec<Article>),
+) -> PathLoad {
+    let label = path.to_string_lossy().into_owned();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            let msg = format!("cannot read: {e}");
+            return (Vec::new(), vec![Warning::new(&label, &msg)], Some(msg));
+        }
+    };
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut warnings = Vec::new();
+    let jobs = jobs_of(path, &meta, &canonical, &mut warnings);
     let root = format!("files:{}", canonical.to_string_lossy());
     if let Some(snap) = snap.as_deref_mut() {
         // Even with no files: entries of files that are gone are dropped at save.

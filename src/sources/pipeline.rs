@@ -166,10 +166,22 @@ impl Pipeline<'_> {
                 self.archived_server(g, &mut each);
             }
         }
-        for spec in specs
+        let mut local: Vec<&SourceSpec> = specs
             .iter()
             .filter(|s| !matches!(s, SourceSpec::Url(_) | SourceSpec::GReader(_)))
-        {
+            .collect();
+        // Shown as they come: the cheapest sources first, so that the first headlines do not
+        // wait for a huge feed file to be parsed (the order of the library does not depend on
+        // the order of loading).
+        if self.batch_every < Duration::MAX && local.len() > 1 {
+            local.sort_by_cached_key(|s| match s {
+                SourceSpec::Path(p) => files::local_bytes(p),
+                _ => 0,
+            });
+        }
+        // The first batch goes at once, later ones every `batch_every` (none: never).
+        let mut first_batch = self.batch_every < Duration::MAX;
+        for spec in local {
             let label = spec.label();
             each(Event::Loading(label.clone()));
             let started = std::time::Instant::now();
@@ -177,7 +189,10 @@ impl Pipeline<'_> {
             let mut progress = |done, total, articles: &mut Vec<Article>| {
                 files = Some(done);
                 let mut batch = Vec::new();
-                if batch_at.elapsed() >= self.batch_every && done < total {
+                let due =
+                    first_batch && !articles.is_empty() || batch_at.elapsed() >= self.batch_every;
+                if due && done < total {
+                    first_batch = false;
                     batch = std::mem::take(articles);
                     (self.prepare)(&label, &mut batch);
                     earlier += batch.len();

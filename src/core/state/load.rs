@@ -80,8 +80,15 @@ impl State {
     fn kept(&self) -> Kept {
         let id_of = |i: usize| self.lib.articles()[i].id.clone();
         let categories = &self.tree.categories;
+        // While the first load goes on, a cursor nobody moved stays on the top row: the
+        // articles that come later may sort above the first ones shown.
+        let untouched =
+            !self.fresh.first_done && self.list.selected == 0 && self.reader.open.is_none();
         Kept {
-            selected: self.selected_article().map(id_of),
+            selected: match untouched {
+                true => None,
+                false => self.selected_article().map(id_of),
+            },
             reading: self.reader.open.as_ref().map(|r| id_of(r.article)),
             filter_path: match self.list.filter {
                 Filter::Row(TreeRow::Node(n)) => Some(categories.path_of(n).to_lowercase()),
