@@ -34,8 +34,9 @@ pub struct Marks {
     pub(super) last_mark_all: Vec<ArticleId>,
     /// Marks changed by the action being handled, returned as `Effect::SaveMarks`.
     pub(super) unsaved: Vec<Mark>,
-    /// Articles marked here since the last `Action::ServerMarks` (which leaves them alone).
-    pub(super) touched: HashSet<ArticleId, foldhash::fast::RandomState>,
+    /// Articles marked here since the last `Action::ServerMarks` (which leaves them alone), with
+    /// repeats: a set is made of them when server marks come (a hash per mark made `A` slow).
+    pub(super) touched: Vec<ArticleId>,
     /// While a head shows: the counts of the articles it leaves out, added to the counts.
     pub(super) rest: Option<super::RestCounts>,
 }
@@ -151,7 +152,12 @@ impl Marks {
     fn remember(&mut self, i: usize, id: &ArticleId) {
         let (read, starred) = (self.read[i], self.starred[i]);
         self.by_id.insert(id.clone(), (read, starred));
-        self.touched.insert(id.clone());
+        self.touched.push(id.clone());
+        // Marking again and again without a server: repeats dropped now and then.
+        if self.touched.len() > 2 * self.by_id.len() + 1024 {
+            self.touched.sort_unstable();
+            self.touched.dedup();
+        }
         self.unsaved.push(Mark {
             id: id.clone(),
             read,
@@ -193,7 +199,11 @@ impl State {
                     } else {
                         Vec::new()
                     };
-                    for j in std::iter::once(i).chain(others) {
+                    // `i` is in the list (no search for it there); a story's others may not be.
+                    if self.set_read_listed(i, true) {
+                        marked.push(self.lib.articles()[i].id.clone());
+                    }
+                    for j in others {
                         if self.set_read(j, true) {
                             marked.push(self.lib.articles()[j].id.clone());
                         }
@@ -212,7 +222,10 @@ impl State {
                 }
             }
             Action::ServerMarks(mut marks) => {
-                let touched = std::mem::take(&mut self.marks.touched);
+                let touched: HashSet<ArticleId, foldhash::fast::RandomState> =
+                    std::mem::take(&mut self.marks.touched)
+                        .into_iter()
+                        .collect();
                 marks.retain(|m| !touched.contains(&m.id));
                 self.marks.remember_all(marks);
                 self.marks.apply(self.lib.articles());
@@ -244,11 +257,21 @@ impl State {
 
     /// Sets an article's read mark, keeping every count in step; returns whether it changed.
     pub(super) fn set_read(&mut self, i: usize, read: bool) -> bool {
+        let listed = self.list.visible.binary_search(&i).is_ok();
+        self.set_read_in(i, read, listed)
+    }
+
+    /// [`State::set_read`] of an article known to be in the list.
+    fn set_read_listed(&mut self, i: usize, read: bool) -> bool {
+        self.set_read_in(i, read, true)
+    }
+
+    fn set_read_in(&mut self, i: usize, read: bool, listed: bool) -> bool {
         let id = &self.lib.articles()[i].id;
         if !self.marks.set_read(i, id, self.tree.members_of(i), read) {
             return false;
         }
-        if self.list.visible.binary_search(&i).is_ok() {
+        if listed {
             count(&mut self.list.visible_unread, read);
         }
         true

@@ -836,6 +836,36 @@ fn read_and_star_marks_count_everywhere() {
     assert_eq!(fresh.marks.by_id[&a_id], (true, false));
 }
 
+/// Marks made here are remembered for the next server state with repeats, and the repeats
+/// are dropped before they grow past the marks themselves.
+#[test]
+fn marking_again_and_again_keeps_what_it_remembers_bounded() {
+    let mut s = state();
+    for _ in 0..3_001 {
+        update(&mut s, Action::ToggleRead);
+    }
+    assert!(
+        s.marks.touched.len() <= 2 * s.marks.by_id.len() + 1025,
+        "{} remembered for {} marks",
+        s.marks.touched.len(),
+        s.marks.by_id.len()
+    );
+    let i = s.selected_article().unwrap();
+    let id = s.lib.articles()[i].id.clone();
+    let read = s.marks.read[i];
+    let server = Mark {
+        id: id.clone(),
+        read: !read,
+        starred: false,
+    };
+    update(&mut s, Action::ServerMarks(vec![server]));
+    assert_eq!(
+        s.marks.by_id[&id].0, read,
+        "marked here: the server's state waits"
+    );
+    assert!(s.marks.touched.is_empty());
+}
+
 #[test]
 fn unread_only_keeps_the_current_article() {
     let mut s = state();
