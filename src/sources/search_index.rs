@@ -207,9 +207,12 @@ impl SearchIndex {
     /// Which of these articles must be (re)indexed: unknown ones, and those whose header hash
     /// changed. Returns their positions in `articles` with their hashes.
     pub fn stale(&self, articles: &[Article]) -> Vec<(usize, u64)> {
+        use rayon::prelude::*;
         let known = self.known();
+        let known: &HashMap<u64, u64> = &known;
+        // On every core: hashing every header is most of a `list --search`'s own work.
         articles
-            .iter()
+            .par_iter()
             .enumerate()
             .filter_map(|(i, a)| {
                 let id = rowid(&a.id)? as u64;
