@@ -170,10 +170,11 @@ impl Pipeline<'_> {
             .iter()
             .filter(|s| !matches!(s, SourceSpec::Url(_) | SourceSpec::GReader(_)))
             .collect();
-        // Shown as they come: the cheapest sources first, so that the first headlines do not
-        // wait for a huge feed file to be parsed (the order of the library does not depend on
-        // the order of loading).
-        if self.batch_every < Duration::MAX && local.len() > 1 {
+        // Shown as they come, on a cold start: the cheapest sources first, so that the first
+        // headlines do not wait for a huge feed file to be parsed (the order of the library does
+        // not depend on the order of loading). A warm start decodes every source quickly and
+        // would only pay for the walk.
+        if self.batch_every < Duration::MAX && local.len() > 1 && snap.is_empty() {
             local.sort_by_cached_key(|s| match s {
                 SourceSpec::Path(p) => files::local_bytes(p),
                 _ => 0,
