@@ -119,3 +119,62 @@ fn a_damaged_index_is_rebuilt_with_a_warning() {
     assert_eq!(titles.len(), 1);
     assert!(!stderr.contains("search.sqlite"), "{stderr}");
 }
+
+/// The reader's start-up: the index is not built while local files are read (it would take a
+/// core from parsing them); it starts once they are, and then indexes them all.
+#[test]
+fn the_reader_indexes_after_the_local_files_are_read_not_while() {
+    use std::sync::Arc;
+    use tidings::core::state::Action;
+    use tidings::shell::app::Msg;
+    use tidings::shell::worker::Worker;
+    use tidings::sources::SourceSpec;
+    use tidings::sources::fetch::{FetchOptions, Fetcher};
+    let dir = tempfile::tempdir().unwrap();
+    let n = tidings::sources::files::CHUNK * 2 + 10;
+    for i in 0..n {
+        article(
+            dir.path(),
+            &format!("s{i:04}.txt"),
+            &format!("Story {i}"),
+            "A body with words.",
+        );
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let fetcher = Fetcher::new(FetchOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+        ..FetchOptions::default()
+    });
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = Worker::new(
+        fetcher,
+        None,
+        tx,
+        vec![SourceSpec::Path(dir.path().to_path_buf())],
+        Arc::new(tidings::config::Config::default()),
+        None,
+    );
+    worker.start().unwrap();
+    let (mut stored, mut indexed_before, mut last) = (false, 0, (0, 0));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while last.0 < n || last.1 < n {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(Msg::Action(Action::StoredLoaded)) => stored = true,
+            Ok(Msg::Action(Action::IndexProgress { indexed, total })) => {
+                if !stored {
+                    indexed_before = indexed_before.max(indexed);
+                }
+                last = (indexed, total);
+            }
+            Ok(_) => {}
+            Err(e) => panic!("{e}: indexed {last:?} of {n}"),
+        }
+    }
+    assert!(stored);
+    assert_eq!(
+        indexed_before, 0,
+        "nothing indexed while the files were read"
+    );
+    assert_eq!(last, (n, n));
+}
