@@ -311,10 +311,12 @@ fn body_of(e: &RawEntry, base: Option<String>) -> Body {
     let summary = e.summary.as_ref().filter(|s| !s.is_blank());
     let (body, standfirst) = match (content, summary) {
         (Some(c), s) => {
-            let start = line_of(&Text::new(prefix(&c.value, 1024), c.kind));
+            // The start of the content is rendered only for a summary to compare with (it
+            // costs an HTML parse per entry).
+            let start = || line_of(&Text::new(prefix(&c.value, 1024), c.kind));
             let stand = s.map(line_of).filter(|t| {
                 let t = t.trim_end_matches(['…', '.']).trim_end();
-                !t.is_empty() && t.chars().count() <= 300 && !start.starts_with(t)
+                !t.is_empty() && t.chars().count() <= 300 && !start().starts_with(t)
             });
             (Some(c), stand)
         }
