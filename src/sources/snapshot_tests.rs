@@ -305,3 +305,28 @@ fn a_damaged_block_in_the_middle_is_a_miss() {
     longer.push(0);
     assert!(decode_result(&longer).is_err());
 }
+
+#[test]
+fn new_payloads_wait_for_the_save_in_a_spill_file_not_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Snapshot::open(Some(dir.path()));
+    s.begin_root("r");
+    s.record("k1", "r", "ctx", stamp(10), &ok(3));
+    s.record("k2", "r", "ctx", stamp(10), &big());
+    assert!(
+        s.new
+            .values()
+            .all(|e| matches!(e.payload, Payload::Spilled(_))),
+        "every payload spilled"
+    );
+    // Nothing but the snapshot is left in the folder (the spill file has no name).
+    s.save().unwrap();
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, [FILE_NAME]);
+    let s = Snapshot::open(Some(dir.path()));
+    assert_eq!(get(&s, "k1"), Some(ok(3)));
+    assert_eq!(get(&s, "k2"), Some(big()));
+}
