@@ -246,3 +246,39 @@ fn a_refresh_says_what_it_did_until_the_next() {
     let line = status_line(&mut app);
     assert!(!line.contains("re-read"), "{line}");
 }
+
+/// `collect` (what `list` uses) keeps the sources' articles in their order, whichever source is
+/// the biggest (the biggest one's vector is kept and the others moved into it).
+#[test]
+fn collect_keeps_the_order_of_the_sources_whichever_is_biggest() {
+    let small = tempfile::tempdir().unwrap();
+    write_articles(small.path(), 2);
+    let big = tempfile::tempdir().unwrap();
+    write_articles(big.path(), 5);
+    let fetcher = Fetcher::new(FetchOptions::default());
+    let pipeline = Pipeline {
+        fetcher: &fetcher,
+        archive: None,
+        prepare: &|_, _| {},
+        cached_first: false,
+        warm: false,
+        batch_every: Duration::MAX,
+    };
+    let origin_dir = |a: &Article| {
+        let origin = std::path::Path::new(&*a.origin);
+        origin.parent().unwrap().to_path_buf()
+    };
+    for (first, second) in [(&small, &big), (&big, &small)] {
+        let specs = [
+            SourceSpec::Path(first.path().to_path_buf()),
+            SourceSpec::Path(second.path().to_path_buf()),
+        ];
+        let out = tidings::sources::pipeline::collect(&specs, &pipeline);
+        let dirs: Vec<_> = out.articles.iter().map(origin_dir).collect();
+        let n = |d: &tempfile::TempDir| std::fs::read_dir(d.path()).unwrap().count();
+        let expected: Vec<_> = std::iter::repeat_n(first.path().to_path_buf(), n(first))
+            .chain(std::iter::repeat_n(second.path().to_path_buf(), n(second)))
+            .collect();
+        assert_eq!(dirs, expected);
+    }
+}

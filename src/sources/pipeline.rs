@@ -492,9 +492,12 @@ pub fn collect(specs: &[SourceSpec], pipeline: &Pipeline<'_>) -> LoadOutcome {
                 articles: d.count(),
                 failure: if d.loaded() { None } else { d.failure },
             });
-            // Moved when it is the first (articles are large: no second copy of a big archive).
-            if outcome.articles.is_empty() {
-                outcome.articles = d.articles;
+            // Articles are large: the bigger vector stays and the smaller one is moved into it
+            // (its own place kept: earlier sources first), so a big archive is never copied
+            // next to itself. A big source after a small one cost 24 MB of peak at 110k.
+            if d.articles.len() > outcome.articles.len() {
+                let earlier = std::mem::replace(&mut outcome.articles, d.articles);
+                outcome.articles.splice(0..0, earlier);
             } else {
                 outcome.articles.extend(d.articles);
             }
