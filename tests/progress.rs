@@ -172,6 +172,19 @@ fn the_status_bar_counts_files_and_batches_keep_the_selection() {
     assert!(!line.contains("Reading"), "{line}");
 }
 
+/// A pipeline without a snapshot or an archive (every file parsed), giving batches every
+/// `every` (`Duration::MAX`: none, as `list`).
+fn cold(fetcher: &Fetcher, every: Duration) -> Pipeline<'_> {
+    Pipeline {
+        fetcher,
+        archive: None,
+        prepare: &|_, _| {},
+        cached_first: true,
+        warm: false,
+        batch_every: every,
+    }
+}
+
 /// The reader shows articles as they come: its cheapest local source loads first, and the
 /// first chunk's articles come at once rather than after `batch_every`. `list` (which shows
 /// nothing until the end) keeps the order given.
@@ -196,14 +209,7 @@ fn the_reader_loads_its_cheapest_source_first_and_shows_the_first_chunk_at_once(
         (Duration::from_secs(3600), ["small", "big"]),
         (Duration::MAX, ["big", "small"]),
     ] {
-        let pipeline = Pipeline {
-            fetcher: &fetcher,
-            archive: None,
-            prepare: &|_, _| {},
-            cached_first: true,
-            warm: false,
-            batch_every: every,
-        };
+        let pipeline = cold(&fetcher, every);
         let (mut loading, mut batches) = (Vec::new(), Vec::new());
         pipeline.run(&specs, |e| match e {
             Event::Loading(label) => loading.push(name(&label)),
@@ -256,14 +262,7 @@ fn collect_keeps_the_order_of_the_sources_whichever_is_biggest() {
     let big = tempfile::tempdir().unwrap();
     write_articles(big.path(), 5);
     let fetcher = Fetcher::new(FetchOptions::default());
-    let pipeline = Pipeline {
-        fetcher: &fetcher,
-        archive: None,
-        prepare: &|_, _| {},
-        cached_first: false,
-        warm: false,
-        batch_every: Duration::MAX,
-    };
+    let pipeline = cold(&fetcher, Duration::MAX);
     let origin_dir = |a: &Article| {
         let origin = std::path::Path::new(&*a.origin);
         origin.parent().unwrap().to_path_buf()
