@@ -28,16 +28,21 @@ fn search(home: &Path, dir: &Path, query: &str) -> (Vec<String>, String) {
     (titles, String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
-#[test]
-fn list_search_finds_words_in_bodies_through_the_index_and_follows_changes() {
-    let home = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
+/// The article whose body alone says "Görlitz".
+fn sleeper_trains(dir: &Path) {
     article(
-        dir.path(),
+        dir,
         "a.txt",
         "Sleeper trains return",
         "Carriages built in Görlitz.",
     );
+}
+
+#[test]
+fn list_search_finds_words_in_bodies_through_the_index_and_follows_changes() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    sleeper_trains(dir.path());
     article(
         dir.path(),
         "b.txt",
@@ -94,12 +99,7 @@ fn list_search_finds_words_in_bodies_through_the_index_and_follows_changes() {
 fn a_damaged_index_is_rebuilt_with_a_warning() {
     let home = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    article(
-        dir.path(),
-        "a.txt",
-        "Sleeper trains return",
-        "Carriages built in Görlitz.",
-    );
+    sleeper_trains(dir.path());
     assert_eq!(search(home.path(), dir.path(), "gorlitz").0.len(), 1);
     let cache = home.path().join("tidings");
     for ext in ["-wal", "-shm"] {
