@@ -6,7 +6,7 @@ use ratatui::backend::TestBackend;
 use std::sync::Arc;
 use tidings::core::model::{Article, ArticleId, CategoryPath};
 use tidings::core::state::{Action, Clock, State, StoryGroup};
-use tidings::core::story::{StoryIndex, StoryInput};
+use tidings::core::story::{StoryId, StoryIndex, StoryInput};
 use tidings::keymap::Keymap;
 use tidings::shell::app::{App, Msg};
 use tidings::ui::theme::Theme;
@@ -211,4 +211,49 @@ fn reading_a_story_marks_every_version_unless_story_marks_is_one() {
         "the story still has unread versions: it counts once"
     );
     assert_eq!(europe(&one), 2);
+}
+
+/// One update may move a version to a story told before the story it leaves: it stays in its
+/// new story (it showed as a headline of its own when the old story's update dropped it).
+#[test]
+fn a_version_moved_to_a_story_told_first_stays_in_it() {
+    let mut app = app();
+    let articles: Vec<Article> = ["x", "m", "y", "z"]
+        .iter()
+        .enumerate()
+        .map(|(n, k)| {
+            article(
+                k,
+                &format!("Source {k}"),
+                10 + n as i64,
+                &format!("Story {k}"),
+            )
+        })
+        .collect();
+    app.handle(Msg::Action(Action::Loaded {
+        articles: articles.clone(),
+        warnings: vec![],
+    }));
+    let group = |id: &str, members: &[&str]| StoryGroup {
+        id: StoryId::of_article(ArticleId::from_key(id)),
+        members: (members.iter())
+            .map(|k| (ArticleId::from_key(k), Arc::from(format!("Source {k}"))))
+            .collect(),
+        representative: ArticleId::from_key(id),
+    };
+    let before = titles(&app).len();
+    app.handle(Msg::Action(Action::Stories {
+        changed: vec![group("x", &["x", "m"])],
+        removed: vec![],
+    }));
+    assert_eq!(titles(&app).len(), before - 1);
+    // m leaves x's story for y's, and z joins x's; y's story is told first.
+    app.handle(Msg::Action(Action::Stories {
+        changed: vec![group("y", &["y", "m"]), group("x", &["x", "z"])],
+        removed: vec![],
+    }));
+    let shown = titles(&app);
+    assert_eq!(shown.len(), before - 2, "{shown:?}");
+    assert!(!shown.contains(&"Story m".to_string()), "{shown:?}");
+    assert!(!shown.contains(&"Story z".to_string()), "{shown:?}");
 }

@@ -86,14 +86,22 @@ impl Stories {
     pub(super) fn set(&mut self, changed: Vec<StoryGroup>) {
         for g in changed {
             if let Some(old) = self.groups.remove(&g.id) {
-                for (m, _) in old.members {
-                    self.of.remove(&m);
-                }
+                self.forget(&g.id, old);
             }
             for (m, _) in &g.members {
                 self.of.insert(m.clone(), g.id.clone());
             }
             self.groups.insert(g.id.clone(), g);
+        }
+    }
+
+    /// Drops the members of story `id` (as it was) from `of`, but those that moved to another
+    /// story already: one update may move a version to a story told before its old one.
+    fn forget(&mut self, id: &StoryId, old: StoryGroup) {
+        for (m, _) in old.members {
+            if self.of.get(&m) == Some(id) {
+                self.of.remove(&m);
+            }
         }
     }
 
@@ -158,9 +166,7 @@ impl State {
                 let s = &mut self.stories;
                 for id in removed {
                     if let Some(g) = s.groups.remove(&id) {
-                        for (m, _) in g.members {
-                            s.of.remove(&m);
-                        }
+                        s.forget(&id, g);
                     }
                     s.unfolded.remove(&id);
                 }
