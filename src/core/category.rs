@@ -206,6 +206,13 @@ pub fn respell(articles: &mut [Article]) {
     }
 }
 
+/// One category path met while the tree is built: each level with its node, and how many
+/// times the path was met.
+struct PathNodes<'a> {
+    levels: Vec<(usize, &'a str)>,
+    uses: usize,
+}
+
 /// Where a path's levels are: the same for clones of one path.
 fn alloc_of(p: &CategoryPath) -> usize {
     p.levels().as_ptr() as usize
@@ -249,9 +256,11 @@ impl CategoryTree {
         // (parent, level as spelled) -> node: most levels are met spelled as before, and this
         // finds them without lowercasing or allocating.
         let mut exact: FastMap<(Option<usize>, &'a str), usize> = FastMap::default();
-        // node -> spelling -> uses
-        let mut spellings: Vec<FastMap<&'a str, usize>> = Vec::new();
-        let mut touched: Vec<usize> = Vec::new();
+        // The articles of a file share their paths: each path (by where its levels are) is
+        // walked once, and its other uses only counted.
+        let mut by_alloc: FastMap<usize, usize> = FastMap::default();
+        let mut paths: Vec<PathNodes<'a>> = Vec::new();
+        let mut touched: Vec<u32> = Vec::new();
         for article in articles {
             tree.total += 1;
             if article.categories.is_empty() {
@@ -261,38 +270,51 @@ impl CategoryTree {
             }
             touched.clear();
             for path in &article.categories {
-                let mut parent = None;
-                for (depth, level) in path.levels().iter().enumerate() {
-                    let node = match exact.get(&(parent, level.as_str())) {
-                        Some(&n) => n,
-                        None => {
-                            let key = (parent, level.to_lowercase());
-                            let n = *index.entry(key).or_insert_with(|| {
-                                tree.nodes.push(CategoryNode {
-                                    name: level.clone(),
-                                    depth,
-                                    parent,
-                                    children: Vec::new(),
-                                    count: 0,
+                let p = *by_alloc.entry(alloc_of(path)).or_insert_with(|| {
+                    let mut levels = Vec::new();
+                    let mut parent = None;
+                    for (depth, level) in path.levels().iter().enumerate() {
+                        let node = match exact.get(&(parent, level.as_str())) {
+                            Some(&n) => n,
+                            None => {
+                                let key = (parent, level.to_lowercase());
+                                let n = *index.entry(key).or_insert_with(|| {
+                                    tree.nodes.push(CategoryNode {
+                                        name: level.clone(),
+                                        depth,
+                                        parent,
+                                        children: Vec::new(),
+                                        count: 0,
+                                    });
+                                    tree.nodes.len() - 1
                                 });
-                                spellings.push(FastMap::default());
-                                tree.nodes.len() - 1
-                            });
-                            exact.insert((parent, level.as_str()), n);
-                            n
-                        }
-                    };
-                    *spellings[node].entry(level.as_str()).or_default() += 1;
-                    touched.push(node);
-                    parent = Some(node);
-                }
+                                exact.insert((parent, level.as_str()), n);
+                                n
+                            }
+                        };
+                        levels.push((node, level.as_str()));
+                        parent = Some(node);
+                    }
+                    paths.push(PathNodes { levels, uses: 0 });
+                    paths.len() - 1
+                });
+                paths[p].uses += 1;
+                touched.extend(paths[p].levels.iter().map(|&(n, _)| n as u32));
             }
             touched.sort_unstable();
             touched.dedup();
             for &n in &touched {
-                tree.nodes[n].count += 1;
+                tree.nodes[n as usize].count += 1;
             }
-            members.push(touched.iter().map(|&n| n as u32).collect());
+            members.push(touched.clone());
+        }
+        // node -> spelling -> uses
+        let mut spellings: Vec<FastMap<&'a str, usize>> =
+            vec![FastMap::default(); tree.nodes.len()];
+        for path in &paths {
+            for &(n, level) in &path.levels {
+                *spellings[n].entry(level).or_default() += path.uses;
+            }
         }
         for (i, uses) in spellings.into_iter().enumerate() {
             // Most used spelling; ties go to the one that sorts first, for a stable result.
