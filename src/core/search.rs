@@ -23,14 +23,29 @@ fn fold_char(c: char, out: &mut String) {
 /// Lowercase, accents stripped: `Zürich` and `zurich` fold alike.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    if s.is_ascii() {
-        out.push_str(&s.to_ascii_lowercase());
-        return out;
-    }
-    for c in s.chars() {
-        fold_char(c, &mut out);
-    }
+    fold_into(s, &mut out);
     out
+}
+
+/// Appends `s` folded (see [`fold`]): runs of ASCII are lowercased at once, other characters
+/// one by one.
+pub fn fold_into(s: &str, out: &mut String) {
+    let mut rest = s;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        fold_char(c, out);
+        rest = &rest[c.len_utf8()..];
+    }
 }
 
 /// The folded text an article is searched in: title, source, standfirst and body (a pending
@@ -42,23 +57,25 @@ pub fn index_text(a: &Article) -> String {
 /// [`index_text`] of article `a` with the body of `body` (the same article read back from
 /// disk, which may carry nothing but its body).
 pub fn index_text_of(a: &Article, body: &Article) -> String {
-    let mut raw = String::with_capacity(a.title.len() + 256);
-    raw.push_str(&a.title);
-    raw.push('\n');
-    raw.push_str(&a.source);
-    raw.push('\n');
+    let mut out = String::with_capacity(a.title.len() + 256);
+    let line = |text: &str, out: &mut String| {
+        fold_into(text, out);
+        out.push('\n');
+    };
+    line(&a.title, &mut out);
+    line(&a.source, &mut out);
     if let Some(s) = &a.standfirst {
-        raw.push_str(s);
-        raw.push('\n');
+        line(s, &mut out);
     }
     for b in body.blocks() {
-        raw.push_str(&b.text);
-        raw.push('\n');
+        line(&b.text, &mut out);
     }
     if let Some(p) = body.pending() {
+        let mut raw = String::new();
         strip_tags(&p.html, &mut raw);
+        fold_into(&raw, &mut out);
     }
-    fold(&raw)
+    out
 }
 
 /// Appends the text of HTML with its tags skipped (entities left as written).
@@ -237,6 +254,27 @@ impl Matcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs of ASCII folded at once fold as each character alone does.
+    #[test]
+    fn folding_runs_equals_folding_each_character() {
+        for text in [
+            "",
+            "ABC def",
+            "Zürich",
+            "ÉTÉ à Paris",
+            "“Quoted” — Київ, ŁÓDŹ and 東京 MIXED case İstanbul ß",
+            "trailing é",
+            "é leading",
+        ] {
+            let mut each = String::new();
+            text.chars().for_each(|c| fold_char(c, &mut each));
+            assert_eq!(fold(text), each, "{text}");
+            let mut appended = "Kept ".to_string();
+            fold_into(text, &mut appended);
+            assert_eq!(appended, format!("Kept {each}"));
+        }
+    }
 
     #[test]
     fn folding() {
