@@ -61,6 +61,7 @@ fn main() -> std::io::Result<()> {
             fetcher: &fetcher,
             archive: None,
             prepare: &|_, _| {},
+            read: &|_, _| {},
             cached_first: true,
             warm: false,
             batch_every: BATCH_EVERY,

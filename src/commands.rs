@@ -224,6 +224,7 @@ fn load(args: &SourceArgs, fetcher: &Fetcher, hidden: bool) -> Result<Library, E
                 args.settings.filters.drop_hidden(articles);
             }
         },
+        read: &|_, _| {},
         cached_first: false,
         warm: true,
         batch_every: std::time::Duration::MAX,

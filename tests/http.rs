@@ -812,6 +812,7 @@ fn the_pipeline_falls_back_to_the_cached_copy() {
         fetcher: &fetcher,
         archive: None,
         prepare: &named,
+        read: &|_, _| {},
         cached_first,
         warm: true,
         batch_every: tidings::sources::pipeline::BATCH_EVERY,

@@ -11,7 +11,7 @@ use tidings::keymap::Keymap;
 use tidings::shell::app::{App, Msg};
 use tidings::sources::SourceSpec;
 use tidings::sources::fetch::{FetchOptions, Fetcher};
-use tidings::sources::files::CHUNK;
+use tidings::sources::files::{CHUNK, chunk_len};
 use tidings::sources::pipeline::{Event, Pipeline};
 use tidings::ui::theme::Theme;
 
@@ -39,10 +39,17 @@ fn a_folder_reports_files_read_and_gives_articles_in_batches() {
             a.source = "Prepared".into();
         }
     };
+    // Every article is read once, prepared, before it is reported.
+    let read = std::sync::atomic::AtomicUsize::new(0);
+    let count_read = |_: &str, articles: &[Article]| {
+        assert!(articles.iter().all(|a| &*a.source == "Prepared"));
+        read.fetch_add(articles.len(), std::sync::atomic::Ordering::SeqCst);
+    };
     let pipeline = Pipeline {
         fetcher: &fetcher,
         archive: None,
         prepare: &tag,
+        read: &count_read,
         cached_first: true,
         warm: true,
         // Every chunk gives its articles.
@@ -62,6 +69,7 @@ fn a_folder_reports_files_read_and_gives_articles_in_batches() {
             assert!(articles.iter().all(|a| &*a.source == "Prepared"));
             batches.push(articles.len());
             total += articles.len();
+            assert!(total <= read.load(std::sync::atomic::Ordering::SeqCst));
         }
         Event::Done(d) => {
             assert!(d.articles.iter().all(|a| &*a.source == "Prepared"));
@@ -70,11 +78,27 @@ fn a_folder_reports_files_read_and_gives_articles_in_batches() {
         }
         _ => {}
     });
-    assert_eq!(progress, [(CHUNK, n), (CHUNK * 2, n), (n, n)]);
+    // Chunks of an eighth of the folder (more than the smallest chunk here).
+    let c = chunk_len(n);
+    assert_eq!(c, n / 8);
+    let steps: Vec<usize> = (c..n).step_by(c).chain([n]).collect();
+    assert_eq!(steps.len(), 9);
+    let expected: Vec<(usize, usize)> = steps.iter().map(|&d| (d, n)).collect();
+    assert_eq!(progress, expected);
     // The last chunk's articles come with the source's end, not as a batch.
-    assert_eq!(batches, [CHUNK, CHUNK, 0]);
+    let mut sizes = vec![c; steps.len() - 1];
+    sizes.push(0);
+    assert_eq!(batches, sizes);
     assert_eq!(total, n);
-    assert_eq!(done, Some((CHUNK * 2, n, Some(n))));
+    assert_eq!(read.into_inner(), n);
+    assert_eq!(done, Some((c * (steps.len() - 1), n, Some(n))));
+}
+
+#[test]
+fn chunks_are_an_eighth_of_a_folder_within_bounds() {
+    assert_eq!(chunk_len(10), 64);
+    assert_eq!(chunk_len(1_000), 125);
+    assert_eq!(chunk_len(100_000), CHUNK);
 }
 
 fn app() -> App<TestBackend> {
@@ -179,6 +203,7 @@ fn cold(fetcher: &Fetcher, every: Duration) -> Pipeline<'_> {
         fetcher,
         archive: None,
         prepare: &|_, _| {},
+        read: &|_, _| {},
         cached_first: true,
         warm: false,
         batch_every: every,
@@ -217,11 +242,13 @@ fn the_reader_loads_its_cheapest_source_first_and_shows_the_first_chunk_at_once(
             _ => {}
         });
         assert_eq!(loading, order, "batch_every {every:?}");
-        let first = match every {
-            Duration::MAX => vec![0, 0],
-            _ => vec![CHUNK, 0],
-        };
-        // The small folder's two chunks, then the big folder's one (with its end).
+        let c = chunk_len(CHUNK + 10);
+        let chunks = (CHUNK + 10).div_ceil(c);
+        let mut first = vec![0; chunks];
+        if every != Duration::MAX {
+            first[0] = c;
+        }
+        // The small folder's chunks, then the big folder's one (with its end).
         assert_eq!(batches, [first, vec![0]].concat(), "batch_every {every:?}");
     }
 }
@@ -279,5 +306,66 @@ fn collect_keeps_the_order_of_the_sources_whichever_is_biggest() {
             .chain(std::iter::repeat_n(second.path().to_path_buf(), n(second)))
             .collect();
         assert_eq!(dirs, expected);
+    }
+}
+
+/// At start-up the reader shows the local files' headlines first and groups them into stories
+/// once they are read (grouping took a core from parsing): every story comes after the files
+/// are read and after its versions are shown, and the stories are those of the whole folder.
+#[test]
+fn stories_are_grouped_once_the_files_are_read_and_told_after_their_articles() {
+    use std::collections::HashSet;
+    use std::sync::Arc;
+    use tidings::shell::worker::Worker;
+    let dir = tempfile::tempdir().unwrap();
+    // Two versions of each story (one link, two sources), over several chunks.
+    let m = 300;
+    for i in 0..m {
+        for (n, source) in ["Wire", "Paper"].iter().enumerate() {
+            let text = format!(
+                "Source: {source}\nLink: https://news.example/story-{i}\n\nStory {i} by {source}\n\nThe standfirst.\n"
+            );
+            std::fs::write(dir.path().join(format!("s{i:04}-{n}.txt")), text).unwrap();
+        }
+    }
+    assert!(chunk_len(2 * m) < 2 * m);
+    let cache = tempfile::tempdir().unwrap();
+    let fetcher = Fetcher::new(FetchOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+        ..FetchOptions::default()
+    });
+    let (tx, rx) = std::sync::mpsc::channel();
+    let specs = vec![SourceSpec::Path(dir.path().to_path_buf())];
+    let config = Arc::new(tidings::config::Config::default());
+    Worker::new(fetcher, None, tx, specs, config, None)
+        .start()
+        .unwrap();
+    let (mut stored, mut shown) = (false, HashSet::new());
+    let mut groups = std::collections::HashMap::new();
+    loop {
+        match rx.recv_timeout(Duration::from_secs(60)).unwrap() {
+            Msg::Action(Action::StoredLoaded) => stored = true,
+            Msg::Action(Action::Loaded { articles, .. }) => {
+                shown.extend(articles.into_iter().map(|a| a.id));
+            }
+            Msg::Action(Action::Stories { changed, removed }) => {
+                assert!(stored, "stories before the files were read");
+                for g in changed {
+                    assert!(g.members.iter().all(|(id, _)| shown.contains(id)));
+                    groups.insert(g.id.clone(), g);
+                }
+                for id in removed {
+                    groups.remove(&id);
+                }
+            }
+            Msg::Action(Action::LoadingDone) => break,
+            _ => {}
+        }
+    }
+    assert_eq!(shown.len(), 2 * m);
+    assert_eq!(groups.len(), m);
+    for g in groups.values() {
+        let sources: HashSet<&str> = g.members.iter().map(|(_, s)| &**s).collect();
+        assert_eq!(sources, HashSet::from(["Wire", "Paper"]));
     }
 }

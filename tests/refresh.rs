@@ -211,6 +211,7 @@ fn the_feed_and_the_server_say_when_to_ask_again() {
         fetcher: &fetcher,
         archive: None,
         prepare: &|_, _| {},
+        read: &|_, _| {},
         cached_first: false,
         warm: false,
         batch_every: Duration::MAX,

@@ -25,6 +25,7 @@ pub fn load(specs: &[SourceSpec], cache: &Path) -> LoadOutcome {
         fetcher: &fetcher,
         archive: None,
         prepare: &|_, _| {},
+        read: &|_, _| {},
         cached_first: true,
         warm: true,
         batch_every: BATCH_EVERY,

@@ -202,6 +202,7 @@ pub fn load_with(specs: &[SourceSpec], opts: &fetch::FetchOptions) -> LoadOutcom
         fetcher: &fetcher,
         archive: None,
         prepare: &|_, _| {},
+        read: &|_, _| {},
         cached_first: false,
         warm: false,
         batch_every: std::time::Duration::MAX,

@@ -112,6 +112,10 @@ pub struct Pipeline<'a> {
     /// Applied to each source's articles with the source's label (the config's names and
     /// categories) before they are reported.
     pub prepare: &'a (dyn Fn(&str, &mut Vec<Article>) + Sync),
+    /// Given every source's articles as soon as they are read and prepared, before they are
+    /// reported: a folder's a chunk of files at a time (the reader reads them for its story
+    /// grouping and search while the next chunk is parsed).
+    pub read: &'a (dyn Fn(&str, &[Article]) + Sync),
     /// Report the cached copies of feed URLs before anything else (the reader's start-up).
     pub cached_first: bool,
     /// Use the warm-start snapshot in the cache folder: local files unchanged since it are
@@ -187,15 +191,24 @@ impl Pipeline<'_> {
             each(Event::Loading(label.clone()));
             let started = std::time::Instant::now();
             let (mut earlier, mut files, mut batch_at) = (0, None, started);
+            // Articles at the start of `articles` already prepared and read.
+            let mut ready = 0;
             let mut progress = |done, total, articles: &mut Vec<Article>| {
                 files = Some(done);
+                if articles.len() > ready {
+                    let mut fresh = articles.split_off(ready);
+                    (self.prepare)(&label, &mut fresh);
+                    (self.read)(&label, &fresh);
+                    articles.append(&mut fresh);
+                    ready = articles.len();
+                }
                 let mut batch = Vec::new();
                 let due =
                     first_batch && !articles.is_empty() || batch_at.elapsed() >= self.batch_every;
                 if due && done < total {
                     first_batch = false;
                     batch = std::mem::take(articles);
-                    (self.prepare)(&label, &mut batch);
+                    ready = 0;
                     earlier += batch.len();
                     batch_at = std::time::Instant::now();
                 }
@@ -207,11 +220,17 @@ impl Pipeline<'_> {
                     articles: batch,
                 });
             };
+            // A folder's articles are prepared and read as they come (`progress`).
             let (articles, warnings, failure) = match spec {
                 SourceSpec::Path(p) => {
                     files::load_path_with(p, self.warm.then_some(&mut snap), &mut progress)
                 }
-                _ => files::load_bundled(),
+                _ => {
+                    let (mut articles, warnings, failure) = files::load_bundled();
+                    (self.prepare)(&label, &mut articles);
+                    (self.read)(&label, &articles);
+                    (articles, warnings, failure)
+                }
             };
             let ms = started.elapsed().as_millis() as u64;
             match &failure {
@@ -226,7 +245,7 @@ impl Pipeline<'_> {
                     tracing::warn!(source = %spec.label(), error = %why, ms, "source failed")
                 }
             }
-            let mut done = self.done(label, articles, warnings, failure, false);
+            let mut done = done_event(label, articles, warnings, failure, false);
             if let Event::Done(d) = &mut done {
                 (d.earlier, d.files) = (earlier, files);
             }
@@ -347,7 +366,7 @@ impl Pipeline<'_> {
         }
     }
 
-    /// A source's articles prepared, as an event.
+    /// A source's articles prepared and read, as an event.
     fn done(
         &self,
         label: String,
@@ -357,18 +376,8 @@ impl Pipeline<'_> {
         cached: bool,
     ) -> Event {
         (self.prepare)(&label, &mut articles);
-        Event::Done(SourceDone {
-            label,
-            articles,
-            earlier: 0,
-            files: None,
-            refresh_hint: None,
-            warnings,
-            failure,
-            cached,
-            marks: Vec::new(),
-            sync: None,
-        })
+        (self.read)(&label, &articles);
+        done_event(label, articles, warnings, failure, cached)
     }
 
     /// One feed's fetch as an event: its articles; or, when it failed, its last good copy
@@ -469,6 +478,28 @@ impl Pipeline<'_> {
             }
         }
     }
+}
+
+/// A source's articles, prepared and read, as an event.
+fn done_event(
+    label: String,
+    articles: Vec<Article>,
+    warnings: Vec<Warning>,
+    failure: Option<String>,
+    cached: bool,
+) -> Event {
+    Event::Done(SourceDone {
+        label,
+        articles,
+        earlier: 0,
+        files: None,
+        refresh_hint: None,
+        warnings,
+        failure,
+        cached,
+        marks: Vec::new(),
+        sync: None,
+    })
 }
 
 /// The event with the refresh hint set (a `Done` event's).

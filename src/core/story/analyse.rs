@@ -59,6 +59,10 @@ pub(super) struct Scratch {
     pub(super) toks: Vec<u32>,
     /// The tokens of the last analysis, given back for reuse.
     pub(super) done: Vec<u32>,
+    /// A canonical link being made.
+    pub(super) link: String,
+    /// The candidate keys being made.
+    pub(super) keys: Vec<u64>,
     pub(super) script_counts: [u32; 10],
     /// The initials of the current run of capitalised words (for acronyms): only the capitalised
     /// words, and with the small words (`of`, `and`) too; and how many capitalised words.

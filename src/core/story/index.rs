@@ -91,6 +91,82 @@ pub(super) fn id_key(id: &ArticleId) -> u64 {
 /// Title words beyond this many (in hash order) are not paired in the candidate index.
 pub(super) const MAX_PAIRED: usize = 10;
 
+/// What the index reads of one article ([`prepare`]): made without the index, on any thread,
+/// and owned, so the articles can go on while the index adds them
+/// ([`StoryIndex::add_prepared`]).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    id: ArticleId,
+    date: DateTime<Utc>,
+    dated: bool,
+    /// Hash of the source's name.
+    source: u64,
+    length: u32,
+    summary: Summary,
+    textual: bool,
+    /// The tokens, then the candidate keys ([`key32`]; only of a text that takes the text
+    /// test): the title's, then the names'. One allocation: a start-up holds them all.
+    words: Vec<u32>,
+    tokens: u32,
+    title_keys: u32,
+    /// Hash of the canonical link.
+    link: Option<u64>,
+}
+
+impl Prepared {
+    pub(super) fn new(input: &StoryInput<'_>, scratch: &mut Scratch) -> Prepared {
+        let analysis = analyse(input.title, input.lead.as_deref(), scratch);
+        let summary = summary(&analysis.tokens, analysis.lang);
+        let textual = input.dated && usize::from(summary.words) >= MIN_WORDS;
+        let mut keys = std::mem::take(&mut scratch.keys);
+        keys.clear();
+        let mut title_key_count = 0;
+        if textual {
+            title_keys(&analysis.tokens, &mut keys);
+            title_key_count = keys.len() as u32;
+            name_keys(&analysis.tokens, &mut keys);
+        }
+        let tokens = analysis.tokens.len() as u32;
+        let mut words = Vec::with_capacity(analysis.tokens.len() + keys.len());
+        words.extend_from_slice(&analysis.tokens);
+        words.extend(keys.iter().map(|&k| key32(k)));
+        scratch.keys = keys;
+        scratch.done = analysis.tokens;
+        let link = input.link.filter(|l| !l.trim().is_empty()).map(|l| {
+            let mut buf = std::mem::take(&mut scratch.link);
+            canonical_link_into(l, &mut buf);
+            let hash = word_hash(buf.as_bytes());
+            scratch.link = buf;
+            hash
+        });
+        Prepared {
+            id: input.id.clone(),
+            date: input.date,
+            dated: input.dated,
+            source: crate::core::model::fnv1a64(input.source.as_bytes()),
+            length: input.words.min(u32::MAX as usize) as u32,
+            summary,
+            textual,
+            tokens,
+            words,
+            title_keys: title_key_count,
+            link,
+        }
+    }
+}
+
+/// Reads articles for the index on every core: the costly part of grouping (words, stems,
+/// keys, the lead of an HTML body), so that [`StoryIndex::add_prepared`] only compares.
+pub fn prepare(articles: &[&Article]) -> Vec<Prepared> {
+    use rayon::prelude::*;
+    articles
+        .par_iter()
+        .map_init(Scratch::default, |scratch, a| {
+            Prepared::new(&StoryInput::from_article(a), scratch)
+        })
+        .collect()
+}
+
 /// The candidate keys of a text: each pair of its title words (aliases included, at most
 /// [`MAX_PAIRED`] words), and each title word that may name something ([`F_KEY`]) alone. Two
 /// texts the text test can accept share one: two title words, or a title word that names
@@ -220,20 +296,33 @@ impl StoryIndex {
     }
 
     /// Adds a batch of articles (an id already indexed is skipped) and regroups the stories
-    /// they touch.
+    /// they touch. On this thread; [`prepare`] reads a batch on every core first, and
+    /// [`StoryIndex::add_prepared`] adds it.
     pub fn add(&mut self, inputs: &[StoryInput<'_>]) -> Added {
         let mut scratch = Scratch::default();
+        let prepared = (inputs.iter())
+            .map(|i| Prepared::new(i, &mut scratch))
+            .collect();
+        self.add_prepared(prepared)
+    }
+
+    /// True when the article is indexed (adding it again changes nothing).
+    pub fn contains(&self, id: &ArticleId) -> bool {
+        self.by_id.contains_key(&id_key(id))
+    }
+
+    /// Adds a batch of articles read by [`prepare`], as [`StoryIndex::add`] does. The stories
+    /// of [`Added::stories`] are in the order of `batch`.
+    pub fn add_prepared(&mut self, batch: Vec<Prepared>) -> Added {
         let mut touched: Vec<u32> = Vec::new();
         let mut edges: Vec<Edge> = Vec::new();
         let mut cands: Vec<u32> = Vec::new();
-        let mut keys: Vec<u64> = Vec::new();
-        let mut link_buf = String::new();
         // In date order: the time slots in use and the candidates' words stay in cache (the
         // result does not depend on the order).
-        let mut order: Vec<usize> = (0..inputs.len()).collect();
-        order.sort_by(|&i, &j| (inputs[i].date, inputs[i].id).cmp(&(inputs[j].date, inputs[j].id)));
-        let mut input_docs: Vec<u32> = vec![NONE; inputs.len()];
-        let n = inputs.len();
+        let mut order: Vec<usize> = (0..batch.len()).collect();
+        order.sort_by(|&i, &j| (batch[i].date, &batch[i].id).cmp(&(batch[j].date, &batch[j].id)));
+        let mut input_docs: Vec<u32> = vec![NONE; batch.len()];
+        let n = batch.len();
         self.docs.reserve(n);
         self.seen.reserve(n);
         self.comps.reserve(n);
@@ -243,43 +332,36 @@ impl StoryIndex {
         self.tokens.reserve(n * 24);
         self.postings.reserve(n * 16);
         for at in order {
-            let input = &inputs[at];
-            if let Some(&d) = self.by_id.get(&id_key(input.id)) {
+            let input = &batch[at];
+            if let Some(&d) = self.by_id.get(&id_key(&input.id)) {
                 input_docs[at] = d;
                 continue;
             }
             let d = self.docs.len() as u32;
             input_docs[at] = d;
             touched.push(d);
-            let analysis = analyse(input.title, input.lead.as_deref(), &mut scratch);
-            let summary = summary(&analysis.tokens, analysis.lang);
-            let textual = input.dated && usize::from(summary.words) >= MIN_WORDS;
             self.docs.push(Doc {
                 id: input.id.clone(),
                 date: input.date.timestamp(),
                 dated: input.dated,
-                source: crate::core::model::fnv1a64(input.source.as_bytes()),
-                summary,
-                textual,
+                source: input.source,
+                summary: input.summary,
+                textual: input.textual,
                 tok_start: self.tokens.len() as u32,
-                tok_len: analysis.tokens.len() as u32,
-                words: input.words.min(u32::MAX as usize) as u32,
+                tok_len: input.tokens,
+                words: input.length,
                 parent: d,
                 slot: NONE,
             });
-            self.tokens.extend_from_slice(&analysis.tokens);
-            keys.clear();
-            title_keys(&analysis.tokens, &mut keys);
-            let title_key_count = keys.len();
-            name_keys(&analysis.tokens, &mut keys);
-            scratch.done = analysis.tokens;
+            let (tokens, keys) = input.words.split_at(input.tokens as usize);
+            self.tokens.extend_from_slice(tokens);
+            let title_key_count = input.title_keys as usize;
             self.seen.push((NONE, 0));
             self.comps.push(Component::default());
-            self.by_id.insert(id_key(input.id), d);
+            self.by_id.insert(id_key(&input.id), d);
             // The same article: equal canonical link.
-            if let Some(link) = input.link.filter(|l| !l.trim().is_empty()) {
-                canonical_link_into(link, &mut link_buf);
-                match self.by_link.entry(word_hash(link_buf.as_bytes())) {
+            if let Some(link) = input.link {
+                match self.by_link.entry(link) {
                     std::collections::hash_map::Entry::Occupied(e) => edges.push(Edge {
                         a: d,
                         b: *e.get(),
@@ -292,7 +374,7 @@ impl StoryIndex {
             }
             // Versions of one event: candidates share a title word and a time slot (this or
             // a neighbouring one), then the text test.
-            if !textual {
+            if !input.textual {
                 continue;
             }
             cands.clear();
@@ -308,7 +390,6 @@ impl StoryIndex {
                 // make a candidate.
                 for (n, &k) in keys.iter().enumerate() {
                     let by_title = n < title_key_count;
-                    let k = key32(k);
                     let at = self.postings.len() as u32;
                     let prev = own.insert(k, at).unwrap_or(NONE);
                     self.postings.push((d, prev));
