@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Time from starting the reader in tmux (120x40) to the first screen that shows a headline.
 # Usage: scripts/first_frame.sh BINARY CACHE_DIR RUNS DIR...
+# With UNTIL set (an extended regex), the time to the first screen that matches it instead:
+# UNTIL='/110000 shown' is the whole library of the 110k corpus in the status bar.
 # The cache folder should hold a warm snapshot (run the reader or `list` once first). Prints
 # each run's milliseconds, then the median. Polls `tmux capture-pane` every few milliseconds, so
 # a number is accurate to about 5 ms.
 set -euo pipefail
 bin=$1 cache=$2 runs=$3
+# A headline row: the unread dot (or blanks) and a date (or — when undated) in the headline
+# pane.
+headline='┃.{0,12}(20[0-9]{2}-[0-9]{2}|—) '
+pattern=${UNTIL:-$headline}
 shift 3
 session="ff$$"
 times=()
@@ -14,9 +20,7 @@ for _ in $(seq "$runs"); do
     tmux new-session -d -s "$session" -x 120 -y 40 \
         "$bin $* --cache-dir $cache --data-dir $cache.data; sleep 30"
     while :; do
-        # A headline row: the unread dot (or blanks) and a date (or — when undated) in the
-        # headline pane.
-        if tmux capture-pane -p -t "$session" 2>/dev/null | grep -qE '┃.{0,12}(20[0-9]{2}-[0-9]{2}|—) '; then
+        if tmux capture-pane -p -t "$session" 2>/dev/null | grep -qE "$pattern"; then
             break
         fi
         now=$(date +%s%N)
