@@ -94,6 +94,21 @@ fn a_folder_reports_files_read_and_gives_articles_in_batches() {
     assert_eq!(done, Some((c * (steps.len() - 1), n, Some(n))));
 }
 
+/// Batches come less often as the library grows (the reader rebuilds it for each).
+#[test]
+fn batches_wait_longer_as_more_articles_were_given() {
+    use tidings::sources::pipeline::{BATCH_EVERY, BATCH_PER_ARTICLE, batch_wait};
+    assert_eq!(batch_wait(BATCH_EVERY, 0), BATCH_EVERY);
+    assert_eq!(batch_wait(BATCH_EVERY, 10_000), BATCH_EVERY);
+    assert_eq!(
+        batch_wait(BATCH_EVERY, 300_000),
+        BATCH_PER_ARTICLE * 300_000
+    );
+    assert!(batch_wait(BATCH_EVERY, 300_000) > batch_wait(BATCH_EVERY, 100_000));
+    assert_eq!(batch_wait(Duration::ZERO, 300_000), Duration::ZERO);
+    assert_eq!(batch_wait(Duration::MAX, 300_000), Duration::MAX);
+}
+
 #[test]
 fn chunks_are_an_eighth_of_a_folder_within_bounds() {
     assert_eq!(chunk_len(10), 64);
