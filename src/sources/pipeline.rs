@@ -240,17 +240,11 @@ impl Pipeline<'_> {
                     articles: batch,
                 });
             };
-            // A folder's articles are prepared and read as they come (`progress`).
             let (articles, warnings, failure) = match spec {
                 SourceSpec::Path(p) => {
                     files::load_path_with(p, self.warm.then_some(&mut snap), &mut progress)
                 }
-                _ => {
-                    let (mut articles, warnings, failure) = files::load_bundled();
-                    (self.prepare)(&label, &mut articles);
-                    (self.read)(&label, &articles);
-                    (articles, warnings, failure)
-                }
+                _ => files::load_bundled(),
             };
             let ms = started.elapsed().as_millis() as u64;
             match &failure {
@@ -266,7 +260,11 @@ impl Pipeline<'_> {
                 }
             }
             given += articles.len();
-            let mut done = done_event(label, articles, warnings, failure, false);
+            // A folder's articles were prepared and read as they came (`progress`).
+            let mut done = match spec {
+                SourceSpec::Path(_) => done_event(label, articles, warnings, failure, false),
+                _ => self.done(label, articles, warnings, failure, false),
+            };
             if let Event::Done(d) = &mut done {
                 (d.earlier, d.files) = (earlier, files);
             }

@@ -306,11 +306,6 @@ impl StoryIndex {
         self.add_prepared(prepared)
     }
 
-    /// True when the article is indexed (adding it again changes nothing).
-    pub fn contains(&self, id: &ArticleId) -> bool {
-        self.by_id.contains_key(&id_key(id))
-    }
-
     /// Adds a batch of articles read by [`prepare`], as [`StoryIndex::add`] does. The stories
     /// of [`Added::stories`] are in the order of `batch`.
     pub fn add_prepared(&mut self, batch: Vec<Prepared>) -> Added {
