@@ -242,16 +242,16 @@ fn article(
     let secs = rng.range(60, 365 * 86_400) as i64;
     Article {
         id: ArticleId::from_key(&format!("bench/{i:07}.txt")),
-        title: title(rng),
+        title: title(rng).into(),
         source: (*rng.pick(&SOURCES)).into(),
-        author,
+        author: author.map(Into::into),
         date: now - Span::seconds(secs),
         dated: true,
-        link,
+        link: link.map(Into::into),
         categories,
         words: Article::count_words(standfirst.as_deref(), &blocks),
-        standfirst,
-        meta: Vec::new(),
+        standfirst: standfirst.map(Into::into),
+        meta: Box::default(),
         origin: format!("bench/{i:07}.txt").into(),
         body: tidings::core::model::Body::Blocks(blocks),
     }
@@ -262,7 +262,7 @@ fn archive(count: usize, now: DateTime<Utc>) -> Archive {
     let mut articles: Vec<Article> = Vec::with_capacity(count);
     // Ten paragraphs of 500 words, dated now: the newest article.
     let mut long = article(0, &mut rng, now, 10, (500, 500));
-    long.title = "A 5,000-word long read: how the Zürich–東京 cable was laid 🚀".to_string();
+    long.title = "A 5,000-word long read: how the Zürich–東京 cable was laid 🚀".into();
     long.date = now;
     long.categories = vec![CategoryPath::parse("World News / Europe").expect("path")];
     long.words = Article::count_words(long.standfirst.as_deref(), long.blocks());
@@ -275,7 +275,7 @@ fn archive(count: usize, now: DateTime<Utc>) -> Archive {
         .map(|a| {
             a.title.len()
                 + a.source.len()
-                + a.standfirst.as_ref().map_or(0, String::len)
+                + a.standfirst.as_deref().map_or(0, str::len)
                 + a.blocks().iter().map(|b| b.text.len()).sum::<usize>()
         })
         .sum();

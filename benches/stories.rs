@@ -254,7 +254,7 @@ fn corpus(n: usize) -> Vec<Item> {
             }
             let lead = StoryInput::from_article(a).lead.map(|l| l.into_owned());
             // Later rounds: shifted by a year per round, some copies reworded a little.
-            let mut title = a.title.clone();
+            let mut title = a.title.to_string();
             if round > 0 && rng.chance(0.5) {
                 let mut words: Vec<String> = title.split_whitespace().map(str::to_string).collect();
                 for w in words.iter_mut() {
@@ -285,21 +285,21 @@ fn articles(items: &[Item]) -> Vec<Article> {
         .enumerate()
         .map(|(i, it)| Article {
             id: ArticleId::from_key(&format!("bench:{i}")),
-            title: it.title.clone(),
+            title: it.title.as_str().into(),
             source: sources[it.source].clone(),
             author: None,
             date: it.date,
             dated: true,
-            link: Some(it.link.clone()),
+            link: Some(it.link.as_str().into()),
             categories: Vec::new(),
-            standfirst: it.lead.clone(),
+            standfirst: it.lead.as_deref().map(Into::into),
             body: tidings::core::model::Body::default(),
             words: it
                 .lead
                 .as_deref()
-                .map_or(0, |l| l.split_whitespace().count())
+                .map_or(0, |l| l.split_whitespace().count() as u32)
                 + 300,
-            meta: Vec::new(),
+            meta: Box::default(),
             origin: origin.clone(),
         })
         .collect()

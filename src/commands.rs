@@ -267,7 +267,7 @@ struct JsonArticle<'a> {
     link: Option<&'a str>,
     categories: Vec<String>,
     standfirst: Option<&'a str>,
-    words: usize,
+    words: u32,
     origin: &'a str,
     /// The marks from the data folder.
     read: bool,

@@ -255,7 +255,7 @@ mod table_tests {
     fn help_and_hints_come_from_the_table() {
         let km = Keymap::default();
         let sections = km.help_table();
-        let titles: Vec<&str> = sections.iter().map(|s| s.title.as_str()).collect();
+        let titles: Vec<&str> = sections.iter().map(|s| &*s.title).collect();
         assert_eq!(
             titles,
             [

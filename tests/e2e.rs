@@ -325,11 +325,11 @@ fn reader_end_to_end_in_tmux() {
 
     let samples = samples();
     let total = samples.len();
-    let all_titles: Vec<&str> = samples.iter().map(|s| s.title.as_str()).collect();
+    let all_titles: Vec<&str> = samples.iter().map(|s| &*s.title).collect();
     let europe: Vec<&str> = samples
         .iter()
         .filter(|s| s.categories.iter().any(|c| c == "world news / europe"))
-        .map(|s| s.title.as_str())
+        .map(|s| &*s.title)
         .collect();
     assert!(
         total > sample_file_count(),

@@ -87,7 +87,7 @@ fn a_bad_rule_is_a_config_error_at_its_place() {
 
 fn article(key: &str) -> Article {
     let mut a = Article::new(ArticleId::from_key(key));
-    a.title = key.to_string();
+    a.title = key.into();
     a.dated = true;
     a.date = chrono::DateTime::from_timestamp(1_764_000_000, 0).unwrap();
     a
@@ -125,7 +125,7 @@ fn read_by_rule_marks_read_unless_marked_otherwise() {
     assert_eq!(s.unread(), 2, "only the ruled one is read");
     let read = |key: &str| {
         let i = (s.lib().articles().iter())
-            .position(|a| a.title == key)
+            .position(|a| *a.title == *key)
             .unwrap();
         s.is_read(i)
     };
@@ -165,7 +165,7 @@ fn stored_marks_apply_before_the_terminal_size_is_known() {
     );
     assert_eq!(s.unread(), 1);
     let i = (s.lib().articles().iter())
-        .position(|a| a.title == "seen")
+        .position(|a| &*a.title == "seen")
         .unwrap();
     assert!(s.is_read(i) && s.is_starred(i));
 }

@@ -37,7 +37,7 @@ fn library(n: usize) -> Vec<Article> {
     (0..n)
         .map(|i| {
             let mut a = Article::new(ArticleId::from_key(&format!("s{i}")));
-            a.title = format!("Story {i:03} of the {} desk", cats[i % 3]);
+            a.title = format!("Story {i:03} of the {} desk", cats[i % 3]).into();
             a.source = "Wire".into();
             a.date = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap()
                 + chrono::Duration::minutes(i as i64);

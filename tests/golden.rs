@@ -70,7 +70,7 @@ struct GoldenArticle<'a> {
     link: Option<&'a str>,
     categories: Vec<String>,
     standfirst: Option<&'a str>,
-    words: usize,
+    words: u32,
     blocks: &'a [Block],
 }
 

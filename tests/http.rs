@@ -152,7 +152,7 @@ fn fetch_err(url: &str, opts: &FetchOptions) -> FetchErrorKind {
 }
 
 fn titles(f: &Fetched) -> Vec<String> {
-    f.articles.iter().map(|a| a.title.clone()).collect()
+    f.articles.iter().map(|a| a.title.to_string()).collect()
 }
 
 const RSS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -269,7 +269,7 @@ fn cached_returns_the_last_good_articles() {
     fetch(&url, &o).unwrap();
     let articles = cached(&url, &o).unwrap();
     assert_eq!(articles.len(), 2);
-    assert_eq!(articles[0].title, "First story");
+    assert_eq!(&*articles[0].title, "First story");
     assert!(cached(&s.url("/unknown"), &o).is_none());
     assert!(cached(&url, &opts()).is_none(), "no cache dir, no cache");
 

@@ -165,7 +165,7 @@ fn clean_text(max: usize) -> impl Strategy<Value = String> {
 /// Every string of an article that reaches the screen.
 fn article_strings(a: &Article) -> Vec<(&'static str, &str)> {
     let mut out = vec![
-        ("title", a.title.as_str()),
+        ("title", &*a.title),
         ("source", &*a.source),
         ("origin", &*a.origin),
     ];
@@ -351,7 +351,7 @@ fn check_parsed_with(doc: &str, ctx: &FileContext, parse: FileParser) -> Result<
     let a = &parsed.article;
     assert_article_clean(a)?;
     prop_assert!(!a.title.is_empty(), "empty title from {doc:?}");
-    for (what, s) in [("title", a.title.as_str()), ("source", &*a.source)] {
+    for (what, s) in [("title", &*a.title), ("source", &*a.source)] {
         assert_one_line(what, s)?;
     }
     for (what, s) in [
@@ -1218,11 +1218,12 @@ const VS16: char = '\u{FE0F}';
 /// Drops every VS16 from an article, moving the spans with the text.
 fn without_vs16(mut a: Article) -> Article {
     let strip = |s: &mut String| *s = s.replace(VS16, "");
-    strip(&mut a.title);
+    let strip_boxed = |s: &mut Box<str>| *s = s.replace(VS16, "").into();
+    strip_boxed(&mut a.title);
     a.source = a.source.replace(VS16, "").into();
-    a.author.iter_mut().for_each(strip);
-    a.link.iter_mut().for_each(strip);
-    a.standfirst.iter_mut().for_each(strip);
+    a.author.iter_mut().for_each(strip_boxed);
+    a.link.iter_mut().for_each(strip_boxed);
+    a.standfirst.iter_mut().for_each(strip_boxed);
     for b in a.blocks_mut() {
         let moved = |o: usize| o - b.text[..o].matches(VS16).count() * VS16.len_utf8();
         b.spans = b
@@ -1269,14 +1270,14 @@ fn article(id: impl Strategy<Value = String>) -> impl Strategy<Value = Article> 
                 let words = Article::count_words(standfirst.as_deref(), &blocks);
                 Article {
                     id: ArticleId::from_key(&id),
-                    title,
+                    title: title.into(),
                     source: sanitize_line(&source).into(),
-                    author: author.map(|a| sanitize_line(&a)).filter(|a| !a.is_empty()),
+                    author: author.map(|a| sanitize_line(&a)).filter(|a| !a.is_empty()).map(Into::into),
                     date: Utc.timestamp_opt(secs, 0).unwrap(),
                     dated,
-                    link: link.map(sanitize_line).filter(|l| !l.is_empty()),
+                    link: link.map(sanitize_line).filter(|l| !l.is_empty()).map(Into::into),
                     categories: cats.iter().flat_map(|c| CategoryPath::parse_list(c)).collect(),
-                    standfirst,
+                    standfirst: standfirst.clone().map(Into::into),
                     // Some bodies are HTML waiting to be rendered, the others blocks.
                     body: match pending {
                         Some(html) => Body::Html(Box::new(PendingHtml {
@@ -1286,7 +1287,7 @@ fn article(id: impl Strategy<Value = String>) -> impl Strategy<Value = Article> 
                         None => Body::Blocks(blocks),
                     },
                     words,
-                    meta: Vec::new(),
+                    meta: Box::default(),
                     origin: origin.into(),
                 }
             },
@@ -1373,7 +1374,7 @@ fn layout_emoji_presentation_regression() {
             "❤\u{FE0F}".repeat(12),
         )]),
         words: 0,
-        meta: vec![],
+        meta: Box::default(),
         origin: "".into(),
     });
     for l in layout(&a, 10, &Utc) {

@@ -36,7 +36,7 @@ fn state() -> State {
 
 fn article(key: &str, category: &str) -> Article {
     let mut a = Article::new(ArticleId::from_key(key));
-    a.title = key.to_string();
+    a.title = key.into();
     a.dated = true;
     a.date = t0();
     a.categories = CategoryPath::parse(category).into_iter().collect();

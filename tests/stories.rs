@@ -43,7 +43,7 @@ struct Fixture {
     standfirst: Option<String>,
     /// Body words beyond the standfirst (for the representative rule); 0 when absent.
     #[serde(default)]
-    body_words: usize,
+    body_words: u32,
 }
 
 /// One fixture article, owned, with its true story.
@@ -67,7 +67,7 @@ impl Item {
                 .fx
                 .standfirst
                 .as_deref()
-                .map_or(0, |s| s.split_whitespace().count())
+                .map_or(0, |s| s.split_whitespace().count() as u32)
                 + self.fx.body_words,
         }
     }

@@ -13,7 +13,7 @@ use tidings::ui::theme::Theme;
 
 fn article(key: &str, source: &str, hour: i64, title: &str) -> Article {
     let mut a = Article::new(ArticleId::from_key(key));
-    a.title = title.to_string();
+    a.title = title.into();
     a.source = Arc::from(source);
     a.dated = true;
     a.date = chrono::DateTime::from_timestamp(1_764_000_000 + hour * 3600, 0).unwrap();
@@ -129,7 +129,7 @@ fn titles(app: &App<TestBackend>) -> Vec<String> {
     let s = &app.state;
     s.visible()
         .iter()
-        .map(|&i| s.lib().articles()[i].title.clone())
+        .map(|&i| s.lib().articles()[i].title.to_string())
         .collect()
 }
 

@@ -86,10 +86,10 @@ impl Filter {
     pub fn matches(&self, a: &Article) -> bool {
         self.tests.iter().all(|(field, test)| {
             let texts: Vec<String> = match field {
-                Field::Title => vec![a.title.clone()],
+                Field::Title => vec![a.title.to_string()],
                 Field::Source => vec![a.source.to_string()],
-                Field::Author => a.author.clone().into_iter().collect(),
-                Field::Link => a.link.clone().into_iter().collect(),
+                Field::Author => a.author.iter().map(|s| s.to_string()).collect(),
+                Field::Link => a.link.iter().map(|s| s.to_string()).collect(),
                 Field::Category => a.categories.iter().map(|c| c.to_string()).collect(),
             };
             texts.iter().any(|t| match test {
@@ -148,7 +148,7 @@ mod tests {
 
     fn article(title: &str, source: &str, category: &str) -> Article {
         let mut a = Article::new(ArticleId::from_key(title));
-        a.title = title.to_string();
+        a.title = title.into();
         a.source = source.into();
         a.categories = CategoryPath::parse(category).into_iter().collect();
         a.link = Some("https://ads.example.com/promo?id=1".into());
@@ -212,7 +212,7 @@ mod tests {
         let read: Vec<&str> = filters
             .read_by_rule(&all)
             .iter()
-            .map(|a| a.title.as_str())
+            .map(|a| &*a.title)
             .collect();
         assert_eq!(read, ["Bank holds rates"]);
     }

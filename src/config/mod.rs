@@ -243,7 +243,7 @@ mod tests {
             standfirst: None,
             body: crate::core::model::Body::default(),
             words: 0,
-            meta: Vec::new(),
+            meta: Box::default(),
             origin: "o".into(),
         }
     }

@@ -417,7 +417,7 @@ mod tests {
             standfirst: None,
             body: crate::core::model::Body::default(),
             words: 0,
-            meta: vec![],
+            meta: Box::default(),
             origin: title.into(),
         }
     }
@@ -440,7 +440,7 @@ mod tests {
         Some(
             arts.iter()
                 .filter(|a| f.matches(a))
-                .map(|a| a.title.clone())
+                .map(|a| a.title.to_string())
                 .collect(),
         )
     }

@@ -67,7 +67,7 @@ where
         parts.push(article.source.to_string());
     }
     if let Some(a) = &article.author {
-        parts.push(a.clone());
+        parts.push(a.to_string());
     }
     parts.push(if article.dated {
         format_date_long(article.date, tz)
@@ -317,7 +317,7 @@ mod tests {
             categories: CategoryPath::parse_list("World News / Europe; Business"),
             standfirst: Some("The short version".into()),
             words: Article::count_words(Some("The short version"), &blocks),
-            meta: vec![],
+            meta: Box::default(),
             origin: "k".into(),
             body: crate::core::model::Body::Blocks(blocks),
         }

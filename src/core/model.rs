@@ -188,23 +188,23 @@ pub fn fnv1a64_more(mut h: u64, bytes: &[u8]) -> u64 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Article {
     pub id: ArticleId,
-    pub title: String,
+    pub title: Box<str>,
     /// Shared by the articles of a feed (and of a configured source).
     pub source: std::sync::Arc<str>,
-    pub author: Option<String>,
+    pub author: Option<Box<str>>,
     /// The article's date; for an undated article, the time its file was last modified.
     pub date: DateTime<Utc>,
     /// False when `date` is a stand-in (no date in the article).
     pub dated: bool,
-    pub link: Option<String>,
+    pub link: Option<Box<str>>,
     pub categories: Vec<CategoryPath>,
-    pub standfirst: Option<String>,
+    pub standfirst: Option<Box<str>>,
     /// The body: rendered blocks, HTML not rendered yet, or where it is when not in memory.
     pub body: Body,
     /// Words in the standfirst and body.
-    pub words: usize,
+    pub words: u32,
     /// Header fields tidings does not know, kept as they were.
-    pub meta: Vec<(String, String)>,
+    pub meta: Box<[(String, String)]>,
     /// Where the article came from (a file path), for messages; shared by a file's articles.
     pub origin: std::sync::Arc<str>,
 }
@@ -260,7 +260,7 @@ impl Article {
     pub fn new(id: ArticleId) -> Article {
         Article {
             id,
-            title: String::new(),
+            title: Box::default(),
             source: std::sync::Arc::from(""),
             author: None,
             date: DateTime::default(),
@@ -270,7 +270,7 @@ impl Article {
             standfirst: None,
             body: Body::default(),
             words: 0,
-            meta: Vec::new(),
+            meta: Box::default(),
             origin: std::sync::Arc::from(""),
         }
     }
@@ -338,12 +338,12 @@ impl Article {
 
     /// Minutes to read at 230 words a minute, at least one.
     pub fn reading_minutes(&self) -> usize {
-        self.words.div_ceil(230).max(1)
+        (self.words as usize).div_ceil(230).max(1)
     }
 
     /// Counts the words of the standfirst and body blocks.
-    pub fn count_words(standfirst: Option<&str>, blocks: &[Block]) -> usize {
-        standfirst.map_or(0, count_words_in)
+    pub fn count_words(standfirst: Option<&str>, blocks: &[Block]) -> u32 {
+        let words = standfirst.map_or(0, count_words_in)
             + blocks
                 .iter()
                 .map(|b| match b.kind {
@@ -352,7 +352,8 @@ impl Article {
                     _ if b.text.is_empty() => 0,
                     _ => b.text.bytes().filter(|&c| c == b' ').count() + 1,
                 })
-                .sum::<usize>()
+                .sum::<usize>();
+        u32::try_from(words).unwrap_or(u32::MAX)
     }
 }
 

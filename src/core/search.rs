@@ -381,7 +381,7 @@ mod tests {
                 base: None,
             })),
             words: 0,
-            meta: vec![],
+            meta: Box::default(),
             origin: "".into(),
         };
         let t = index_text(&a);

@@ -930,9 +930,10 @@ impl Worker {
     /// Queues the full stories of a `full_text` source's articles, fetched in the background
     /// [`FULL_AT_ONCE`] at a time over all sources.
     fn queue_full_stories(&self, articles: &[Article]) {
-        let jobs = articles
-            .iter()
-            .filter_map(|a| Some((a.id.clone(), a.link.clone().filter(|l| fetchable(l))?)));
+        let jobs = articles.iter().filter_map(|a| {
+            let link = a.link.as_deref().filter(|l| fetchable(l))?;
+            Some((a.id.clone(), link.to_string()))
+        });
         let Ok(mut full) = self.0.full.lock() else {
             return;
         };

@@ -59,7 +59,7 @@ struct Head {
     categories: Vec<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     standfirst: Option<String>,
-    words: usize,
+    words: u32,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     meta: Vec<(String, String)>,
     origin: String,
@@ -91,7 +91,7 @@ pub struct StoredBody {
     pub id: ArticleId,
     pub blocks: Vec<Block>,
     /// Words in the standfirst and body.
-    pub words: usize,
+    pub words: u32,
 }
 
 /// The archive of one data folder.
@@ -334,21 +334,21 @@ impl Archive {
             };
             out.push(Article {
                 id,
-                title: head.title,
+                title: head.title.into(),
                 source: intern(head.source),
-                author: head.author,
+                author: head.author.map(Into::into),
                 date: DateTime::from_timestamp(head.date, 0).unwrap_or_default(),
                 dated: head.dated,
-                link: head.link,
+                link: head.link.map(Into::into),
                 categories: head
                     .categories
                     .into_iter()
                     .filter_map(CategoryPath::from_levels)
                     .collect(),
-                standfirst: head.standfirst,
+                standfirst: head.standfirst.map(Into::into),
                 body: crate::core::model::Body::Stored(at.clone()),
                 words: head.words,
-                meta: head.meta,
+                meta: head.meta.into(),
                 origin: intern(head.origin),
             });
         }
@@ -663,16 +663,16 @@ fn known_hashes(conn: &Connection, source: &str) -> Result<HashMap<String, i64>,
 /// An article's header and body as stored (no body when it is elsewhere).
 fn encode(a: &Article, source: &str) -> (Vec<u8>, Option<Vec<u8>>) {
     let head = Head {
-        title: a.title.clone(),
+        title: a.title.to_string(),
         source: a.source.to_string(),
-        author: a.author.clone(),
+        author: a.author.as_deref().map(str::to_string),
         date: a.date.timestamp(),
         dated: a.dated,
-        link: a.link.clone(),
+        link: a.link.as_deref().map(str::to_string),
         categories: a.categories.iter().map(|c| c.levels().to_vec()).collect(),
-        standfirst: a.standfirst.clone(),
+        standfirst: a.standfirst.as_deref().map(str::to_string),
         words: a.words,
-        meta: a.meta.clone(),
+        meta: a.meta.to_vec(),
         origin: if a.origin.is_empty() {
             source.to_string()
         } else {

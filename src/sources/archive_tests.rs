@@ -6,11 +6,11 @@ use crate::core::model::{BlockKind, PendingHtml};
 
 fn article(key: &str, title: &str, body: &str) -> Article {
     let mut a = Article::new(ArticleId::from_key(key));
-    a.title = title.to_string();
+    a.title = title.into();
     a.source = Arc::from("Harbour Wire");
     a.date = DateTime::from_timestamp(1_764_000_000, 0).unwrap();
     a.dated = true;
-    a.link = Some(format!("https://example.com/{key}"));
+    a.link = Some(format!("https://example.com/{key}").into());
     a.categories = vec![CategoryPath::parse("World News / Europe").unwrap()];
     a.body = crate::core::model::Body::Html(Box::new(PendingHtml {
         html: format!("<p>{body}</p>"),
@@ -21,7 +21,7 @@ fn article(key: &str, title: &str, body: &str) -> Article {
 }
 
 fn titles(articles: &[Article]) -> Vec<&str> {
-    let mut t: Vec<&str> = articles.iter().map(|a| a.title.as_str()).collect();
+    let mut t: Vec<&str> = articles.iter().map(|a| &*a.title).collect();
     t.sort();
     t
 }
@@ -230,7 +230,7 @@ fn retention_removes_old_read_articles_and_keeps_starred_unread_and_current_ones
         .map(|a| Pruned {
             id: a.id,
             source: String::new(),
-            title: a.title,
+            title: a.title.into(),
             date: a.date,
             why: String::new(),
         })
@@ -256,7 +256,7 @@ fn caps_remove_the_oldest_removable_articles_per_feed_and_in_all() {
     let marks: HashMap<ArticleId, (bool, bool)> = feed
         .iter()
         .chain(&more)
-        .map(|a| (a.id.clone(), (true, a.title == "Story f5")))
+        .map(|a| (a.id.clone(), (true, &*a.title == "Story f5")))
         .collect();
     // Per feed: at most 3 of FEED's; its oldest (f5) is starred, so f4 and f3 go.
     let rules = Retention {

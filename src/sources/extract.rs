@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::fmt;
 
 /// Fewer words than this after extraction is not a story.
-pub const MIN_WORDS: usize = 40;
+pub const MIN_WORDS: u32 = 40;
 
 /// More than this share of the story's text inside links: a list of links, not a story.
 const MAX_LINK_DENSITY: f64 = 0.5;
@@ -29,7 +29,7 @@ pub struct Extracted {
     pub html: String,
     pub blocks: Vec<Block>,
     /// Words in the story (the list of link targets at the end not counted).
-    pub words: usize,
+    pub words: u32,
 }
 
 /// Why a page has no story.
@@ -408,7 +408,7 @@ fn is_wall_page(html: &str) -> bool {
 }
 
 /// The blocks of extracted story HTML and its word count (the link list at the end not counted).
-pub fn render(content_html: &str, base: Option<&url::Url>) -> (Vec<Block>, usize) {
+pub fn render(content_html: &str, base: Option<&url::Url>) -> (Vec<Block>, u32) {
     let blocks = html_to_blocks(content_html, base);
     let words = Article::count_words(None, story_blocks(&blocks));
     (blocks, words)
@@ -432,7 +432,7 @@ fn story_blocks(blocks: &[Block]) -> &[Block] {
 }
 
 /// True when the blocks read like a story: enough words, a paragraph, not mostly links.
-fn reads_like_a_story(blocks: &[Block], words: usize) -> bool {
+fn reads_like_a_story(blocks: &[Block], words: u32) -> bool {
     let story = story_blocks(blocks);
     if words < MIN_WORDS || !story.iter().any(|b| b.kind == BlockKind::Paragraph) {
         return false;

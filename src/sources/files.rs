@@ -366,7 +366,9 @@ pub fn load_path_with(
         snap.begin_root(&root);
     }
     let (total, mut done, mut count) = (jobs.len(), 0, 0);
-    let mut articles = Vec::new();
+    // On a warm start, as many as last time: growing the list left copies of it behind (3 MB
+    // of peak at 110k).
+    let mut articles = Vec::with_capacity(snap.as_deref().map_or(0, |s| s.articles_in(&root)));
     let mut skipped = 0;
     for chunk in jobs.chunks(chunk_len(jobs.len())) {
         let results: Vec<JobResult> = match snap.as_deref_mut() {
@@ -446,9 +448,7 @@ pub fn load_bundled() -> PathLoad {
             Err(m) => warnings.push(Warning::new(&origin, m)),
         }
     }
-    let failure = articles
-        .is_empty()
-        .then(|| "no bundled samples".to_string());
+    let failure = articles.is_empty().then(|| "no bundled samples".into());
     (articles, warnings, failure)
 }
 
@@ -664,16 +664,16 @@ mod tests {
         let (articles, warnings, failure) = load_path(p);
         assert_eq!(failure, None);
         assert!(warnings.is_empty(), "{warnings:?}");
-        let mut titles: Vec<&str> = articles.iter().map(|a| a.title.as_str()).collect();
+        let mut titles: Vec<&str> = articles.iter().map(|a| &*a.title).collect();
         titles.sort();
         assert_eq!(titles, ["A Markdown Story", "Wide Title"]);
         let md = articles
             .iter()
-            .find(|a| a.title == "A Markdown Story")
+            .find(|a| &*a.title == "A Markdown Story")
             .unwrap();
         assert_eq!(md.blocks()[0].text, "With bold text.");
         // A README given by name is read: only folders skip them.
         let (readme, _, _) = load_path(&p.join("README.md"));
-        assert_eq!(readme[0].title, "About this folder");
+        assert_eq!(&*readme[0].title, "About this folder");
     }
 }

@@ -31,7 +31,7 @@ pub struct FullStory {
     /// The story, as the blocks of feed HTML are (the numbered link targets at the end).
     pub blocks: Vec<Block>,
     /// Words in the story (link targets not counted).
-    pub words: usize,
+    pub words: u32,
     /// True when read from the cache rather than fetched just now.
     pub from_cache: bool,
 }

@@ -7,17 +7,17 @@ use std::sync::Arc;
 fn article(n: u32, cats: &str, body: Body) -> Article {
     Article {
         id: ArticleId::from_key(&format!("a{n}")),
-        title: format!("Title {n} — Zürich 台北"),
+        title: format!("Title {n} — Zürich 台北").into(),
         source: "Source".into(),
-        author: n.is_multiple_of(2).then(|| "Ann Author".to_string()),
+        author: n.is_multiple_of(2).then(|| "Ann Author".into()),
         date: DateTime::from_timestamp(1_700_000_000 - i64::from(n), 123_456_789).unwrap(),
         dated: true,
-        link: Some(format!("https://example.com/{n}")),
+        link: Some(format!("https://example.com/{n}").into()),
         categories: CategoryPath::parse_list(cats),
         standfirst: Some("A standfirst.".into()),
         body,
-        words: 400 + n as usize,
-        meta: vec![("X-Thing".into(), "value".into())],
+        words: 400 + n,
+        meta: vec![("X-Thing".into(), "value".into())].into(),
         origin: format!("/tmp/f{n}.xml").into(),
     }
 }

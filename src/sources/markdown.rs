@@ -173,7 +173,7 @@ mod tests {
         let a = parse(
             "Categories: World News / Europe\nDate: 2026-11-24\n\n# Night *Trains* Return\n\nNight Trains Return\n\nOperators bet on winter demand\n\nThe **first** paragraph,\nhard-wrapped.\n",
         );
-        assert_eq!(a.title, "Night Trains Return");
+        assert_eq!(&*a.title, "Night Trains Return");
         assert_eq!(a.categories[0].to_string(), "World News / Europe");
         assert!(a.dated);
         assert_eq!(
@@ -230,12 +230,12 @@ mod tests {
         let a = parse(
             "---\ntitle: \"Front Matter Title\"\ncategories: [Technology / AI]\nlayout: post\n---\n\nBody with <script>alert(1)</script>text and \u{1b}[31mred.\n",
         );
-        assert_eq!(a.title, "Front Matter Title");
+        assert_eq!(&*a.title, "Front Matter Title");
         assert_eq!(a.categories[0].to_string(), "Technology / AI");
         assert_eq!(a.blocks().len(), 1);
         assert_eq!(a.blocks()[0].text, "Body with text and red.");
         let b = parse("Setext Title\n============\n\nBody.\n");
-        assert_eq!(b.title, "Setext Title");
+        assert_eq!(&*b.title, "Setext Title");
         assert_eq!(b.blocks()[0].text, "Body.");
         // Links that are not http(s)/mailto are not numbered.
         let c = parse("T\n\nSee [x](javascript:alert(1)) and [y](other.md).\n");

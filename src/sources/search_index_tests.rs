@@ -3,13 +3,13 @@ use crate::core::search::{Matcher, index_text};
 
 fn art(key: &str, title: &str, body: &str) -> Article {
     let mut a = Article::new(ArticleId::from_key(key));
-    a.title = title.to_string();
+    a.title = title.into();
     a.source = "Harbour Wire".into();
     a.body = crate::core::model::Body::Blocks(vec![crate::core::model::Block::new(
         crate::core::model::BlockKind::Paragraph,
         body,
     )]);
-    a.words = body.split_whitespace().count();
+    a.words = body.split_whitespace().count() as u32;
     a
 }
 
@@ -31,7 +31,7 @@ fn found(index: &SearchIndex, articles: &[Article], query: &str) -> Vec<String> 
         .iter()
         .map(|id| {
             let a = articles.iter().find(|a| &a.id == id).expect("a known id");
-            a.title.clone()
+            a.title.to_string()
         })
         .collect();
     titles.sort();

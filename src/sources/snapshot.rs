@@ -41,7 +41,8 @@ const MAGIC: &[u8; 16] = b"tidings-snapshot";
 /// 5: the liberal feed parser (issue 12) reads more of the same files.
 /// 6: Markdown rendered, UTF-16 text read, README-like files skipped in folders (issue 14).
 /// 7: payloads in hashed blocks (issue 15).
-pub const FORMAT: u32 = 7;
+/// 8: the index gives each payload's article count (a warm load sizes its list once).
+pub const FORMAT: u32 = 8;
 /// A payload's articles are cut into blocks of about this many bytes. Reading a 10 MB feed's
 /// payload whole held it in memory next to its articles and decoded it on one core.
 pub const BLOCK_BYTES: usize = 256 * 1024;
@@ -93,6 +94,8 @@ pub struct PayloadRef {
     offset: u64,
     len: u32,
     hash: u64,
+    /// Articles in the payload.
+    articles: u32,
 }
 
 /// One entry of the snapshot file's index.
@@ -103,6 +106,8 @@ struct OldEntry {
     stamp: Stamp,
     last_used: i64,
     payload: PayloadRef,
+    /// Used again this run, unchanged and under the same root (see [`Snapshot::keep`]).
+    kept: bool,
 }
 
 /// An entry of the next snapshot.
@@ -116,7 +121,8 @@ struct NewEntry {
 enum Payload {
     /// Unchanged: this payload of the old snapshot.
     Old(PayloadRef),
-    New(Vec<u8>),
+    /// New, and held in memory: the bytes and their article count.
+    New(Vec<u8>, u32),
     /// New, and already written to the spill file at this place.
     Spilled(PayloadRef),
 }
@@ -298,6 +304,16 @@ impl Snapshot {
             .map(|e| e.payload)
     }
 
+    /// Articles the last load found under `root` (a folder's articles before they are read
+    /// again: a warm load sizes its list once instead of growing it, which left copies behind).
+    pub fn articles_in(&self, root: &str) -> usize {
+        self.old
+            .values()
+            .filter(|e| e.root == root)
+            .map(|e| e.payload.articles as usize)
+            .sum()
+    }
+
     /// Reads and decodes a payload found by [`Snapshot::lookup`]; `None` if it cannot be read
     /// or does not decode (the file is then parsed again).
     pub fn decode(&self, p: PayloadRef) -> Option<FileResult> {
@@ -309,8 +325,16 @@ impl Snapshot {
 
     /// Keeps an old entry, unchanged, for the next save.
     pub fn keep(&mut self, key: &str, root: &str) {
-        if let Some(e) = self.old.get(key) {
+        if let Some(e) = self.old.get_mut(key) {
             self.changed |= e.last_used < self.now - 24 * 3600;
+            // Marked, not copied: a warm start keeps every entry, and copying their texts
+            // was 2 MB of its peak at 110k articles.
+            if e.root == root {
+                e.kept = true;
+                return;
+            }
+            // Found under another root now: saved under that one.
+            self.changed = true;
             let entry = NewEntry {
                 root: root.to_string(),
                 context: e.context.clone(),
@@ -337,7 +361,9 @@ impl Snapshot {
         }
         let mut payload = Vec::new();
         encode_result(&mut payload, result);
-        let payload = self.spilled(payload);
+        let articles = result.as_ref().map_or(0, |(a, _)| a.len());
+        let articles = u32::try_from(articles).unwrap_or(u32::MAX);
+        let payload = self.spilled(payload, articles);
         let entry = NewEntry {
             root: root.to_string(),
             context: context.to_string(),
@@ -348,7 +374,7 @@ impl Snapshot {
     }
 
     /// A new payload, written to the spill file when there is one (made at the first).
-    fn spilled(&mut self, bytes: Vec<u8>) -> Payload {
+    fn spilled(&mut self, bytes: Vec<u8>, articles: u32) -> Payload {
         let dir = self.path.as_deref().and_then(Path::parent);
         let spill = self.spill.get_or_insert_with(|| {
             let dir = dir?;
@@ -357,12 +383,13 @@ impl Snapshot {
             Some(Spill { file, len: 0 })
         });
         let Some(spill) = spill else {
-            return Payload::New(bytes);
+            return Payload::New(bytes, articles);
         };
         let at = PayloadRef {
             offset: spill.len,
             len: bytes.len() as u32,
             hash: hash(&bytes),
+            articles,
         };
         match spill.file.write_all(&bytes) {
             Ok(()) => {
@@ -372,7 +399,7 @@ impl Snapshot {
             Err(_) => {
                 // A part may have been written: the file's end is unknown, it is not used again.
                 self.spill = Some(None);
-                Payload::New(bytes)
+                Payload::New(bytes, articles)
             }
         }
     }
@@ -386,7 +413,8 @@ impl Snapshot {
             return Ok(());
         };
         let dropped = self.old.iter().any(|(k, e)| {
-            !self.new.contains_key(k)
+            !e.kept
+                && !self.new.contains_key(k)
                 && (self.roots.contains(&e.root) || e.last_used < self.now - MAX_IDLE_SECS)
         });
         if !self.changed && !dropped {
@@ -407,18 +435,20 @@ impl Snapshot {
                 )
             })
             .collect();
+        // Old entries used again, and those of roots not loaded this run used recently.
         let carried: Vec<(&String, &OldEntry, Payload)> = self
             .old
             .iter()
             .filter(|(k, e)| {
                 !self.new.contains_key(*k)
-                    && !self.roots.contains(&e.root)
-                    && e.last_used >= self.now - MAX_IDLE_SECS
+                    && (e.kept
+                        || !self.roots.contains(&e.root) && e.last_used >= self.now - MAX_IDLE_SECS)
             })
             .map(|(k, e)| (k, e, Payload::Old(e.payload)))
             .collect();
         for (k, e, p) in &carried {
-            entries.push((k.as_str(), &e.root, &e.context, e.stamp, e.last_used, p));
+            let last_used = if e.kept { self.now } else { e.last_used };
+            entries.push((k.as_str(), &e.root, &e.context, e.stamp, last_used, p));
         }
         // Old payloads that cannot be read back (the file changed under us) are left out.
         let mut index = Vec::new();
@@ -432,21 +462,22 @@ impl Snapshot {
         let mut kept = Vec::with_capacity(entries.len());
         let mut offset = 0u64;
         for &(key, root, context, stamp, last_used, payload) in &entries {
-            let (len, hash_of) = match payload {
-                Payload::Old(p) | Payload::Spilled(p) => (p.len, p.hash),
-                Payload::New(v) => (v.len() as u32, hash(v)),
+            let (len, hash_of, articles) = match payload {
+                Payload::Old(p) | Payload::Spilled(p) => (p.len, p.hash, p.articles),
+                Payload::New(v, n) => (v.len() as u32, hash(v), *n),
             };
             let at = PayloadRef {
                 offset,
                 len,
                 hash: hash_of,
+                articles,
             };
             offset += u64::from(len);
             kept.push((key, root, context, stamp, last_used, at));
             written.push(match payload {
                 Payload::Old(p) => PayloadAt::Old(*p),
                 Payload::Spilled(p) => PayloadAt::Spill(*p),
-                Payload::New(v) => PayloadAt::Memory(v),
+                Payload::New(v, _) => PayloadAt::Memory(v),
             });
         }
         put_u32(&mut index, kept.len() as u32);
@@ -462,6 +493,7 @@ impl Snapshot {
             put_u64(&mut index, at.offset);
             put_u32(&mut index, at.len);
             put_u64(&mut index, at.hash);
+            put_u32(&mut index, at.articles);
         }
         let mut head = Vec::with_capacity(64);
         head.extend_from_slice(MAGIC);
@@ -538,7 +570,7 @@ fn read_index(file: &std::fs::File) -> Result<Option<Index>, String> {
         bytes: &index,
         at: 0,
     };
-    let count = r.count(40)?;
+    let count = r.count(44)?;
     let mut map = HashMap::with_capacity_and_hasher(count, Default::default());
     for _ in 0..count {
         let key = r.str()?.to_string();
@@ -555,6 +587,7 @@ fn read_index(file: &std::fs::File) -> Result<Option<Index>, String> {
             offset: r.u64()?,
             len: r.u32()?,
             hash: r.u64()?,
+            articles: r.u32()?,
         };
         if payload
             .offset
@@ -571,6 +604,7 @@ fn read_index(file: &std::fs::File) -> Result<Option<Index>, String> {
                 stamp,
                 last_used,
                 payload,
+                kept: false,
             },
         );
     }
@@ -1005,7 +1039,7 @@ pub(super) fn decode_article(r: &mut Reader<'_>, shared: &mut PerFile) -> Decode
         }
     }
     let standfirst = r.opt()?;
-    let words = r.u64()? as usize;
+    let words = u32::try_from(r.u64()?).unwrap_or(u32::MAX);
     let n = r.count(8)?;
     let mut meta = Vec::with_capacity(n);
     for _ in 0..n {
@@ -1024,20 +1058,20 @@ pub(super) fn decode_article(r: &mut Reader<'_>, shared: &mut PerFile) -> Decode
     };
     Ok(Article {
         id,
-        title,
+        title: title.into(),
         source,
-        author,
+        author: author.map(Into::into),
         date,
         dated,
-        link,
+        link: link.map(Into::into),
         categories,
-        standfirst,
+        standfirst: standfirst.map(Into::into),
         body: stored.map_or_else(
             crate::core::model::Body::default,
             crate::core::model::Body::Stored,
         ),
         words,
-        meta,
+        meta: meta.into(),
         origin,
     })
 }

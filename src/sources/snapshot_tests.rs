@@ -4,12 +4,12 @@ use crate::core::model::{Article, ArticleId, BodyRef, CategoryPath};
 fn article(n: u32) -> Article {
     Article {
         id: ArticleId::from_key(&format!("a{n}")),
-        title: format!("Title {n} — Zürich 台北"),
+        title: format!("Title {n} — Zürich 台北").into(),
         source: "Source".into(),
-        author: n.is_multiple_of(2).then(|| "Ann Author".to_string()),
+        author: n.is_multiple_of(2).then(|| "Ann Author".into()),
         date: DateTime::from_timestamp(1_700_000_000 + i64::from(n), 123_456_789).unwrap(),
         dated: !n.is_multiple_of(3),
-        link: Some(format!("https://example.com/{n}")),
+        link: Some(format!("https://example.com/{n}").into()),
         categories: vec![
             CategoryPath::parse("World News / Europe").unwrap(),
             CategoryPath::parse("Tech").unwrap(),
@@ -19,8 +19,8 @@ fn article(n: u32) -> Article {
             path: "/tmp/f.xml".into(),
             key: "file:/tmp/f.xml".into(),
         })),
-        words: 400 + n as usize,
-        meta: vec![("X-Thing".into(), "value".into())],
+        words: 400 + n,
+        meta: vec![("X-Thing".into(), "value".into())].into(),
         origin: "/tmp/f.xml".into(),
     }
 }
@@ -207,6 +207,35 @@ fn other_roots_are_carried_over_and_vanished_files_dropped() {
     assert!(get(&s, "a2").is_none());
     assert_eq!(get(&s, "b1"), Some(ok(2)));
     assert_eq!(s.len(), 2);
+}
+
+#[test]
+fn the_index_counts_each_roots_articles_through_keeps_and_saves() {
+    let dir = tempfile::tempdir().unwrap();
+    save(
+        dir.path(),
+        &[("a1", "A", ok(3)), ("a2", "A", ok(4)), ("b1", "B", ok(2))],
+    );
+    let mut s = Snapshot::open(Some(dir.path()));
+    assert_eq!(
+        (s.articles_in("A"), s.articles_in("B"), s.articles_in("C")),
+        (7, 2, 0)
+    );
+    // a1 kept under its root, a2 seen under another root, b1 not loaded: all carried over,
+    // a2 moved to C, counts unchanged.
+    s.begin_root("A");
+    s.begin_root("C");
+    s.keep("a1", "A");
+    s.keep("a2", "C");
+    s.save().unwrap();
+    let s = Snapshot::open(Some(dir.path()));
+    assert_eq!(
+        (s.articles_in("A"), s.articles_in("B"), s.articles_in("C")),
+        (3, 2, 4)
+    );
+    assert_eq!(get(&s, "a1"), Some(ok(3)));
+    assert_eq!(get(&s, "a2"), Some(ok(4)));
+    assert_eq!(s.len(), 3);
 }
 
 #[test]

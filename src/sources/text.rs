@@ -474,27 +474,27 @@ pub(super) fn assemble(
         article: Article {
             id: ctx.id.clone(),
             title: if !title.is_empty() {
-                title
+                title.into()
             } else {
                 let fallback = sanitize_line(&ctx.fallback_title);
                 if fallback.is_empty() {
-                    "(untitled)".to_string()
+                    "(untitled)".into()
                 } else {
-                    fallback
+                    fallback.into()
                 }
             },
             source: header
                 .source
                 .unwrap_or_else(|| sanitize_line(&ctx.default_source))
                 .into(),
-            author: header.author,
+            author: header.author.map(Into::into),
             date: date.unwrap_or(ctx.mtime),
             dated: date.is_some(),
-            link: header.link,
+            link: header.link.map(Into::into),
             categories,
-            standfirst,
+            standfirst: standfirst.map(Into::into),
             words,
-            meta: header.meta,
+            meta: header.meta.into(),
             origin: sanitize_line(&ctx.origin).into(),
             body: crate::core::model::Body::Blocks(blocks),
         },

@@ -29,10 +29,10 @@ fn kinds(a: &Article) -> Vec<(BlockKind, &str)> {
 fn the_seed_article() {
     let a = parse(include_str!("../../tests/fixtures/seed.txt"));
     assert_eq!(
-        a.title,
+        &*a.title,
         "Macron Hosts Ukraine and Allies to Secure Security Guarantees"
     );
-    let title_blocks = a.blocks().iter().filter(|b| b.text == a.title).count();
+    let title_blocks = a.blocks().iter().filter(|b| *b.text == *a.title).count();
     assert_eq!(title_blocks, 0, "the repeated title is dropped");
     assert_eq!(
         a.standfirst.as_deref(),
@@ -68,13 +68,13 @@ fn header_keys_are_case_insensitive_and_unknown_keys_are_metadata() {
         "CATEGORIES: Business\nsource: The Wire\nAUTHOR: Ann Lee\nDate: 2026-11-24\n\
          link: https://example.com/x\nX-Scraper: v2\nMood: calm\n\nTitle line\n\nBody text here.",
     );
-    assert_eq!(a.title, "Title line");
+    assert_eq!(&*a.title, "Title line");
     assert_eq!(&*a.source, "The Wire");
     assert_eq!(a.author.as_deref(), Some("Ann Lee"));
     assert_eq!(a.link.as_deref(), Some("https://example.com/x"));
     assert_eq!(a.categories[0].to_string(), "Business");
     assert_eq!(
-        a.meta,
+        &*a.meta,
         [
             ("X-Scraper".to_string(), "v2".to_string()),
             ("Mood".to_string(), "calm".to_string())
@@ -93,7 +93,7 @@ fn url_is_an_alias_of_link() {
 #[test]
 fn a_title_that_looks_like_a_key_stays_a_title() {
     let a = parse("Update: Ferry strike called off\n\nThe ferry unions agreed late on Sunday.");
-    assert_eq!(a.title, "Update: Ferry strike called off");
+    assert_eq!(&*a.title, "Update: Ferry strike called off");
     assert!(a.meta.is_empty());
     assert_eq!(
         kinds(&a),
@@ -105,21 +105,21 @@ fn a_title_that_looks_like_a_key_stays_a_title() {
 #[test]
 fn a_header_ends_at_a_line_that_is_not_a_field() {
     let a = parse("Categories: Science\nA title right under the header\n\nBody.");
-    assert_eq!(a.title, "A title right under the header");
+    assert_eq!(&*a.title, "A title right under the header");
     assert_eq!(a.categories[0].to_string(), "Science");
 }
 
 #[test]
 fn title_key_wins_and_its_repeat_is_dropped() {
     let a = parse("Title: The Real Title\n\n  the real   TITLE \n\nBody sentence.");
-    assert_eq!(a.title, "The Real Title");
+    assert_eq!(&*a.title, "The Real Title");
     assert_eq!(kinds(&a), [(Paragraph, "Body sentence.")]);
 }
 
 #[test]
 fn repeated_title_dropped_ignoring_case_and_whitespace() {
     let a = parse("Categories: X\n\nBig News Today\n\n  big news   today  \n\nBody.");
-    assert_eq!(a.title, "Big News Today");
+    assert_eq!(&*a.title, "Big News Today");
     assert_eq!(kinds(&a), [(Paragraph, "Body.")]);
     // Repeat on the very next line, no blank between.
     let a = parse("Big News Today\nBig News Today\n\nBody.");
@@ -196,7 +196,7 @@ fn lists_quotes_code_and_markdown_headings() {
          > quoted words\n> more words\n\n    let x = 1;\n        indented();\n\n\
          ```\nfenced\n\n  block\n```\n\n## Sub heading\n\nText.",
     );
-    assert_eq!(a.title, "A Markdown Title");
+    assert_eq!(&*a.title, "A Markdown Title");
     assert_eq!(
         kinds(&a),
         [
@@ -283,7 +283,7 @@ fn several_categories_and_spacing() {
 #[test]
 fn line_endings_bom_and_tabs() {
     let a = parse("\u{FEFF}Categories: A\r\n\r\nTitle\r\rBody\tone.\r\n\r\n\tcode\there\r\n");
-    assert_eq!(a.title, "Title");
+    assert_eq!(&*a.title, "Title");
     assert_eq!(a.categories[0].to_string(), "A");
     // Tabs become spaces (8-column stops); paragraphs collapse them, code keeps the layout.
     assert_eq!(
@@ -299,7 +299,7 @@ fn escape_sequences_never_enter_the_model() {
         "Source: \x1b]8;;http://x\x07Evil\x1b]8;;\x07 Wire\n\n\x1b[2J\x1b[HTitle \x1b[31mred\x1b[0m\u{202E}\n\n\
          Body \x1b]0;set title\x07with\x00 nul and \u{9B}31m c1.",
     );
-    assert_eq!(a.title, "Title red");
+    assert_eq!(&*a.title, "Title red");
     assert_eq!(&*a.source, "Evil Wire");
     assert_eq!(kinds(&a), [(Paragraph, "Body with nul and c1.")]);
 }
@@ -308,10 +308,10 @@ fn escape_sequences_never_enter_the_model() {
 fn header_only_and_empty_bodies() {
     assert!(parse_article("\n\n   \n", &ctx()).is_err());
     let p = parse_article("Categories: A\n", &ctx()).unwrap();
-    assert_eq!(p.article.title, "file");
+    assert_eq!(&*p.article.title, "file");
     assert_eq!(p.warnings, ["no title; using the file name"]);
     let a = parse("Title: Only a title");
-    assert_eq!(a.title, "Only a title");
+    assert_eq!(&*a.title, "Only a title");
     assert!(a.blocks().is_empty());
     assert_eq!(a.words, 0);
 }

@@ -571,7 +571,7 @@ pub fn html_to_blocks(html: &str, base: Option<&url::Url>) -> Vec<Block> {
 /// non-space bytes. Used for the word count of a feed entry whose body is rendered only when it
 /// is opened, so it is an estimate that must cost next to nothing: the text of scripts and
 /// styles counts, and references count as written.
-pub fn estimate_words(html: &str) -> usize {
+pub fn estimate_words(html: &str) -> u32 {
     let b = html.as_bytes();
     let mut words = 0;
     let mut i = 0;
@@ -583,7 +583,7 @@ pub fn estimate_words(html: &str) -> usize {
             None => b.len(),
         };
     }
-    words
+    u32::try_from(words).unwrap_or(u32::MAX)
 }
 
 /// Word starts in a run of text: a byte above the space at the start or after a byte at or

@@ -148,7 +148,7 @@ pub enum Action {
     /// count, or why it could not be read.
     BodyLoaded {
         id: ArticleId,
-        body: Result<(Vec<Block>, usize), String>,
+        body: Result<(Vec<Block>, u32), String>,
     },
     /// Folded search text of articles' headers (see `search::index_text`), folded by the
     /// worker as the articles load, so the first search keystroke need not fold them.

@@ -21,7 +21,7 @@ fn state_with_bodies_on_disk() -> (State, Vec<Article>) {
     let full = corpus();
     let mut articles = full.clone();
     for a in &mut articles {
-        if a.title == "Title a" || a.title == "Title long" {
+        if &*a.title == "Title a" || &*a.title == "Title long" {
             put_on_disk(a);
         }
     }
@@ -29,8 +29,8 @@ fn state_with_bodies_on_disk() -> (State, Vec<Article>) {
     (s, full)
 }
 
-fn body_of(full: &[Article], title: &str) -> (Vec<Block>, usize) {
-    let a = full.iter().find(|a| a.title == title).unwrap();
+fn body_of(full: &[Article], title: &str) -> (Vec<Block>, u32) {
+    let a = full.iter().find(|a| &*a.title == title).unwrap();
     (a.blocks().to_vec(), a.words)
 }
 
@@ -124,7 +124,7 @@ fn searching_asks_the_index_for_bodies_and_shows_its_hits_for_the_current_query_
         )
     );
     assert!(titles(&s).is_empty(), "long's body is on disk: no hit yet");
-    let long = full.iter().find(|a| a.title == "Title long").unwrap();
+    let long = full.iter().find(|a| &*a.title == "Title long").unwrap();
     // Hits of an older query are dropped.
     update(
         &mut s,
@@ -390,7 +390,7 @@ fn a_reload_under_the_open_article_reads_its_body_again_and_keeps_the_screen() {
     // The source is loaded again (`r`): the article comes back with its body on disk.
     let mut again = corpus();
     for a in &mut again {
-        if a.title == "Title a" {
+        if &*a.title == "Title a" {
             put_on_disk(a);
         }
     }

@@ -13,18 +13,18 @@ pub struct FullText {
     /// Where and when it was fetched, shown above the story.
     pub note: String,
     pub blocks: Vec<Block>,
-    pub words: usize,
+    pub words: u32,
 }
 
 /// The version of an article's body not on display.
 #[derive(Debug, Clone, PartialEq)]
 struct Stash {
     body: Body,
-    words: usize,
+    words: u32,
 }
 
 /// The bodies of full stories on display, kept while their articles are loaded again.
-pub(super) type ShownBodies = HashMap<ArticleId, (Body, usize)>;
+pub(super) type ShownBodies = HashMap<ArticleId, (Body, u32)>;
 
 #[derive(Debug, Default)]
 pub struct Full {
@@ -108,7 +108,12 @@ impl State {
             self.swap_full(i);
         } else if self.full.fetching.contains(&a.id) {
             // Already on its way.
-        } else if let Some(link) = a.link.clone().filter(|l| fetchable(l)) {
+        } else if let Some(link) = a
+            .link
+            .as_deref()
+            .filter(|l| fetchable(l))
+            .map(str::to_string)
+        {
             self.full.fetching.insert(a.id.clone());
             self.work.push(Effect::FetchFull {
                 id: a.id.clone(),

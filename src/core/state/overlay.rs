@@ -164,7 +164,7 @@ pub fn article_links(a: &Article) -> Vec<Link> {
         .iter()
         .map(|l| Link {
             text: "page".to_string(),
-            url: l.clone(),
+            url: l.to_string(),
         })
         .collect();
     let start = a

@@ -12,7 +12,7 @@ fn art(key: &str, day: u32, image: Option<&str>) -> Article {
     let blocks = vec![Block::new(BlockKind::Paragraph, "First."), with_image];
     Article {
         id: ArticleId::from_key(key),
-        title: format!("Title {key}"),
+        title: format!("Title {key}").into(),
         source: "Wire".into(),
         author: None,
         date: Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap(),
@@ -21,7 +21,7 @@ fn art(key: &str, day: u32, image: Option<&str>) -> Article {
         categories: vec![],
         standfirst: None,
         words: 4,
-        meta: vec![],
+        meta: Box::default(),
         origin: key.into(),
         body: crate::core::model::Body::Blocks(blocks),
     }

@@ -177,7 +177,7 @@ impl State {
     }
 
     /// Puts a body read from disk in place; the reader shows it if it is open.
-    pub(super) fn body_loaded(&mut self, id: ArticleId, body: Result<(Vec<Block>, usize), String>) {
+    pub(super) fn body_loaded(&mut self, id: ArticleId, body: Result<(Vec<Block>, u32), String>) {
         self.reader.requested.remove(&id);
         let Some(i) = self.lib.articles().iter().position(|a| a.id == id) else {
             return;
@@ -205,8 +205,9 @@ impl State {
     pub(super) fn open_link(&mut self) -> Vec<Effect> {
         let link = self
             .reader_article()
-            .and_then(|a| a.link.clone())
-            .filter(|l| openable(l));
+            .and_then(|a| a.link.as_deref())
+            .filter(|l| openable(l))
+            .map(str::to_string);
         match link {
             Some(l) => vec![Effect::OpenUrl(l)],
             None => {

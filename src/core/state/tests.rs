@@ -18,7 +18,7 @@ pub(super) fn art(key: &str, day: u32, cats: &str, paragraphs: usize) -> Article
         .collect();
     Article {
         id: ArticleId::from_key(key),
-        title: format!("Title {key}"),
+        title: format!("Title {key}").into(),
         source: "Wire".into(),
         author: None,
         date: Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap(),
@@ -27,7 +27,7 @@ pub(super) fn art(key: &str, day: u32, cats: &str, paragraphs: usize) -> Article
         categories: CategoryPath::parse_list(cats),
         standfirst: None,
         words: Article::count_words(None, &blocks),
-        meta: vec![],
+        meta: Box::default(),
         origin: key.into(),
         body: crate::core::model::Body::Blocks(blocks),
     }
@@ -85,14 +85,14 @@ pub(super) fn titles(s: &State) -> Vec<String> {
     s.list
         .visible
         .iter()
-        .map(|&i| s.lib.articles()[i].title.clone())
+        .map(|&i| s.lib.articles()[i].title.to_string())
         .collect()
 }
 
 pub(super) fn selected_title(s: &State) -> String {
     s.lib.articles()[s.selected_article().unwrap()]
         .title
-        .clone()
+        .to_string()
 }
 
 pub(super) fn apply(s: &mut State, actions: &[Action]) {
@@ -541,7 +541,7 @@ fn later_loads_keep_selection_read_marks_and_filter() {
     assert_eq!(titles(&s), ["Title z", "Title a", "Title d", "Title long"]);
     assert_eq!(selected_title(&s), "Title d");
     assert_eq!(
-        s.lib.articles()[s.reader.open.as_ref().unwrap().article].title,
+        &*s.lib.articles()[s.reader.open.as_ref().unwrap().article].title,
         "Title d"
     );
     assert_eq!(s.marks.unread, 7);

@@ -144,7 +144,7 @@ impl Prepared {
             date: input.date,
             dated: input.dated,
             source: crate::core::model::fnv1a64(input.source.as_bytes()),
-            length: input.words.min(u32::MAX as usize) as u32,
+            length: input.words,
             summary,
             textual,
             tokens,

@@ -162,7 +162,7 @@ pub struct StoryInput<'a> {
     /// False when `date` is a stand-in: such articles join stories by link and id only.
     pub dated: bool,
     /// Length, for choosing the representative ([`Article::words`]).
-    pub words: usize,
+    pub words: u32,
 }
 
 impl<'a> StoryInput<'a> {

@@ -10,7 +10,7 @@ struct A {
     link: Option<String>,
     date: DateTime<Utc>,
     dated: bool,
-    words: usize,
+    words: u32,
 }
 
 impl A {
@@ -32,7 +32,7 @@ impl A {
         self
     }
 
-    fn words(mut self, words: usize) -> A {
+    fn words(mut self, words: u32) -> A {
         self.words = words;
         self
     }
@@ -54,7 +54,7 @@ fn a(source: &str, hours: f64, title: &str, lead: &str) -> A {
         link: None,
         date: base + chrono::Duration::seconds((hours * 3600.0) as i64),
         dated: true,
-        words: lead.split_whitespace().count(),
+        words: lead.split_whitespace().count() as u32,
     }
 }
 
@@ -247,7 +247,7 @@ fn from_article_takes_the_standfirst_else_the_body() {
             "First paragraph",
         )]),
         words: 12,
-        meta: Vec::new(),
+        meta: Box::default(),
         origin: "o".into(),
     };
     assert_eq!(

@@ -256,16 +256,16 @@ fn entry_to_article(
         + pending.as_ref().map_or(0, |p| estimate_words(&p.html));
     Article {
         id: ArticleId::from_key(&format!("feed:{}#{local}", ctx.key)),
-        title,
+        title: title.into(),
         source: source.clone(),
-        author,
+        author: author.map(Into::into),
         date: date.unwrap_or(ctx.fallback_date),
         dated: date.is_some(),
-        link,
+        link: link.map(Into::into),
         categories,
-        standfirst,
+        standfirst: standfirst.map(Into::into),
         words,
-        meta: Vec::new(),
+        meta: Box::default(),
         origin: sanitize_line(&ctx.key).into(),
         body: match pending {
             Some(p) => crate::core::model::Body::Html(p),

@@ -246,7 +246,7 @@ fn seconds(v: &Option<serde_json::Value>) -> Option<DateTime<Utc>> {
 pub fn to_article(spec: &GReaderSpec, ctx: &Context, item: Item) -> Option<(String, Article)> {
     let item_id = item_id(&item.id)?;
     let mut a = Article::new(spec.article_id(&item_id));
-    a.title = sanitize_line(&unfullwidth(item.title.as_deref().unwrap_or("")));
+    a.title = sanitize_line(&unfullwidth(item.title.as_deref().unwrap_or(""))).into();
     let feed = item.origin.as_ref().and_then(|o| o.stream_id.as_deref());
     let (feed_title, feed_cats) = feed
         .and_then(|f| ctx.feeds.get(f))
@@ -270,7 +270,8 @@ pub fn to_article(spec: &GReaderSpec, ctx: &Context, item: Item) -> Option<(Stri
         .author
         .as_deref()
         .map(|s| sanitize_line(&unfullwidth(s)))
-        .filter(|s| !s.is_empty());
+        .filter(|s| !s.is_empty())
+        .map(Into::into);
     let published = seconds(&item.published);
     let crawled = match &item.crawl_time_msec {
         Some(serde_json::Value::String(s)) => s.trim().parse::<i64>().ok(),
@@ -286,7 +287,7 @@ pub fn to_article(spec: &GReaderSpec, ctx: &Context, item: Item) -> Option<(Stri
         .chain(item.alternate.iter())
         .filter_map(|l| l.href.as_deref().map(str::trim))
         .find(|h| url::Url::parse(h).is_ok_and(|u| matches!(u.scheme(), "http" | "https")))
-        .map(sanitize_line);
+        .map(|l| sanitize_line(l).into());
     // Labels (the item's and its feed's), then the feed's own categories; states are not.
     let mut cats: Vec<CategoryPath> = Vec::new();
     let mut add = |p: Option<CategoryPath>| {
@@ -319,10 +320,10 @@ pub fn to_article(spec: &GReaderSpec, ctx: &Context, item: Item) -> Option<(Stri
         a.words = estimate_words(&html);
         a.body = crate::core::model::Body::Html(Box::new(PendingHtml {
             html,
-            base: a.link.clone(),
+            base: a.link.as_deref().map(str::to_string),
         }));
     }
-    a.meta = vec![(ITEM_META.to_string(), item_id.clone())];
+    a.meta = Box::new([(ITEM_META.to_string(), item_id.clone())]);
     a.origin = spec.label().into();
     Some((item_id, a))
 }
@@ -417,7 +418,7 @@ mod tests {
         let (id, a) = to_article(&spec(), &Context::new(&subs), item).unwrap();
         assert_eq!(id, "10");
         assert_eq!(a.id, spec().article_id("10"));
-        assert_eq!(a.title, "Cats & Dogs <3");
+        assert_eq!(&*a.title, "Cats & Dogs <3");
         assert_eq!(&*a.source, "Daily & Co");
         assert_eq!(a.link.as_deref(), Some("https://news.example/a"));
         let cats: Vec<String> = a.categories.iter().map(|c| c.to_string()).collect();
@@ -427,6 +428,6 @@ mod tests {
             a.pending().as_ref().unwrap().html,
             "<p>Hello <b>world</b></p>"
         );
-        assert_eq!(a.meta, [(ITEM_META.to_string(), "10".to_string())]);
+        assert_eq!(&*a.meta, [(ITEM_META.to_string(), "10".to_string())]);
     }
 }
