@@ -180,7 +180,11 @@ for n in $sizes; do
   res[key_complete,$n]=$(sed -nE 's/^keystroke, complete: p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms.*/\1 \/ \2 \/ \3 ms/p' <<<"$out")
   res[mark_all,$n]=$(sed -nE 's/^A \(mark all read\), ([0-9]+) marks: ([0-9.]+ ms) to the frame.*/\2 (\1 marks)/p' <<<"$out")
 
-  if command -v newsboat >/dev/null; then
+  if ((nbr == 0)); then
+    res[nb_cold,$n]="not run (NB_RUNS=0)"
+    res[nb_warm,$n]="not run (NB_RUNS=0)"
+    echo "newsboat: not run (NB_RUNS=0)"
+  elif command -v newsboat >/dev/null; then
     nb=(newsboat -u "$corpus/newsboat/urls" -C "$corpus/newsboat/config" -c "$d/nb.db")
     res[nb_cold,$n]=$(for _ in $(seq "$nbr"); do
         rm -f "$d/nb.db" "$d/nb.db.lock"

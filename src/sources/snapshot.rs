@@ -10,7 +10,7 @@
 //! "tidings-snapshot" u32:FORMAT str:crate-version u64:index-length u64:index-hash index payloads
 //! index = u32:count { str:key str:root str:context u64:size i64:mtime-secs u32:mtime-nanos
 //!                     u64:inode i64:last-used u64:payload-offset u32:payload-length
-//!                     u64:payload-hash }
+//!                     u64:payload-hash u32:articles }
 //! ```
 //!
 //! Strings are a `u32` length and UTF-8 bytes, integers little-endian. A payload holds one file's
