@@ -217,17 +217,12 @@ impl Job {
     }
 }
 
-/// One copy of each category path among a file's articles (a feed's items repeat a few: each
-/// parsed its own, 12 MB at 100k feed items), as the snapshot's decoding shares them.
+/// One copy of each category path among the files read on this thread (a feed's items repeat
+/// a few, and a folder's feeds the same sections: each parsed its own, 12 MB at 100k feed
+/// items), as the snapshot's decoding shares them (see `paths`).
 fn share_categories(articles: &mut [Article]) {
-    let mut seen: Vec<CategoryPath> = Vec::new();
     for p in articles.iter_mut().flat_map(|a| a.categories.iter_mut()) {
-        match seen.iter().find(|q| *q == p) {
-            Some(q) => *p = q.clone(),
-            // A file with many distinct paths keeps the rest as they are.
-            None if seen.len() < 256 => seen.push(p.clone()),
-            None => {}
-        }
+        super::paths::share(p);
     }
 }
 

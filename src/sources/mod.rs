@@ -14,6 +14,7 @@ pub mod greader;
 pub mod head;
 pub mod images;
 pub mod markdown;
+pub mod paths;
 pub mod pipeline;
 pub mod search_index;
 pub mod snapshot;

@@ -1029,7 +1029,7 @@ pub(super) fn decode_article(r: &mut Reader<'_>, shared: &mut PerFile) -> Decode
         {
             Some(p) => categories.push(p.clone()),
             None => {
-                if let Some(p) = CategoryPath::from_levels(v) {
+                if let Some(p) = super::paths::path_of(v) {
                     if shared.paths.len() < 256 {
                         shared.paths.push(p.clone());
                     }
