@@ -447,9 +447,11 @@ fn the_work_is_linear() {
         ("attributes", attrs(25_000), attrs(100_000)),
     ] {
         for (what, f) in [("blocks", &to_blocks as &dyn Fn(&str)), ("line", &to_line)] {
+            // Linear work grows 4x, quadratic 16x. Up to 7x was seen for linear work in a
+            // release build (the large input leaves the caches), so the bound is 8x.
             let ratio = growth(&small, &large, f);
             assert!(
-                ratio < 6.0,
+                ratio < 8.0,
                 "{name}, {what}: 4x the input took {ratio:.1}x the time"
             );
         }
