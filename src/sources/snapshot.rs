@@ -26,7 +26,7 @@
 //! replaced at the next save. Losing it costs one cold load, never data.
 
 use super::Warning;
-use crate::core::model::{Article, ArticleId, BodyRef, CategoryPath};
+use crate::core::model::{Article, ArticleId, BodyRef};
 use chrono::DateTime;
 use std::collections::HashSet;
 
@@ -786,7 +786,6 @@ fn decode_payload(
                     origin: origin.clone(),
                     body: body.clone(),
                     source: None,
-                    paths: Vec::new(),
                 };
                 // An article takes at least 40 bytes: a wrong count cannot allocate much.
                 let mut articles = Vec::with_capacity(count.min(n / 40));
@@ -976,8 +975,6 @@ pub(super) struct PerFile {
     body: Option<Arc<BodyRef>>,
     /// The last source seen (a feed's items share it).
     source: Option<Arc<str>>,
-    /// Category paths seen so far (up to 256).
-    paths: Vec<CategoryPath>,
 }
 
 impl PerFile {
@@ -988,7 +985,6 @@ impl PerFile {
             origin: "".into(),
             body: None,
             source: None,
-            paths: Vec::new(),
         }
     }
 }
@@ -1021,22 +1017,8 @@ pub(super) fn decode_article(r: &mut Reader<'_>, shared: &mut PerFile) -> Decode
         for _ in 0..levels {
             v.push(r.str()?);
         }
-        // A feed's items share a few categories: one copy of each per file.
-        match shared
-            .paths
-            .iter()
-            .find(|p| p.levels().iter().map(String::as_str).eq(v.iter().copied()))
-        {
-            Some(p) => categories.push(p.clone()),
-            None => {
-                if let Some(p) = super::paths::path_of(v) {
-                    if shared.paths.len() < 256 {
-                        shared.paths.push(p.clone());
-                    }
-                    categories.push(p);
-                }
-            }
-        }
+        // Files share a few categories: one copy of each (see `paths`).
+        categories.extend(super::paths::path_of(v));
     }
     let standfirst = r.opt()?;
     let words = u32::try_from(r.u64()?).unwrap_or(u32::MAX);
