@@ -28,7 +28,7 @@ for _ in $(seq "$runs"); do
             echo "no headline within 60 s" >&2
             break
         fi
-        sleep 0.003
+        sleep "${POLL:-0.003}"
     done
     end=$(date +%s%N)
     times+=($(( (end - start) / 1000000 )))

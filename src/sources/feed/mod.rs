@@ -311,12 +311,9 @@ fn body_of(e: &RawEntry, base: Option<String>) -> Body {
     let summary = e.summary.as_ref().filter(|s| !s.is_blank());
     let (body, standfirst) = match (content, summary) {
         (Some(c), s) => {
-            // The start of the content is rendered only for a summary to compare with (it
-            // costs an HTML parse per entry).
-            let start = || line_of(&Text::new(prefix(&c.value, 1024), c.kind));
             let stand = s.map(line_of).filter(|t| {
                 let t = t.trim_end_matches(['…', '.']).trim_end();
-                !t.is_empty() && t.chars().count() <= 300 && !start().starts_with(t)
+                !t.is_empty() && t.chars().count() <= 300 && !content_starts_with(c, t)
             });
             (Some(c), stand)
         }
@@ -338,6 +335,35 @@ fn body_of(e: &RawEntry, base: Option<String>) -> Body {
         pending,
         standfirst,
     }
+}
+
+/// Whether the content's text starts with `t` (a summary that only repeats it is no
+/// standfirst). Only the start of the content is rendered, and HTML costs a parse per byte: a
+/// piece about twice `t`'s length first, the first KiB when that piece's text came out too short
+/// to tell. A cut piece's text may differ from the whole's in its last characters only (half
+/// a reference, half a tag), so a decision is taken from it only when its text reaches well
+/// past `t`. At load this ran on the first KiB of every entry with both a summary and content:
+/// 15% of a cold start's parse time.
+fn content_starts_with(c: &Text, t: &str) -> bool {
+    /// Past `t`'s end, more text than a cut can damage (the longest reference is 32 bytes).
+    const MARGIN: usize = 40;
+    const WHOLE: usize = 1024;
+    let first = (2 * t.len() + 2 * MARGIN).min(WHOLE);
+    if first < WHOLE && c.value.len() > first {
+        let text = line_of(&Text::new(prefix(&c.value, first), c.kind));
+        if !text.starts_with(t) && common_prefix_len(&text, t) + MARGIN <= text.len() {
+            return false;
+        }
+        if text.starts_with(t) && text.len() >= t.len() + MARGIN {
+            return true;
+        }
+    }
+    line_of(&Text::new(prefix(&c.value, WHOLE), c.kind)).starts_with(t)
+}
+
+/// Bytes at the start of `a` and `b` that are the same.
+fn common_prefix_len(a: &str, b: &str) -> usize {
+    a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
 }
 
 /// Plain-text content: paragraphs at blank lines.

@@ -435,3 +435,47 @@ fn feeds_say_how_long_they_stay_the_same() {
         Some(7 * 24 * 3600)
     );
 }
+
+/// The summary-is-the-content's-start check renders a short piece of the content first: it must
+/// decide as rendering the first KiB does, wherever the piece's cut falls (inside a reference,
+/// a tag, an attribute, a comment) and wherever the summary departs from the content.
+#[test]
+fn a_summary_is_compared_with_the_contents_start_as_the_first_kib_would() {
+    let whole =
+        |c: &Text, t: &str| line_of(&Text::new(prefix(&c.value, 1024), c.kind)).starts_with(t);
+    let pieces = [
+        "Caf&eacute; owners &amp; growers met ",
+        "<a href=\"https://example.com/x?a=1&amp;b=2\" title=\"a > b\">on Monday</a> ",
+        "in <em>Lyon</em>&#8217;s old <!-- a comment > with --> market, ",
+        "&CounterClockwiseContourIntegral; and <b>more</b> &#x1F30D; news. ",
+        "<script>var s = '</p>';</script>Then<br>the <span>vote</span> came. ",
+    ];
+    let mut checked = 0;
+    for rotate in 0..pieces.len() {
+        let mut html = String::from("<p>");
+        for i in 0..12 {
+            html.push_str(pieces[(i + rotate) % pieces.len()]);
+        }
+        html.push_str("</p>");
+        let c = Text::new(html.clone(), Kind::Html);
+        let text = line_of(&Text::new(prefix(&html, 1024), Kind::Html));
+        let mut ends: Vec<usize> = (1..=300.min(text.len())).collect();
+        ends.retain(|&e| text.is_char_boundary(e));
+        for end in ends {
+            // The start itself, and the start with its last character changed.
+            let same = &text[..end];
+            let mut changed = text[..end].to_string();
+            changed.pop();
+            changed.push('#');
+            for t in [same, changed.as_str()] {
+                assert_eq!(content_starts_with(&c, t), whole(&c, t), "summary {t:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked} cases");
+    // Plain content is compared as text.
+    let plain = Text::new("Short text. More after it.", Kind::Plain);
+    assert!(content_starts_with(&plain, "Short text"));
+    assert!(!content_starts_with(&plain, "Short test"));
+}
