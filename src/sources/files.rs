@@ -226,42 +226,50 @@ fn share_categories(articles: &mut [Article]) {
     }
 }
 
-/// Reads the jobs' files, taking those unchanged since the snapshot from it, and records what
-/// each gave for the next snapshot. Bodies are left out of memory.
-fn read_with_snapshot(jobs: &[Job], root: &str, snap: &mut Snapshot) -> Vec<JobResult> {
-    snap.begin_root(root);
-    let stamps: Vec<Option<Stamp>> = jobs
+/// A chunk of jobs read: each job's result, and what the snapshot needs to record it.
+struct ReadChunk {
+    results: Vec<JobResult>,
+    /// Per job, with a snapshot: its stamp, its context, and whether its result came from the
+    /// snapshot (kept) rather than from the file (recorded). Empty without a snapshot.
+    records: Vec<(Option<Stamp>, String, bool)>,
+}
+
+/// Reads the jobs' files, in parallel; with a snapshot, those unchanged since it are taken from
+/// it and their bodies left out of memory. The snapshot is only read here, so the next chunk is
+/// read while the last one's articles are handed on (see [`load_path_with`]).
+fn read_chunk(jobs: &[Job], snap: Option<&Snapshot>) -> ReadChunk {
+    let Some(snap) = snap else {
+        return ReadChunk {
+            results: jobs.par_iter().map(read_job).collect(),
+            records: Vec::new(),
+        };
+    };
+    let (results, records) = jobs
         .par_iter()
-        .map(|j| std::fs::metadata(&j.path).ok().and_then(|m| Stamp::of(&m)))
-        .collect();
-    let contexts: Vec<String> = jobs.iter().map(Job::context).collect();
-    let found: Vec<_> = jobs
-        .iter()
-        .zip(&stamps)
-        .zip(&contexts)
-        .map(|((j, s), c)| s.and_then(|s| snap.lookup(&j.id_key, c, s)))
-        .collect();
-    let snap_ref: &Snapshot = snap;
-    let results: Vec<(JobResult, bool)> = jobs
-        .par_iter()
-        .zip(found.into_par_iter())
-        .map(|(j, f)| match f.and_then(|r| snap_ref.decode(r)) {
-            Some(r) => (r, true),
-            None => (j.read_unloaded(), false),
+        .map(|j| {
+            let stamp = std::fs::metadata(&j.path).ok().and_then(|m| Stamp::of(&m));
+            let context = j.context();
+            let found = stamp.and_then(|s| snap.lookup(&j.id_key, &context, s));
+            match found.and_then(|r| snap.decode(r)) {
+                Some(r) => (r, (stamp, context, true)),
+                None => (j.read_unloaded(), (stamp, context, false)),
+            }
         })
-        .collect();
-    let mut out = Vec::with_capacity(results.len());
-    for (((job, stamp), context), (result, reused)) in
-        jobs.iter().zip(stamps).zip(&contexts).zip(results)
+        .unzip();
+    ReadChunk { results, records }
+}
+
+/// Records what each job of a chunk gave for the next snapshot.
+fn record_chunk(jobs: &[Job], read: &ReadChunk, root: &str, snap: &mut Snapshot) {
+    for ((job, (stamp, context, reused)), result) in
+        jobs.iter().zip(&read.records).zip(&read.results)
     {
         match (reused, stamp) {
             (true, _) => snap.keep(&job.id_key, root),
-            (false, Some(stamp)) => snap.record(&job.id_key, root, context, stamp, &result),
+            (false, Some(stamp)) => snap.record(&job.id_key, root, context, *stamp, result),
             (false, None) => {}
         }
-        out.push(result);
     }
-    out
 }
 
 /// The files `path` stands for (itself, or what a folder holds, hidden and project files left
@@ -365,26 +373,36 @@ pub fn load_path_with(
     // of peak at 110k).
     let mut articles = Vec::with_capacity(snap.as_deref().map_or(0, |s| s.articles_in(&root)));
     let mut skipped = 0;
-    for chunk in jobs.chunks(chunk_len(jobs.len())) {
-        let results: Vec<JobResult> = match snap.as_deref_mut() {
-            Some(snap) => read_with_snapshot(chunk, &root, snap),
-            None => chunk.par_iter().map(read_job).collect(),
-        };
-        for r in results {
-            match r {
-                Ok((a, w)) => {
-                    count += a.len();
-                    articles.extend(a);
-                    warnings.extend(w);
-                }
-                Err(w) => {
-                    skipped += 1;
-                    warnings.push(w);
+    // Chunk k+1 is read (on the thread pool) while chunk k's articles are handed to `progress`
+    // here: the reader prepares them for its story grouping and search then, which left the
+    // parsing threads idle about an eighth of a cold start.
+    let chunks: Vec<&[Job]> = jobs.chunks(chunk_len(jobs.len())).collect();
+    let mut next = chunks.first().map(|c| read_chunk(c, snap.as_deref()));
+    for (k, chunk) in chunks.iter().enumerate() {
+        let Some(read) = next.take() else { break };
+        if let Some(snap) = snap.as_deref_mut() {
+            record_chunk(chunk, &read, &root, snap);
+        }
+        let snap_ref = snap.as_deref();
+        std::thread::scope(|scope| {
+            let reading = (chunks.get(k + 1)).map(|c| scope.spawn(move || read_chunk(c, snap_ref)));
+            for r in read.results {
+                match r {
+                    Ok((a, w)) => {
+                        count += a.len();
+                        articles.extend(a);
+                        warnings.extend(w);
+                    }
+                    Err(w) => {
+                        skipped += 1;
+                        warnings.push(w);
+                    }
                 }
             }
-        }
-        done += chunk.len();
-        progress(done, total, &mut articles);
+            done += chunk.len();
+            progress(done, total, &mut articles);
+            next = reading.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        });
     }
     let failure = if count > 0 {
         None
