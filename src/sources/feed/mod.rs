@@ -140,7 +140,8 @@ fn name_line(s: &str) -> String {
 }
 
 /// Articles from what the document said.
-fn to_articles(feed: &RawFeed, ctx: &FeedContext) -> Vec<Article> {
+/// The feed's entries as articles; their bodies are moved out of `feed`, not copied.
+fn to_articles(feed: &mut RawFeed, ctx: &FeedContext) -> Vec<Article> {
     let feed_url = ctx.url.as_deref().and_then(|u| url::Url::parse(u).ok());
     // Links with no base of their own resolve against the feed's URL, else its own link (a
     // local file has no URL).
@@ -159,7 +160,7 @@ fn to_articles(feed: &RawFeed, ctx: &FeedContext) -> Vec<Article> {
     let source: std::sync::Arc<str> = source.into();
     let mut articles: Vec<Article> = feed
         .entries
-        .iter()
+        .iter_mut()
         .map(|e| entry_to_article(e, ctx, fallback.as_ref(), &source, feed_authors.as_deref()))
         .collect();
     // Two entries without a guid and with the same link or title are still two articles: the
@@ -191,7 +192,7 @@ fn resolve(h: &Href, fallback: Option<&url::Url>) -> Option<String> {
 }
 
 fn entry_to_article(
-    e: &RawEntry,
+    e: &mut RawEntry,
     ctx: &FeedContext,
     fallback: Option<&url::Url>,
     source: &std::sync::Arc<str>,
@@ -306,25 +307,27 @@ impl Body {
 /// Full content wins over the summary; the summary then becomes the standfirst when it is short
 /// and not just the start of the content. HTML is rendered only when the article is opened
 /// (`Article::render`).
-fn body_of(e: &RawEntry, base: Option<String>) -> Body {
+fn body_of(e: &mut RawEntry, base: Option<String>) -> Body {
     let content = e.content.as_ref().filter(|c| !c.is_blank());
     let summary = e.summary.as_ref().filter(|s| !s.is_blank());
-    let (body, standfirst) = match (content, summary) {
-        (Some(c), s) => {
-            let stand = s.map(line_of).filter(|t| {
-                let t = t.trim_end_matches(['…', '.']).trim_end();
-                !t.is_empty() && t.chars().count() <= 300 && !content_starts_with(c, t)
-            });
-            (Some(c), stand)
-        }
-        (None, s) => (s, None),
+    let standfirst = match (content, summary) {
+        (Some(c), Some(s)) => Some(line_of(s)).filter(|t| {
+            let t = t.trim_end_matches(['…', '.']).trim_end();
+            !t.is_empty() && t.chars().count() <= 300 && !content_starts_with(c, t)
+        }),
+        _ => None,
+    };
+    // The body is moved out of the entry: a feed's bodies are most of its bytes.
+    let body = match content {
+        Some(_) => e.content.take(),
+        None => e.summary.take().filter(|s| !s.is_blank()),
     };
     let (blocks, pending) = match body {
         Some(t) if t.kind == Kind::Plain => (plain_blocks(&t.value), None),
         Some(t) => (
             Vec::new(),
             Some(Box::new(PendingHtml {
-                html: t.value.clone(),
+                html: t.value,
                 base,
             })),
         ),
@@ -402,7 +405,7 @@ pub fn parse_feed(bytes: &[u8], ctx: &FeedContext) -> Result<ParsedFeed, String>
     if start.is_empty() {
         return Err("not a feed (the file is empty)".to_string());
     }
-    let raw = if start.starts_with('{') || start.starts_with('[') {
+    let mut raw = if start.starts_with('{') || start.starts_with('[') {
         json::read(start.as_bytes())?
     } else if start.starts_with('<') {
         let doc_base = ctx.url.as_deref().and_then(|u| url::Url::parse(u).ok());
@@ -424,9 +427,9 @@ pub fn parse_feed(bytes: &[u8], ctx: &FeedContext) -> Result<ParsedFeed, String>
         return Err("not a feed (neither XML nor JSON)".to_string());
     };
     Ok(ParsedFeed {
-        articles: to_articles(&raw, ctx),
-        warnings,
         refresh_hint: raw.refresh_hint(),
+        articles: to_articles(&mut raw, ctx),
+        warnings,
     })
 }
 

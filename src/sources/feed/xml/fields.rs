@@ -7,6 +7,7 @@ use crate::sources::feed::raw::{Href, Kind, RawEntry, Text, push_unique};
 use crate::sources::feed::repair::{
     base64_text, looks_like_html, strip_prefixes, unescape_markup, unwrap_cdata,
 };
+use std::borrow::Cow;
 
 impl Reader<'_> {
     /// The value of a text construct: its markup when it has child elements, else its text.
@@ -28,9 +29,10 @@ impl Reader<'_> {
             }
             return Text::new(markup, Kind::Html);
         }
-        let text = match mode.as_deref() {
-            Some("base64") => base64_text(text).unwrap_or_else(|| text.to_string()),
-            _ => text.to_string(),
+        // Borrowed until the end: a body is copied once, into the field.
+        let text: Cow<'_, str> = match mode.as_deref() {
+            Some("base64") => base64_text(text).map_or(Cow::Borrowed(text), Cow::Owned),
+            _ => Cow::Borrowed(text),
         };
         // RSS fields do not say what they hold; Atom's says, else it is plain text unless it
         // plainly holds markup.
@@ -61,8 +63,14 @@ impl Reader<'_> {
         };
         match kind {
             // CDATA markers left in the text (a CDATA section nested in another) are not shown.
-            Kind::Html => Text::new(unwrap_cdata(&text), kind),
-            Kind::Plain => Text::new(text, kind),
+            Kind::Html => {
+                let unwrapped = match unwrap_cdata(&text) {
+                    Cow::Owned(o) => Some(o),
+                    Cow::Borrowed(_) => None,
+                };
+                Text::new(unwrapped.unwrap_or_else(|| text.into_owned()), kind)
+            }
+            Kind::Plain => Text::new(text.into_owned(), kind),
         }
     }
 
