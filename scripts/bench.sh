@@ -11,7 +11,8 @@
 #   list --search    `list --search quebec`: the first call builds search.sqlite (one-off, reported
 #                    apart), then the median of warm calls
 #   first frame      the real reader in tmux (scripts/first_frame.sh), ms until a headline row
-#                    shows: warm (snapshot and head.bin in place) and cold (empty cache)
+#                    shows: warm (snapshot and head.bin in place) and cold (empty cache); and
+#                    cold until the status bar counts every article (the whole library shown)
 #   first frame,     `cargo bench --bench first_frame -- N`: head.bin to a drawn 200x60 frame
 #     in process     (skipped with INPROC=0)
 #   search           `cargo bench --bench search -- FEEDS ARTICLES`: first keystroke after loading,
@@ -89,7 +90,7 @@ wait_for() {
 kilo() { if (($1 >= 1000)); then echo "$(($1 / 1000))k"; else echo "$1"; fi; }
 
 declare -A res
-rows=(cold_list nb_cold warm_list nb_warm ff_warm ff_cold ff_inproc key_first key_complete
+rows=(cold_list nb_cold warm_list nb_warm ff_warm ff_cold ff_all ff_inproc key_first key_complete
   search_list search_build mark_all runs_used)
 declare -A label=(
   [cold_list]="cold \`list\` (empty cache): time, peak RSS"
@@ -98,6 +99,7 @@ declare -A label=(
   [nb_warm]="newsboat \`-x print-unread\` (full cache)"
   [ff_warm]="reader first frame with headlines, warm (tmux)"
   [ff_cold]="reader first headlines, cold (tmux)"
+  [ff_all]="reader whole library on screen, cold (tmux)"
   [ff_inproc]="first frame from head.bin, in process"
   [key_first]="search: first keystroke after loading"
   [key_complete]="search in bodies, complete per keystroke (p50 / p99 / max)"
@@ -166,7 +168,14 @@ for n in $sizes; do
       rm -rf "$d/cold$i" "$d/cold$i.data"
     done | awk '/^median/ {print $2}' | sort -n | awk '{t[NR]=$1} END {print t[int((NR+1)/2)]}')
   res[ff_cold,$n]="${ffc:-?} ms"
-  echo "reader first frame with headlines: warm ${res[ff_warm,$n]}, cold ${res[ff_cold,$n]} (medians); newsboat —"
+  # Cold, until the status bar counts every article ("N/<items> shown").
+  ffa=$(for i in $(seq "$r"); do
+      sleep 1
+      UNTIL="/$items shown" scripts/first_frame.sh "$bin" "$d/cold$i" 1 "${dirs[@]}" || true
+      rm -rf "$d/cold$i" "$d/cold$i.data"
+    done | awk '/^median/ {print $2}' | sort -n | awk '{t[NR]=$1} END {print t[int((NR+1)/2)]}')
+  res[ff_all,$n]="${ffa:-?} ms"
+  echo "reader first frame with headlines: warm ${res[ff_warm,$n]}, cold ${res[ff_cold,$n]}; whole library, cold ${res[ff_all,$n]} (medians); newsboat —"
 
   if [ "$inproc" = 1 ]; then
     line=$(cargo bench --quiet --bench first_frame -- "$n" 2>/dev/null | grep "^$n:" || true)
