@@ -272,6 +272,48 @@ fn word_estimate() {
     assert_eq!(estimate_words("one  two\tthree\n<br/>four"), 4);
     assert_eq!(estimate_words("<p>a</p><p>b</p>"), 2);
     assert_eq!(estimate_words(""), 0);
+    // A long tag, text right after one, a `>` in text (a word), a tag never closed.
+    let long = format!(
+        "{}<a href=\"{}\">x</a>y > z <b",
+        "w ".repeat(30),
+        "u".repeat(80)
+    );
+    assert_eq!(estimate_words(&long), 30 + 1 + 1 + 2);
+}
+
+/// The plain definition that [`estimate_words`] computes a run of text at a time: tags from a
+/// `<` to the next `>` skipped, a word starting at a byte above the space after a space or a tag.
+fn words_one_by_one(html: &str) -> u32 {
+    let (mut words, mut in_tag, mut after_space) = (0, false, true);
+    for &c in html.as_bytes() {
+        if in_tag {
+            in_tag = c != b'>';
+            after_space = true;
+        } else if c == b'<' {
+            (in_tag, after_space) = (true, true);
+        } else {
+            words += u32::from(c > b' ' && after_space);
+            after_space = c <= b' ';
+        }
+    }
+    words
+}
+
+mod word_estimate_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3_000))]
+        #[test]
+        fn counts_as_the_plain_definition(pieces in prop::collection::vec(
+            prop::sample::select(vec!["<", ">", " ", "\n", "a", "word", "é", "<p>", "</a>", "\t"]),
+            0..300,
+        )) {
+            let html: String = pieces.concat();
+            prop_assert_eq!(estimate_words(&html), words_one_by_one(&html));
+        }
+    }
 }
 
 #[test]
