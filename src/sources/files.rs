@@ -113,27 +113,36 @@ struct Job {
 /// What one file gave: articles (one, or a feed's many) and warnings; `Err` when it was skipped.
 type JobResult = Result<(Vec<Article>, Vec<Warning>), Warning>;
 
-/// The first bytes of a file, for sniffing.
-fn head(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut buf = Vec::with_capacity(4096);
-    std::fs::File::open(path)?
-        .take(SNIFF_BYTES as u64)
-        .read_to_end(&mut buf)?;
-    Ok(buf)
-}
-
 fn read_job(job: &Job) -> JobResult {
+    use std::io::Read;
     let origin = job.path.to_string_lossy().into_owned();
     let fail = |m: String| Warning::new(&origin, m);
-    if job.sniff && !head(&job.path).is_ok_and(|h| looks_like_feed(&h)) {
-        return Ok((Vec::new(), Vec::new()));
+    // One open per file, its size from the open file (not its path), and a file sniffed first
+    // read on from where the sniff stopped, not opened and read again.
+    let cannot = |e: std::io::Error| fail(format!("cannot read: {e}"));
+    let file = std::fs::File::open(&job.path);
+    let mut bytes = Vec::new();
+    let mut file = match (file, job.sniff) {
+        (Ok(f), _) => f,
+        // A file that may not even be a feed is skipped quietly.
+        (Err(_), true) => return Ok((Vec::new(), Vec::new())),
+        (Err(e), false) => return Err(cannot(e)),
+    };
+    if job.sniff {
+        let sniffed = (&mut file)
+            .take(SNIFF_BYTES as u64)
+            .read_to_end(&mut bytes)
+            .is_ok_and(|_| looks_like_feed(&bytes));
+        if !sniffed {
+            return Ok((Vec::new(), Vec::new()));
+        }
     }
-    let meta = std::fs::metadata(&job.path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let meta = file.metadata().map_err(cannot)?;
     if meta.len() > MAX_FEED_BYTES {
         return Err(fail(Skip::TooLarge(meta.len()).to_string()));
     }
-    let bytes = std::fs::read(&job.path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    bytes.reserve_exact((meta.len() as usize + 1).saturating_sub(bytes.len()));
+    file.read_to_end(&mut bytes).map_err(cannot)?;
     let mtime = meta
         .modified()
         .map(DateTime::<Utc>::from)
