@@ -11,7 +11,7 @@ use tidings::keymap::Keymap;
 use tidings::shell::app::{App, Msg};
 use tidings::sources::SourceSpec;
 use tidings::sources::fetch::{FetchOptions, Fetcher};
-use tidings::sources::files::{CHUNK, chunk_len};
+use tidings::sources::files::{CHUNK, chunk_len, chunk_sizes};
 use tidings::sources::pipeline::{Event, Pipeline};
 use tidings::ui::theme::Theme;
 
@@ -78,20 +78,28 @@ fn a_folder_reports_files_read_and_gives_articles_in_batches() {
         }
         _ => {}
     });
-    // Chunks of an eighth of the folder (more than the smallest chunk here).
+    // Chunks of an eighth of the folder (more than the smallest chunk here), the last eighth in
+    // quarters.
     let c = chunk_len(n);
     assert_eq!(c, n / 8);
-    let steps: Vec<usize> = (c..n).step_by(c).chain([n]).collect();
-    assert_eq!(steps.len(), 9);
+    let sizes = chunk_sizes(n);
+    assert_eq!(sizes, [vec![123; 8], vec![35; 4]].concat());
+    let steps: Vec<usize> = (sizes.iter())
+        .scan(0, |read, s| {
+            *read += s;
+            Some(*read)
+        })
+        .collect();
     let expected: Vec<(usize, usize)> = steps.iter().map(|&d| (d, n)).collect();
     assert_eq!(progress, expected);
     // The last chunk's articles come with the source's end, not as a batch.
-    let mut sizes = vec![c; steps.len() - 1];
-    sizes.push(0);
-    assert_eq!(batches, sizes);
+    let last = sizes[sizes.len() - 1];
+    let mut batches_expected = sizes.clone();
+    *batches_expected.last_mut().unwrap() = 0;
+    assert_eq!(batches, batches_expected);
     assert_eq!(total, n);
     assert_eq!(read.into_inner(), n);
-    assert_eq!(done, Some((c * (steps.len() - 1), n, Some(n))));
+    assert_eq!(done, Some((n - last, n, Some(n))));
 }
 
 /// Batches come less often as the library grows (the reader rebuilds it for each).
@@ -114,6 +122,20 @@ fn chunks_are_an_eighth_of_a_folder_within_bounds() {
     assert_eq!(chunk_len(10), 64);
     assert_eq!(chunk_len(1_000), 125);
     assert_eq!(chunk_len(100_000), CHUNK);
+    // The same size, rounded, and the last chunk's worth of files in quarters (a short wait for
+    // what is done with the last one's articles).
+    assert_eq!(
+        chunk_sizes(1_000),
+        [vec![125; 7], vec![32, 31, 31, 31]].concat()
+    );
+    assert_eq!(chunk_sizes(10), [3, 3, 2, 2]);
+    assert_eq!(chunk_sizes(2), [1, 1]);
+    assert!(chunk_sizes(0).is_empty());
+    for files in [1, 63, 64, 65, 511, 4_097, 100_000] {
+        let sizes = chunk_sizes(files);
+        assert_eq!(sizes.iter().sum::<usize>(), files);
+        assert!(sizes.iter().all(|&s| s >= 1 && s <= chunk_len(files)));
+    }
 }
 
 fn app() -> App<TestBackend> {
@@ -257,11 +279,10 @@ fn the_reader_loads_its_cheapest_source_first_and_shows_the_first_chunk_at_once(
             _ => {}
         });
         assert_eq!(loading, order, "batch_every {every:?}");
-        let c = chunk_len(CHUNK + 10);
-        let chunks = (CHUNK + 10).div_ceil(c);
-        let mut first = vec![0; chunks];
+        let sizes = chunk_sizes(CHUNK + 10);
+        let mut first = vec![0; sizes.len()];
         if every != Duration::MAX {
-            first[0] = c;
+            first[0] = sizes[0];
         }
         // The small folder's chunks, then the big folder's one (with its end).
         assert_eq!(batches, [first, vec![0]].concat(), "batch_every {every:?}");
