@@ -47,52 +47,45 @@ impl Library {
         // Articles are large: sort their indices, then move each article once.
         // Indices as u32 and the ids by reference: at 110k articles these transient tables
         // were 4 MB of a warm `list`'s peak.
-        let n = u32::try_from(articles.len()).expect("fewer than 4 billion articles");
-        let mut order: Vec<u32> = {
-            let mut seen: HashSet<&ArticleId, foldhash::fast::RandomState> =
-                HashSet::with_capacity_and_hasher(articles.len(), Default::default());
-            let mut keep: Vec<u32> = (0..n)
-                .rev()
-                .filter(|&i| seen.insert(&articles[i as usize].id))
-                .collect();
-            keep.reverse();
-            keep
-        };
+        let mut order = last_of_each_id(&articles, 0);
         // Ids are unique by now, so the order is total and an unstable sort is deterministic.
-        order.sort_unstable_by(|&i, &j| {
-            let (a, b) = (&articles[i as usize], &articles[j as usize]);
-            b.dated
-                .cmp(&a.dated)
-                .then_with(|| b.date.cmp(&a.date))
-                .then_with(|| a.title.cmp(&b.title))
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        // Put each kept article at its place in the order in place (a big archive is not copied
-        // twice): `dest[i]` is where article `i` goes; dropped repeats go to the end.
-        let kept = order.len();
-        let mut dest = vec![u32::MAX; articles.len()];
-        for (k, &i) in (0..).zip(order.iter()) {
-            dest[i as usize] = k;
-        }
-        drop(order);
-        for (next, d) in (kept as u32..).zip(dest.iter_mut().filter(|d| **d == u32::MAX)) {
-            *d = next;
-        }
-        for i in 0..articles.len() {
-            while dest[i] as usize != i {
-                let j = dest[i] as usize;
-                articles.swap(i, j);
-                dest.swap(i, j);
-            }
-        }
-        articles.truncate(kept);
+        order.sort_unstable_by(|&i, &j| newest_first(&articles[i as usize], &articles[j as usize]));
+        arrange(&mut articles, order);
         respell(&mut articles);
         Library { articles }
     }
 
-    /// Gives the articles back (to add more and build a new library).
-    pub fn into_articles(self) -> Vec<Article> {
-        self.articles
+    /// Adds `batch`: the library becomes what [`Library::new`] makes of its articles followed
+    /// by the batch (an id in both keeps the batch's article), but only the batch is sorted,
+    /// then merged into the library's order. The reader adds each batch of a load this way: a
+    /// sort of the whole library per batch was 30 ms at 110k articles.
+    pub fn add(&mut self, batch: Vec<Article>) {
+        if batch.is_empty() {
+            return;
+        }
+        let mut articles = std::mem::take(&mut self.articles);
+        let old = articles.len();
+        articles.extend(batch);
+        let mut fresh = last_of_each_id(&articles, old);
+        fresh.sort_unstable_by(|&i, &j| newest_first(&articles[i as usize], &articles[j as usize]));
+        let order = {
+            let ids: HashSet<&ArticleId, foldhash::fast::RandomState> =
+                (fresh.iter()).map(|&i| &articles[i as usize].id).collect();
+            let kept = (0..old as u32).filter(|&i| !ids.contains(&articles[i as usize].id));
+            // Both in order: one merge.
+            let mut order = Vec::with_capacity(articles.len());
+            let (mut kept, mut fresh) = (kept.peekable(), fresh.into_iter().peekable());
+            while let (Some(&k), Some(&f)) = (kept.peek(), fresh.peek()) {
+                let later = newest_first(&articles[k as usize], &articles[f as usize]).is_gt();
+                order.push(if later { fresh.next() } else { kept.next() }.unwrap_or(k));
+            }
+            order.extend(kept);
+            order.extend(fresh);
+            order
+        };
+        arrange(&mut articles, order);
+        respell(&mut articles);
+        self.articles = articles;
     }
 
     pub fn articles(&self) -> &[Article] {
@@ -109,6 +102,12 @@ impl Library {
     /// Article `i`, to change in place (its id and date must stay: the order depends on them).
     pub fn article_mut(&mut self, i: usize) -> &mut Article {
         &mut self.articles[i]
+    }
+
+    /// The articles, to change in place (their ids, dates and titles must stay: the order
+    /// depends on them).
+    pub fn articles_mut(&mut self) -> &mut [Article] {
+        &mut self.articles
     }
 
     pub fn len(&self) -> usize {
@@ -155,6 +154,53 @@ impl Library {
                 closest: closest_categories(path, &self.category_tree(), 5),
             })
     }
+}
+
+/// The library's order: newest first, undated articles after every dated one (their stand-in
+/// date, a file's time, says nothing of the news); ties by title, then id.
+fn newest_first(a: &Article, b: &Article) -> std::cmp::Ordering {
+    b.dated
+        .cmp(&a.dated)
+        .then_with(|| b.date.cmp(&a.date))
+        .then_with(|| a.title.cmp(&b.title))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// The indices from `from` on of the articles whose id comes no later (the last one loaded of
+/// an id stays: a fresh fetch replaces the cached copy), in the articles' order.
+fn last_of_each_id(articles: &[Article], from: usize) -> Vec<u32> {
+    let n = u32::try_from(articles.len()).expect("fewer than 4 billion articles");
+    let mut seen: HashSet<&ArticleId, foldhash::fast::RandomState> =
+        HashSet::with_capacity_and_hasher(articles.len() - from, Default::default());
+    let mut keep: Vec<u32> = (from as u32..n)
+        .rev()
+        .filter(|&i| seen.insert(&articles[i as usize].id))
+        .collect();
+    keep.reverse();
+    keep
+}
+
+/// Puts each article in `order` at its place, in place (a big archive is not copied twice);
+/// the articles not in `order` are dropped.
+fn arrange(articles: &mut Vec<Article>, order: Vec<u32>) {
+    // `dest[i]` is where article `i` goes; the dropped ones go to the end.
+    let kept = order.len();
+    let mut dest = vec![u32::MAX; articles.len()];
+    for (k, &i) in (0..).zip(order.iter()) {
+        dest[i as usize] = k;
+    }
+    drop(order);
+    for (next, d) in (kept as u32..).zip(dest.iter_mut().filter(|d| **d == u32::MAX)) {
+        *d = next;
+    }
+    for i in 0..articles.len() {
+        while dest[i] as usize != i {
+            let j = dest[i] as usize;
+            articles.swap(i, j);
+            dest.swap(i, j);
+        }
+    }
+    articles.truncate(kept);
 }
 
 #[cfg(test)]
@@ -281,5 +327,54 @@ mod tests {
                 .contains("no category matches 'wrld nws / eruope'")
         );
         assert!(lib.category_filter("world").is_ok());
+    }
+
+    mod adding {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Articles with few keys, days, titles and spellings, so that repeats and ties abound.
+        fn articles() -> impl Strategy<Value = Vec<Article>> {
+            let one = (0..12u32, 20..24u32, 0..3usize, any::<bool>(), 0..2usize);
+            prop::collection::vec(one, 0..40).prop_map(|v| {
+                v.into_iter()
+                    .map(|(key, day, title, dated, spelling)| {
+                        let mut a = art(&format!("k{key}"), ["a", "b", "c"][title], day);
+                        a.dated = dated;
+                        let path = ["World News / Europe", "world news / EUROPE"][spelling];
+                        a.categories = CategoryPath::parse_list(path);
+                        a
+                    })
+                    .collect()
+            })
+        }
+
+        fn shape(lib: &Library) -> Vec<(String, String, String, bool, Vec<String>)> {
+            (lib.articles().iter())
+                .map(|a| {
+                    let paths = a.categories.iter().map(|p| p.to_string()).collect();
+                    (
+                        a.id.to_string(),
+                        a.title.to_string(),
+                        a.date.to_rfc3339(),
+                        a.dated,
+                        paths,
+                    )
+                })
+                .collect()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2_000))]
+            /// Adding a batch gives the library that sorting everything again gave.
+            #[test]
+            fn adding_is_sorting_everything_again(a in articles(), b in articles()) {
+                let mut added = Library::new(a.clone());
+                let mut all = added.articles().to_vec();
+                added.add(b.clone());
+                all.extend(b);
+                prop_assert_eq!(shape(&added), shape(&Library::new(all)));
+            }
+        }
     }
 }

@@ -133,14 +133,12 @@ impl State {
             }
             false => Vec::new(),
         };
-        let mut all: Vec<Article> = std::mem::take(&mut self.lib).into_articles();
         // Full stories on display stay on display when their article is loaded again.
-        let shown = self.full.take_shown(&mut all);
+        let shown = self.full.take_shown(self.lib.articles_mut());
         if replace {
-            all.clear();
+            self.lib = Library::default();
         }
-        all.extend(articles);
-        self.lib = Library::new(all);
+        self.lib.add(articles);
         self.stories.library_changed(&self.lib);
         self.full.show_again(&mut self.lib, &shown);
         self.search.library_changed();
