@@ -374,9 +374,9 @@ pub fn local_bytes(path: &Path) -> u64 {
 /// [`load_path`]; with a snapshot, files unchanged since it are not read again and bodies are
 /// left on disk (each article's [`Article::stored`] says where).
 ///
-/// Files are read in chunks ([`chunk_sizes`]); after each, `progress` is called with the files read
-/// so far, the files in all and the articles read so far, which it may take (a reader shows
-/// them as they come); what it leaves is returned at the end.
+/// Files are read in chunks ([`chunk_sizes`]); after each, `progress` is called with the files
+/// read so far, the files in all and the articles read so far, which it may take (a reader
+/// shows them as they come); what it leaves is returned at the end.
 pub fn load_path_with(
     path: &Path,
     mut snap: Option<&mut Snapshot>,
@@ -422,7 +422,13 @@ pub fn load_path_with(
         }
         let snap_ref = snap.as_deref();
         std::thread::scope(|scope| {
-            let reading = (chunks.get(k + 1)).map(|c| scope.spawn(move || read_chunk(c, snap_ref)));
+            // Without a thread (none could be started), the next chunk is read after this one.
+            let reading = (chunks.get(k + 1)).map(|&c| {
+                std::thread::Builder::new()
+                    .name("tidings-read".into())
+                    .spawn_scoped(scope, move || read_chunk(c, snap_ref))
+                    .map_err(|_| c)
+            });
             for r in read.results {
                 match r {
                     Ok((a, w)) => {
@@ -438,7 +444,10 @@ pub fn load_path_with(
             }
             done += chunk.len();
             progress(done, total, &mut articles);
-            next = reading.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            next = reading.map(|r| match r {
+                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                Err(c) => read_chunk(c, snap_ref),
+            });
         });
     }
     let failure = if count > 0 {
