@@ -76,8 +76,13 @@ impl Library {
             let mut order = Vec::with_capacity(articles.len());
             let (mut kept, mut fresh) = (kept.peekable(), fresh.into_iter().peekable());
             while let (Some(&k), Some(&f)) = (kept.peek(), fresh.peek()) {
-                let later = newest_first(&articles[k as usize], &articles[f as usize]).is_gt();
-                order.push(if later { fresh.next() } else { kept.next() }.unwrap_or(k));
+                if newest_first(&articles[k as usize], &articles[f as usize]).is_gt() {
+                    order.push(f);
+                    fresh.next();
+                } else {
+                    order.push(k);
+                    kept.next();
+                }
             }
             order.extend(kept);
             order.extend(fresh);

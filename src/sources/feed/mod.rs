@@ -124,9 +124,14 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// A one-line field as plain text: markup rendered (never with link numbers), else cleaned.
 fn line_of(t: &Text) -> String {
-    match t.kind {
-        Kind::Html => html_to_line(&t.value),
-        Kind::Plain => sanitize_line(&t.value),
+    text_line(&t.value, t.kind)
+}
+
+/// [`line_of`] for text of that kind.
+fn text_line(text: &str, kind: Kind) -> String {
+    match kind {
+        Kind::Html => html_to_line(text),
+        Kind::Plain => sanitize_line(text),
     }
 }
 
@@ -139,8 +144,8 @@ fn name_line(s: &str) -> String {
     }
 }
 
-/// Articles from what the document said.
-/// The feed's entries as articles; their bodies are moved out of `feed`, not copied.
+/// Articles from what the document said: its entries, their bodies moved out of `feed`, not
+/// copied.
 fn to_articles(feed: &mut RawFeed, ctx: &FeedContext) -> Vec<Article> {
     let feed_url = ctx.url.as_deref().and_then(|u| url::Url::parse(u).ok());
     // Links with no base of their own resolve against the feed's URL, else its own link (a
@@ -351,17 +356,18 @@ fn content_starts_with(c: &Text, t: &str) -> bool {
     /// Past `t`'s end, more text than a cut can damage (the longest reference is 32 bytes).
     const MARGIN: usize = 40;
     const WHOLE: usize = 1024;
+    let start = |bytes: usize| text_line(prefix(&c.value, bytes), c.kind);
     let first = (2 * t.len() + 2 * MARGIN).min(WHOLE);
     if first < WHOLE && c.value.len() > first {
-        let text = line_of(&Text::new(prefix(&c.value, first), c.kind));
-        if !text.starts_with(t) && common_prefix_len(&text, t) + MARGIN <= text.len() {
-            return false;
-        }
-        if text.starts_with(t) && text.len() >= t.len() + MARGIN {
-            return true;
+        let text = start(first);
+        let same = common_prefix_len(&text, t);
+        match same == t.len() {
+            true if text.len() >= t.len() + MARGIN => return true,
+            false if same + MARGIN <= text.len() => return false,
+            _ => {}
         }
     }
-    line_of(&Text::new(prefix(&c.value, WHOLE), c.kind)).starts_with(t)
+    start(WHOLE).starts_with(t)
 }
 
 /// Bytes at the start of `a` and `b` that are the same.
